@@ -1,0 +1,105 @@
+import { awscdk, DependencyType, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-cross-account-sharing',
+  description:
+    'AWS CDK constructs that declare cross-account shares CloudFormation has no resource for: WorkSpaces images, WorkSpaces connection aliases and Partner Central connection preferences.',
+  author: 'cdk-cross-account-sharing maintainers',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/example/cdk-cross-account-sharing.git',
+  keywords: ['aws-cdk', 'workspaces', 'partner-central', 'cross-account', 'custom-resource'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.16.0',
+
+  // aws-cdk-lib 2.259.0 is the first release whose latest Node.js runtime is nodejs24.x,
+  // and cdk-nag 3 (used by the tests) needs >= 2.257.0.
+  cdkVersion: '2.259.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~5.9.0',
+
+  // There is no GitHub here: CI is `.ci/run`, releases are manual.
+  github: false,
+  release: false,
+
+  devDeps: [
+    '@aws-sdk/client-workspaces@3.1048.0',
+    '@aws-sdk/client-partnercentral-account@3.1086.0',
+    '@aws-lambda-powertools/logger@2.36.0',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock@4.1.0',
+    'aws-sdk-client-mock-jest@4.1.0',
+    'cdk-nag@3.0.2',
+  ],
+
+  bundlerOptions: {
+    esbuildVersion: '0.28.2',
+  },
+
+  // Snapshots must be able to fail: never let the test task rewrite them.
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The local endpoint and handler runs use real sockets and timers.
+      testTimeout: 60_000,
+    },
+  },
+  tsconfigDev: {
+    include: ['../lambda/**/*.ts', '../examples/**/*.ts', '../benchmark/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src', 'lambda'],
+    devdirs: ['test', 'examples', 'benchmark'],
+  },
+});
+
+// ts-jest, ts-node and the lambda type-check use the same TypeScript line as jsii 5.9.
+project.deps.removeDependency('typescript');
+project.deps.addDependency('typescript@~5.9.3', DependencyType.BUILD);
+
+// The custom-resource handler lives in lambda/ (outside jsii) and is bundled at build time,
+// SDK clients included, into assets/lambda/handler/index.js, which the npm package ships.
+project.bundler.addBundle('lambda/handler.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+  // The handler imports only what it bundles.
+  tsconfigPath: 'lambda/tsconfig.json',
+});
+
+// esbuild does not type-check and jsii only compiles src/: type-check the handler on its own.
+const typecheckLambda = project.addTask('typecheck:lambda', {
+  description: 'Type-check the custom-resource handler in lambda/',
+  exec: 'tsc --noEmit -p lambda/tsconfig.json',
+});
+project.preCompileTask.spawn(typecheckLambda);
+
+// Tests and the demo run the bundled handler, so build it first on a fresh clone.
+const bundleTask = project.tasks.tryFind('bundle')!;
+project.testTask.prependSpawn(bundleTask);
+
+project.tasks.tryFind('test:update')?.prependSpawn(bundleTask);
+
+const demo = project.addTask('demo', {
+  description:
+    'Synthesize examples/app.ts and run its custom resources through create, update and delete against the local endpoint',
+});
+demo.spawn(bundleTask);
+demo.exec('ts-node --project test/tsconfig.json examples/demo.ts');
+
+const benchmark = project.addTask('benchmark', {
+  description: 'Measure API calls and wall time of the handler for large account lists against the local endpoint',
+});
+benchmark.spawn(bundleTask);
+benchmark.exec('ts-node --project test/tsconfig.json benchmark/run.ts');
+
+project.gitignore.exclude('/cdk.out/', '/examples/cdk.out/');
+project.npmignore?.exclude('/examples/', '/benchmark/', '/lambda/', '/.ci/');
+
+project.synth();

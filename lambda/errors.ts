@@ -1,0 +1,35 @@
+/** Resolved properties that break the rules: nothing was changed. */
+export class InputError extends Error {
+  public readonly name = 'InputError';
+}
+
+/** A precondition in AWS that the user must fix before the deploy can go on. */
+export class PreconditionError extends Error {
+  public readonly name = 'PreconditionError';
+}
+
+/** Too little time was left before the Lambda timeout to start another call. */
+export class TimeShortError extends Error {
+  public readonly name = 'TimeShortError';
+}
+
+/** The SDK error code of an error thrown by an AWS SDK v3 client, if any. */
+export function errorCode(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'name' in error && typeof (error as { name: unknown }).name === 'string') {
+    return (error as { name: string }).name;
+  }
+  return undefined;
+}
+
+export function isErrorCode(error: unknown, ...codes: string[]): boolean {
+  const code = errorCode(error);
+  return code !== undefined && codes.includes(code);
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const code = errorCode(error);
+    return code && code !== 'Error' && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,31 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { Clients } from './clients';
+import type { Deadline } from './deadline';
+import type { Progress } from './progress';
+import type { Settings } from './settings';
+
+/** What a resource handler gets besides the event. */
+export interface ResourceContext {
+  readonly clients: Clients;
+  readonly deadline: Deadline;
+  readonly settings: Settings;
+  readonly progress: Progress;
+  /** The account the function runs in: the owner of the shared resources. */
+  readonly accountId: string;
+  /**
+   * Name the physical ID as soon as the input is valid, so that a failed Create reports the real
+   * one and CloudFormation's Delete addresses what the Create began.
+   */
+  physicalResourceIdOnFailure?: string;
+}
+
+/** What a resource handler returns when it succeeds. */
+export interface ResourceResult {
+  readonly physicalResourceId: string;
+  /** Attributes for Fn::GetAtt: a few short values, never lists that grow with the input. */
+  readonly data?: Record<string, string | number>;
+  /** Extra facts for the log line of the action (never secrets). */
+  readonly log?: Record<string, unknown>;
+}
+
+export type ResourceHandler = (event: CloudFormationCustomResourceEvent, context: ResourceContext) => Promise<ResourceResult>;

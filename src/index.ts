@@ -1,0 +1,2 @@
+export * from './sharing-provider';
+export * from './shared-workspace-image';

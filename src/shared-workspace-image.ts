@@ -1,0 +1,77 @@
+import { Lazy, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
+import { checkPattern, checkShareAccount, synthError } from './private/validate';
+import { SharingProvider } from './sharing-provider';
+
+/**
+ * Properties of a `SharedWorkspaceImage`.
+ */
+export interface SharedWorkspaceImageProps {
+  /**
+   * The ID of the custom WorkSpaces image to share, such as `wsi-abc123def`.
+   *
+   * The image must be owned by the stack's account, in the stack's Region. Changing it
+   * shares the new image and then unshares the old one (a replacement).
+   */
+  readonly imageId: string;
+
+  /**
+   * The 12-digit IDs of the accounts to share the image with.
+   *
+   * Only these accounts are managed: accounts the image is shared with by other means
+   * are left alone. More can be added with `addAccount()`.
+   *
+   * @default - no account until `addAccount()` is called
+   */
+  readonly accountIds?: string[];
+}
+
+/**
+ * Shares a custom WorkSpaces image with other AWS accounts in the same Region, and unshares it
+ * from each of them when an account is removed from the list or the construct is deleted.
+ *
+ * Backed by a `Custom::SharedWorkspaceImage` resource served by the stack's `SharingProvider`.
+ *
+ * @example
+ * new SharedWorkspaceImage(this, 'GoldenImage', {
+ *   imageId: 'wsi-abc123def',
+ *   accountIds: ['111122223333', '444455556666'],
+ * });
+ */
+export class SharedWorkspaceImage extends Construct {
+  /** The ID of the shared image. */
+  public readonly imageId: string;
+
+  private readonly accountIds: string[] = [];
+
+  constructor(scope: Construct, id: string, props: SharedWorkspaceImageProps) {
+    super(scope, id);
+    checkPattern(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
+    this.imageId = props.imageId;
+
+    for (const accountId of props.accountIds ?? []) {
+      this.addAccount(accountId);
+    }
+
+    const provider = SharingProvider.getOrCreate(this);
+    provider._grantWorkspaceImage(props.imageId);
+    provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImage, {
+      ImageId: props.imageId,
+      AccountIds: Lazy.list({ produce: () => [...this.accountIds] }),
+    });
+  }
+
+  /**
+   * Share the image with one more account.
+   *
+   * @param accountId the 12-digit ID of the account
+   */
+  public addAccount(accountId: string): void {
+    checkShareAccount(this, 'accountIds', accountId);
+    if (!Token.isUnresolved(accountId) && this.accountIds.includes(accountId)) {
+      throw synthError(this, `account ${accountId} is listed more than once: list each account once`);
+    }
+    this.accountIds.push(accountId);
+  }
+}

@@ -1,0 +1,140 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+
+/** The body a handler PUT to its ResponseURL. */
+export interface CfnResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly Data: Record<string, string | number>;
+}
+
+export type Handler = (event: CloudFormationCustomResourceEvent, context: Context) => Promise<void>;
+
+/** The handler as the npm package ships it: the esbuild bundle the template references. */
+export const BUNDLE_DIR = path.join(__dirname, '..', '..', 'assets', 'lambda', 'handler');
+
+export function loadBundledHandler(): Handler {
+  // The handler logs one JSON line per action; tests that read them turn the level up.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(BUNDLE_DIR, 'index.js')).handler;
+}
+
+/** Point the unmodified SDK clients at a local endpoint, with throwaway credentials. */
+export function useLocalEndpoint(url: string, region = 'eu-west-1'): void {
+  process.env.AWS_ENDPOINT_URL = url;
+  process.env.AWS_REGION = region;
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDLOCALENDPOINT';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local-endpoint-secret';
+  delete process.env.AWS_PROFILE;
+}
+
+/** Short waits and margins so that polls and time-outs run in test time. */
+export function useFastSettings(overrides: Record<string, number> = {}): void {
+  const values: Record<string, number> = {
+    SHARING_POLL_INTERVAL_MS: 50,
+    SHARING_STOP_MARGIN_MS: 1_000,
+    SHARING_WATCHDOG_MARGIN_MS: 300,
+    SHARING_IAM_PROPAGATION_MS: 3_000,
+    SHARING_REVISION_CONFLICT_BASE_MS: 10,
+    ...overrides,
+  };
+  for (const [name, value] of Object.entries(values)) process.env[name] = String(value);
+}
+
+/** A Lambda context whose clock counts down from `timeoutMs`. */
+export function lambdaContext(accountId: string, timeoutMs = 900_000, region = 'eu-west-1'): Context {
+  const endsAt = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'CrossAccountSharingHandler',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:CrossAccountSharingHandler`,
+    memoryLimitInMB: '256',
+    awsRequestId: 'local-request',
+    logGroupName: '/aws/lambda/CrossAccountSharingHandler',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Stands in for CloudFormation's side of the custom-resource protocol: it builds the events,
+ * receives the PUT on the ResponseURL and hands back what the handler answered.
+ */
+export class CloudFormationStub {
+  private server?: http.Server;
+  private readonly responses = new Map<string, CfnResponse>();
+  private requests = 0;
+
+  public readonly stackId = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/11111111-2222-3333-4444-555555555555';
+
+  public async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', chunk => (body += chunk));
+      req.on('end', () => {
+        this.responses.set(req.url!.slice(1), JSON.parse(body));
+        res.writeHead(200);
+        res.end();
+      });
+    });
+    await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  public async stop(): Promise<void> {
+    await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private base(resourceType: string, logicalId: string) {
+    const requestId = `request-${++this.requests}`;
+    const { port } = this.server!.address() as AddressInfo;
+    return {
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:CrossAccountSharingHandler',
+      ResponseURL: `http://127.0.0.1:${port}/${requestId}`,
+      StackId: this.stackId,
+      RequestId: requestId,
+      ResourceType: resourceType,
+      LogicalResourceId: logicalId,
+    };
+  }
+
+  public createEvent(resourceType: string, logicalId: string, properties: Record<string, unknown>): CloudFormationCustomResourceEvent {
+    return { ...this.base(resourceType, logicalId), RequestType: 'Create', ResourceProperties: withToken(properties) };
+  }
+
+  public updateEvent(resourceType: string, logicalId: string, physicalId: string, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): CloudFormationCustomResourceEvent {
+    return {
+      ...this.base(resourceType, logicalId),
+      RequestType: 'Update',
+      PhysicalResourceId: physicalId,
+      ResourceProperties: withToken(properties),
+      OldResourceProperties: withToken(oldProperties),
+    };
+  }
+
+  public deleteEvent(resourceType: string, logicalId: string, physicalId: string, properties: Record<string, unknown>): CloudFormationCustomResourceEvent {
+    return { ...this.base(resourceType, logicalId), RequestType: 'Delete', PhysicalResourceId: physicalId, ResourceProperties: withToken(properties) };
+  }
+
+  /** Run the handler on an event and return what it answered CloudFormation. */
+  public async invoke(handler: Handler, event: CloudFormationCustomResourceEvent, context: Context): Promise<CfnResponse> {
+    await handler(event, context);
+    const response = this.responses.get(event.RequestId);
+    if (!response) throw new Error(`the handler returned without answering ${event.RequestType} ${event.LogicalResourceId}`);
+    return response;
+  }
+}
+
+function withToken(properties: Record<string, unknown>): { ServiceToken: string } & Record<string, unknown> {
+  return { ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:CrossAccountSharingHandler', ...properties };
+}

@@ -1,0 +1,157 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { AwsError, LocalService } from './aws-error';
+import { WorkSpacesImages } from './workspaces-service';
+
+/** A fault the endpoint injects into the next matching calls. */
+export interface Fault {
+  readonly kind: 'throttle' | 'server-error' | 'access-denied';
+  /** How many calls it hits. */
+  readonly count: number;
+  /** Only calls of this operation. @default every operation */
+  readonly operation?: string;
+  /** Let this many matching calls through first. @default 0 */
+  readonly after?: number;
+}
+
+/** One call the endpoint received. */
+export interface RecordedCall {
+  readonly operation: string;
+  readonly input: Record<string, any>;
+  /** The error code it answered with, if it failed. */
+  readonly error?: string;
+}
+
+/**
+ * A local, stateful, wire-level endpoint for the AWS APIs the handler calls. The unmodified
+ * SDK clients reach it through `AWS_ENDPOINT_URL`; it speaks awsJson (X-Amz-Target routing),
+ * answers with the errors and status codes of the Smithy models, and has switches for
+ * throttling, 5xx errors, access denials (IAM propagation) and latency.
+ */
+export class LocalAwsEndpoint {
+  public readonly workspaces: WorkSpacesImages;
+  public readonly calls: RecordedCall[] = [];
+  /** Delay before each answer, in milliseconds. */
+  public latencyMs = 0;
+
+  private readonly faults: { kind: Fault['kind']; left: number; skip: number; operation?: string }[] = [];
+  private readonly services: LocalService[];
+  private server?: http.Server;
+
+  constructor(public readonly accountId = '123456789012') {
+    this.workspaces = new WorkSpacesImages(accountId);
+    this.services = [this.workspaces.service()];
+  }
+
+  /** Register another service (the local endpoint grows with the constructs). */
+  public addService(service: LocalService): void {
+    this.services.push(service);
+  }
+
+  public inject(fault: Fault): void {
+    this.faults.push({ kind: fault.kind, left: fault.count, skip: fault.after ?? 0, operation: fault.operation });
+  }
+
+  /** Calls of one operation, in order. */
+  public callsOf(operation: string): RecordedCall[] {
+    return this.calls.filter(c => c.operation === operation);
+  }
+
+  public resetCalls(): void {
+    this.calls.length = 0;
+  }
+
+  /** Start listening on a free loopback port; resolves to the endpoint URL. */
+  public async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', chunk => (body += chunk));
+      req.on('end', () => {
+        const answer = () => this.answer(req, body, res);
+        if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+        else answer();
+      });
+    });
+    await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  public get url(): string {
+    const { port } = this.server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  public async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>(resolve => this.server!.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  private takeFault(operation: string): Fault['kind'] | undefined {
+    const fault = this.faults.find(f => f.left > 0 && (f.operation === undefined || f.operation === operation));
+    if (!fault) return undefined;
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return undefined;
+    }
+    fault.left -= 1;
+    return fault.kind;
+  }
+
+  private answer(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const [prefix, operation] = target.split('.');
+    const service = this.services.find(s => s.targetPrefix === prefix);
+    const contentType = service?.contentType ?? 'application/x-amz-json-1.1';
+    const send = (status: number, payload: Record<string, unknown>, errorType?: string) => {
+      res.writeHead(status, {
+        'content-type': contentType,
+        'x-amzn-requestid': `local-${this.calls.length}`,
+        ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+      });
+      res.end(JSON.stringify(payload));
+    };
+    const fail = (error: AwsError, input: Record<string, any>) => {
+      this.calls.push({ operation, input, error: error.code });
+      send(error.status, { __type: error.code, [service?.messageMember ?? 'message']: error.message, ...error.members }, error.code);
+    };
+
+    let input: Record<string, any> = {};
+    try {
+      input = body ? JSON.parse(body) : {};
+    } catch {
+      return fail(new AwsError('SerializationException', 'The request body is not JSON'), {});
+    }
+    if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
+      return fail(new AwsError('MissingAuthenticationTokenException', 'The request is not signed', 403), input);
+    }
+    if (!service || !service.operations[operation]) {
+      return fail(new AwsError('UnknownOperationException', `Unknown operation ${target}`), input);
+    }
+    if (req.headers['content-type'] !== service.contentType) {
+      return fail(new AwsError('SerializationException', `Expected content type ${service.contentType}`), input);
+    }
+
+    const fault = this.takeFault(operation);
+    if (fault === 'throttle') {
+      return fail(new AwsError('ThrottlingException', 'Rate exceeded', service.contentType.endsWith('1.0') ? 429 : 400), input);
+    }
+    if (fault === 'server-error') {
+      return fail(new AwsError('InternalServerException', 'An internal error occurred', 500), input);
+    }
+    if (fault === 'access-denied') {
+      const members = service.messageMember === 'Message' ? { Reason: 'ACCESS_DENIED' } : {};
+      return fail(new AwsError('AccessDeniedException', `User is not authorized to perform ${operation}`, service.messageMember === 'Message' ? 403 : 400, members), input);
+    }
+
+    try {
+      const output = service.operations[operation](input);
+      this.calls.push({ operation, input });
+      send(200, output);
+    } catch (error) {
+      if (error instanceof AwsError) return fail(error, input);
+      return fail(new AwsError('InternalServerException', String(error), 500), input);
+    }
+  }
+}
