@@ -1,0 +1,52 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { SharedWorkspaceImage } from '../src';
+
+/** Every acknowledgement in the tree, with the construct it sits on. */
+function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap(c => c.node.metadata
+    .filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap(m => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))));
+}
+
+function stackWithEveryConstruct(): Stack {
+  const stack = new Stack(new App(), 'NagStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+  new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: 'wsi-abc123def', accountIds: ['111122223333'] });
+  return stack;
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  test('finds nothing unacknowledged in a stack holding the constructs', () => {
+    const stack = stackWithEveryConstruct();
+
+    const report = new AwsSolutionsChecks().validateScope(stack);
+
+    expect(report.violations.map(v => `${v.ruleName} at ${v.violatingResources.map(r => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  test('acknowledges only the wildcard resource of actions that take none, each with its reason', () => {
+    const stack = stackWithEveryConstruct();
+
+    const acks = acknowledgements(stack);
+
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.id).toMatch(/AwsSolutions-IAM5\[Resource::\*\]/);
+      expect(ack.path).toMatch(/CrossAccountSharingProvider\/SharePolicy$/);
+      expect(ack.reason.length).toBeGreaterThan(30);
+    }
+  });
+
+  test('would report the wildcard without the acknowledgement', () => {
+    const stack = stackWithEveryConstruct();
+    // Strip the acknowledgements: the same check must now fail on the share policy.
+    for (const c of stack.node.findAll()) {
+      const kept = c.node.metadata.filter(m => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+      (c.node as any)._metadata = kept;
+    }
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations.map(v => v.ruleName)).toContain('AwsSolutions-IAM5[Resource::*]');
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Throttling, faults, IAM propagation, time limits, scale and logs: the bundled handler
+ * through the unmodified SDK client against the local endpoint.
+ */
+import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { LocalAwsEndpoint } from './support/local-endpoint';
+
+const TYPE = 'Custom::SharedWorkspaceImage';
+const OWNER = '123456789012';
+const IMAGE = 'wsi-abc123def';
+const A = '111122223333';
+const B = '444455556666';
+const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(200000000000 + i));
+
+let endpoint: LocalAwsEndpoint;
+let cfn: CloudFormationStub;
+let handler: Handler;
+
+beforeAll(async () => {
+  cfn = new CloudFormationStub();
+  await cfn.start();
+});
+afterAll(async () => {
+  await cfn.stop();
+});
+beforeEach(async () => {
+  endpoint = new LocalAwsEndpoint(OWNER);
+  useLocalEndpoint(await endpoint.start());
+  useFastSettings();
+  handler = loadBundledHandler();
+  endpoint.workspaces.addImage(IMAGE);
+});
+afterEach(async () => {
+  await endpoint.stop();
+});
+
+const create = (accountIds: string[]) => cfn.createEvent(TYPE, 'Share', { ImageId: IMAGE, AccountIds: accountIds });
+const errorsOf = (operation: string) => endpoint.callsOf(operation).map(c => c.error ?? 'ok');
+
+describe('throttling and server faults', () => {
+  test('rides out ThrottlingException with backoff and still shares every account', async () => {
+    endpoint.inject({ kind: 'throttle', count: 2, operation: 'UpdateWorkspaceImagePermission' });
+
+    const response = await cfn.invoke(handler, create([A, B]), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(errorsOf('UpdateWorkspaceImagePermission')).toEqual(['ThrottlingException', 'ThrottlingException', 'ok', 'ok']);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+  });
+
+  test('rides out transient 5xx errors', async () => {
+    endpoint.inject({ kind: 'server-error', count: 2, operation: 'DescribeWorkspaceImagePermissions' });
+
+    const response = await cfn.invoke(handler, create([A]), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(errorsOf('DescribeWorkspaceImagePermissions')).toEqual(['InternalServerException', 'InternalServerException', 'ok']);
+  });
+
+  test('fails with a Reason once throttling outlasts the retry budget', async () => {
+    useFastSettings({ SHARING_MAX_ATTEMPTS: 2 });
+    endpoint.inject({ kind: 'throttle', count: 100, operation: 'UpdateWorkspaceImagePermission' });
+
+    const response = await cfn.invoke(handler, create([A]), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/ThrottlingException/);
+    expect(response.Reason).toMatch(/Not done: shared 1 \(111122223333\)/);
+    expect(errorsOf('UpdateWorkspaceImagePermission')).toHaveLength(2);
+  });
+});
+
+describe('IAM propagation', () => {
+  test('retries AccessDenied on the first calls, while the new policy propagates', async () => {
+    endpoint.inject({ kind: 'access-denied', count: 2 });
+
+    const response = await cfn.invoke(handler, create([A]), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(errorsOf('DescribeWorkspaceImages')).toEqual(['AccessDeniedException', 'AccessDeniedException', 'ok']);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A]);
+  });
+
+  test('does not retry AccessDenied once a call has succeeded: that denial is real', async () => {
+    endpoint.inject({ kind: 'access-denied', count: 1, operation: 'UpdateWorkspaceImagePermission' });
+
+    const response = await cfn.invoke(handler, create([A]), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/AccessDeniedException/);
+    expect(errorsOf('UpdateWorkspaceImagePermission')).toEqual(['AccessDeniedException']);
+  });
+
+  test('gives up on AccessDenied after the propagation window', async () => {
+    useFastSettings({ SHARING_IAM_PROPAGATION_MS: 700 });
+    endpoint.inject({ kind: 'access-denied', count: 1000 });
+
+    const response = await cfn.invoke(handler, create([A]), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/AccessDeniedException/);
+    const attempts = errorsOf('DescribeWorkspaceImages').length;
+    expect(attempts).toBeGreaterThan(1);
+    expect(attempts).toBeLessThan(10);
+  });
+});
+
+describe('time', () => {
+  test('stops starting calls when time runs short and says what was done and what was not', async () => {
+    endpoint.latencyMs = 25;
+    const context = lambdaContext(OWNER, 2_000);
+
+    const response = await cfn.invoke(handler, create(accounts(200)), context);
+
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe(IMAGE);
+    const shared = endpoint.workspaces.sharesOf(IMAGE).length;
+    expect(shared).toBeGreaterThan(0);
+    expect(shared).toBeLessThan(200);
+    expect(response.Reason).toContain('too little time was left before the Lambda timeout');
+    expect(response.Reason).toContain(`Done: shared ${shared} (`);
+    expect(response.Reason).toContain(`Not done: shared ${200 - shared} (`);
+  });
+
+  test('answers before the Lambda timeout even when a call hangs', async () => {
+    useFastSettings({ SHARING_STOP_MARGIN_MS: 500, SHARING_WATCHDOG_MARGIN_MS: 400 });
+    endpoint.latencyMs = 4_000;
+    const context = lambdaContext(OWNER, 1_500);
+
+    const response = await cfn.invoke(handler, create([A]), context);
+
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/still running close to the Lambda timeout/);
+    expect(response.Reason).toMatch(/Not done: nothing|Done: nothing/);
+  });
+});
+
+describe('scale', () => {
+  test('shares with 1,000 accounts in one resource, with one write per account and a small response', async () => {
+    const many = accounts(1_000);
+
+    const response = await cfn.invoke(handler, create(many), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([...many].sort());
+    expect(endpoint.callsOf('UpdateWorkspaceImagePermission')).toHaveLength(1_000);
+    expect(endpoint.callsOf('DescribeWorkspaceImagePermissions')).toHaveLength(1);
+    expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThan(1_024);
+  });
+
+  test('keeps a failure response far under 4 KB whatever the number of accounts', async () => {
+    endpoint.inject({ kind: 'access-denied', count: 1, operation: 'UpdateWorkspaceImagePermission', after: 500 });
+    useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });
+
+    const response = await cfn.invoke(handler, create(accounts(1_000)), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/shared 500 \(.*and 495 more\)/);
+    expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThan(2_048);
+  });
+});
+
+describe('logs', () => {
+  test('one structured JSON line per action, without credentials or the ResponseURL', async () => {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    let fresh!: Handler;
+    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    jest.isolateModules(() => {
+      fresh = loadBundledHandler();
+    });
+    const event = create([A, B]);
+    try {
+      await cfn.invoke(fresh, event, lambdaContext(OWNER));
+    } finally {
+      write.mockRestore();
+      process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    }
+
+    const records = lines.join('').trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l));
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      level: 'INFO',
+      requestType: 'Create',
+      logicalResourceId: 'Share',
+      imageId: IMAGE,
+      shared: [A, B],
+      status: 'SUCCESS',
+      calls: { DescribeWorkspaceImages: 1, DescribeWorkspaceImagePermissions: 1, UpdateWorkspaceImagePermission: 2 },
+    });
+    const text = lines.join('');
+    expect(text).not.toContain(event.ResponseURL);
+    expect(text).not.toContain(process.env.AWS_SECRET_ACCESS_KEY!);
+    expect(text).not.toContain(process.env.AWS_ACCESS_KEY_ID!);
+  });
+});

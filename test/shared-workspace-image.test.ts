@@ -1,0 +1,126 @@
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SharedWorkspaceImage, SharingProvider } from '../src';
+import { newStack, onlyResource, templateForSnapshot } from './support/template';
+
+const IMAGE = 'wsi-abc123def';
+const A = '111122223333';
+const B = '444455556666';
+
+describe('SharedWorkspaceImage', () => {
+  test('synthesizes the template in the snapshot', () => {
+    const stack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+    new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: IMAGE, accountIds: [A, B] });
+
+    expect(templateForSnapshot(stack)).toMatchSnapshot();
+  });
+
+  test('declares a Custom::SharedWorkspaceImage with the image and accounts, including added ones', () => {
+    const stack = newStack();
+    const share = new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: IMAGE, accountIds: [A] });
+    share.addAccount(B);
+
+    Template.fromStack(stack).hasResourceProperties('Custom::SharedWorkspaceImage', {
+      ImageId: IMAGE,
+      AccountIds: [A, B],
+      ServiceTimeout: String(SharingProvider.SERVICE_TIMEOUT.toSeconds()),
+    });
+  });
+
+  test('serves every share of a stack from one function and one role', () => {
+    const stack = newStack();
+    new SharedWorkspaceImage(stack, 'One', { imageId: IMAGE, accountIds: [A] });
+    new SharedWorkspaceImage(stack, 'Two', { imageId: 'wsi-zzz999yyy', accountIds: [B] });
+    new SharedWorkspaceImage(stack, 'Three', { imageId: IMAGE, accountIds: [B] });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    const fn = onlyResource(template, 'AWS::Lambda::Function');
+    const tokens = Object.values(template.findResources('Custom::SharedWorkspaceImage')).map(r => r.Properties.ServiceToken);
+    expect(tokens).toEqual(Array(3).fill({ 'Fn::GetAtt': [fn.id, 'Arn'] }));
+  });
+
+  test('uses the newest Node.js runtime, a timeout below the service timeout and a log group with retention', () => {
+    const stack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+    new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: IMAGE, accountIds: [A] });
+
+    const template = Template.fromStack(stack);
+    const fn = onlyResource(template, 'AWS::Lambda::Function').resource.Properties;
+    expect(fn.Runtime).toBe('nodejs24.x');
+    expect(fn.Timeout).toBeLessThan(SharingProvider.SERVICE_TIMEOUT.toSeconds());
+    expect(SharingProvider.SERVICE_TIMEOUT.toSeconds() - fn.Timeout).toBeLessThanOrEqual(120);
+    const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
+    expect(logGroup.resource.Properties.RetentionInDays).toEqual(expect.any(Number));
+    expect(fn.LoggingConfig.LogGroup).toEqual({ Ref: logGroup.id });
+  });
+
+  test('scopes the share permissions to the images the stack names', () => {
+    const stack = newStack();
+    new SharedWorkspaceImage(stack, 'One', { imageId: IMAGE, accountIds: [A] });
+    new SharedWorkspaceImage(stack, 'Two', { imageId: 'wsi-zzz999yyy', accountIds: [B] });
+    new SharedWorkspaceImage(stack, 'Again', { imageId: IMAGE, accountIds: [B] });
+
+    const arn = (id: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workspaces:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:workspaceimage/${id}`]],
+    });
+    const policy = onlyResource(Template.fromStack(stack), 'AWS::IAM::Policy', 'SharePolicy');
+    expect(policy.resource.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions'],
+        Resource: [arn(IMAGE), arn('wsi-zzz999yyy')],
+      },
+      { Effect: 'Allow', Action: 'workspaces:DescribeWorkspaceImages', Resource: '*' },
+    ]);
+  });
+
+  test('makes each share resource depend on the share policy', () => {
+    const stack = newStack();
+    new SharedWorkspaceImage(stack, 'One', { imageId: IMAGE, accountIds: [A] });
+    new SharedWorkspaceImage(stack, 'Two', { imageId: IMAGE, accountIds: [B] });
+
+    const template = Template.fromStack(stack);
+    const policy = onlyResource(template, 'AWS::IAM::Policy', 'SharePolicy');
+    for (const resource of Object.values(template.findResources('Custom::SharedWorkspaceImage'))) {
+      expect(resource.DependsOn).toContain(policy.id);
+    }
+  });
+
+  test('passes tokens through to the handler, which checks them once resolved', () => {
+    const stack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+    const image = new CfnParameter(stack, 'ImageId');
+    const account = new CfnParameter(stack, 'Account');
+    new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: image.valueAsString, accountIds: [account.valueAsString, Fn.select(0, [A])] });
+
+    Template.fromStack(stack).hasResourceProperties('Custom::SharedWorkspaceImage', {
+      ImageId: { Ref: 'ImageId' },
+      AccountIds: [{ Ref: 'Account' }, Match.anyValue()],
+    });
+  });
+});
+
+describe('SharedWorkspaceImage rejects bad literal input at synth', () => {
+  const build = (stack: Stack, imageId: string, accountIds: string[]) => new SharedWorkspaceImage(stack, 'GoldenImage', { imageId, accountIds });
+
+  test.each([
+    ['an image ID that is not one', 'ami-0abc', [A], /TestStack\/GoldenImage: imageId must be a WorkSpaces image ID .* got "ami-0abc"/],
+    ['an image ID that is too short', 'wsi-abc', [A], /got "wsi-abc"/],
+    ['an image ID in capitals', 'wsi-ABC123DEF', [A], /got "wsi-ABC123DEF"/],
+    ['an account ID of 11 digits', IMAGE, ['11112222333'], /TestStack\/GoldenImage: accountIds must be a 12-digit AWS account ID .* got "11112222333"/],
+    ['an account ID with letters', IMAGE, ['11112222333x'], /got "11112222333x"/],
+    ['a repeated account', IMAGE, [A, B, A], /TestStack\/GoldenImage: account 111122223333 is listed more than once/],
+  ])('%s', (_name, imageId, accountIds, message) => {
+    expect(() => build(newStack(), imageId, accountIds)).toThrow(message);
+  });
+
+  test("the stack's own account", () => {
+    const stack = newStack({ env: { account: A, region: 'eu-west-1' } });
+    expect(() => build(stack, IMAGE, [B, A])).toThrow(/TestStack\/GoldenImage: accountIds "111122223333" is the stack's own account/);
+  });
+
+  test('a repeated account added later', () => {
+    const share = build(newStack(), IMAGE, [A]);
+    expect(() => share.addAccount(A)).toThrow(/account 111122223333 is listed more than once/);
+  });
+});
