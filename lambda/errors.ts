@@ -26,10 +26,11 @@ export function isErrorCode(error: unknown, ...codes: string[]): boolean {
   return code !== undefined && codes.includes(code);
 }
 
+/** The message of an error, prefixed with the AWS error code for errors an AWS API answered. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) {
-    const code = errorCode(error);
-    return code && code !== 'Error' && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
+    const fromAws = '$metadata' in error;
+    return fromAws && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
   }
   return String(error);
 }

@@ -159,11 +159,17 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
     return result(event.PhysicalResourceId, share);
   }
 
-  // The same image: unshare the removed accounts, share the added ones, touch nothing else.
-  const shared = (await sharedAccounts(ctx.clients.workspaces, share.imageId)) ?? new Set();
+  // The same image: unshare the removed accounts and share the added ones, touching nothing
+  // else. With no account added or removed there is nothing to read or write.
   const wanted = new Set(share.accountIds);
-  await unshare(share.imageId, oldAccounts.filter(a => !wanted.has(a)), shared, ctx);
-  await shareMissing(share, shared, ctx);
+  const before = new Set(oldAccounts);
+  const removed = oldAccounts.filter(a => !wanted.has(a));
+  const added = share.accountIds.filter(a => !before.has(a));
+  if (removed.length > 0 || added.length > 0) {
+    const shared = (await sharedAccounts(ctx.clients.workspaces, share.imageId)) ?? new Set();
+    await unshare(share.imageId, removed, shared, ctx);
+    await shareMissing({ imageId: share.imageId, accountIds: added }, shared, ctx);
+  }
   return result(event.PhysicalResourceId, share);
 }
 

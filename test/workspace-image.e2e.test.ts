@@ -128,13 +128,22 @@ describe('Update', () => {
     expect(endpoint.callsOf('DescribeWorkspaceImages')).toHaveLength(0);
   });
 
-  test('with nothing changed makes no write call', async () => {
-    endpoint.workspaces.addImage(IMAGE, { sharedWith: [A] });
+  test('with no account added or removed makes no call at all', async () => {
+    endpoint.workspaces.addImage(IMAGE, { sharedWith: [A, B] });
 
-    const response = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Share', IMAGE, props(IMAGE, [A]), props(IMAGE, [A])), context());
+    const response = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Share', IMAGE, props(IMAGE, [B, A]), props(IMAGE, [A, B])), context());
 
     expect(response.Status).toBe('SUCCESS');
-    expect(updates()).toHaveLength(0);
+    expect(endpoint.calls).toHaveLength(0);
+  });
+
+  test('shares only the added account, even when a listed account was unshared by hand', async () => {
+    endpoint.workspaces.addImage(IMAGE, { sharedWith: [] });
+
+    const response = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Share', IMAGE, props(IMAGE, [A, B]), props(IMAGE, [A])), context());
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(updates().map(c => c.input.SharedAccountId)).toEqual([B]);
   });
 
   test('to another image answers with a new physical ID and leaves the old image to the cleanup Delete', async () => {

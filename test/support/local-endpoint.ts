@@ -1,6 +1,8 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { AwsError, LocalService } from './aws-error';
+import { WorkSpacesConnectionAliases } from './connection-alias-service';
+import { PartnerCentralPreferences } from './partner-central-service';
 import { WorkSpacesImages } from './workspaces-service';
 
 /** A fault the endpoint injects into the next matching calls. */
@@ -20,6 +22,8 @@ export interface RecordedCall {
   readonly input: Record<string, any>;
   /** The error code it answered with, if it failed. */
   readonly error?: string;
+  /** The SigV4 `Authorization` header (its credential scope names the Region and signing name). */
+  readonly authorization?: string;
 }
 
 /**
@@ -30,9 +34,20 @@ export interface RecordedCall {
  */
 export class LocalAwsEndpoint {
   public readonly workspaces: WorkSpacesImages;
+  /** The connection-alias operations, served under the same WorkSpaces target prefix. */
+  public readonly aliases: WorkSpacesConnectionAliases;
+  /** Partner Central Account connection preferences, per catalog. */
+  public readonly partnerCentral: PartnerCentralPreferences;
   public readonly calls: RecordedCall[] = [];
   /** Delay before each answer, in milliseconds. */
   public latencyMs = 0;
+  /**
+   * A token bucket per endpoint, as WorkSpaces applies per account and Region (2 calls per
+   * second, bursts of 5): a call that finds it empty gets ThrottlingException.
+   * @default - no rate limit
+   */
+  public rateLimit?: { perSecond: number; burst: number };
+  private bucket?: { tokens: number; at: number };
 
   private readonly faults: { kind: Fault['kind']; left: number; skip: number; operation?: string }[] = [];
   private readonly services: LocalService[];
@@ -40,7 +55,11 @@ export class LocalAwsEndpoint {
 
   constructor(public readonly accountId = '123456789012') {
     this.workspaces = new WorkSpacesImages(accountId);
-    this.services = [this.workspaces.service()];
+    this.aliases = new WorkSpacesConnectionAliases(accountId);
+    const workspaces = this.workspaces.service();
+    this.services = [{ ...workspaces, operations: { ...workspaces.operations, ...this.aliases.operations() } }];
+    this.partnerCentral = new PartnerCentralPreferences(accountId);
+    this.services.push(this.partnerCentral.service());
   }
 
   /** Register another service (the local endpoint grows with the constructs). */
@@ -88,6 +107,18 @@ export class LocalAwsEndpoint {
     this.server = undefined;
   }
 
+  private withinRate(): boolean {
+    if (!this.rateLimit) return true;
+    const now = Date.now();
+    const { perSecond, burst } = this.rateLimit;
+    const bucket = (this.bucket ??= { tokens: burst, at: now });
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
   private takeFault(operation: string): Fault['kind'] | undefined {
     const fault = this.faults.find(f => f.left > 0 && (f.operation === undefined || f.operation === operation));
     if (!fault) return undefined;
@@ -113,7 +144,7 @@ export class LocalAwsEndpoint {
       res.end(JSON.stringify(payload));
     };
     const fail = (error: AwsError, input: Record<string, any>) => {
-      this.calls.push({ operation, input, error: error.code });
+      this.calls.push({ operation, input, error: error.code, authorization: req.headers.authorization });
       send(error.status, { __type: error.code, [service?.messageMember ?? 'message']: error.message, ...error.members }, error.code);
     };
 
@@ -133,7 +164,7 @@ export class LocalAwsEndpoint {
       return fail(new AwsError('SerializationException', `Expected content type ${service.contentType}`), input);
     }
 
-    const fault = this.takeFault(operation);
+    const fault = this.takeFault(operation) ?? (this.withinRate() ? undefined : 'throttle');
     if (fault === 'throttle') {
       return fail(new AwsError('ThrottlingException', 'Rate exceeded', service.contentType.endsWith('1.0') ? 429 : 400), input);
     }
@@ -147,7 +178,7 @@ export class LocalAwsEndpoint {
 
     try {
       const output = service.operations[operation](input);
-      this.calls.push({ operation, input });
+      this.calls.push({ operation, input, authorization: req.headers.authorization });
       send(200, output);
     } catch (error) {
       if (error instanceof AwsError) return fail(error, input);

@@ -1,0 +1,68 @@
+/**
+ * `npm run demo`: synthesize examples/app.ts and run its custom resources through create,
+ * update and delete with the bundled handler (the code the npm package ships), against the
+ * project's local wire-level AWS endpoint. No AWS account is needed or called.
+ */
+import { App } from 'aws-cdk-lib';
+import { buildExampleStack, DEFAULT_IMAGE_ACCOUNTS, DEFAULT_IMAGE_ID } from './app';
+import { CloudFormationStub, lambdaContext, loadBundledHandler, useLocalEndpoint } from '../test/support/cloudformation';
+import { LocalDeployment, StepResult, TemplateJson } from '../test/support/local-deployment';
+import { LocalAwsEndpoint } from '../test/support/local-endpoint';
+
+const OWNER = '123456789012';
+const REGION = 'eu-west-1';
+
+function synth(context: Record<string, string>): TemplateJson {
+  const app = new App({ context });
+  const stack = buildExampleStack(app);
+  return app.synth().getStackArtifact(stack.artifactId).template;
+}
+
+function printResults(results: StepResult[]): void {
+  for (const r of results) {
+    const outcome = r.response ? `${r.response.Status}${r.response.Status === 'FAILED' ? `: ${r.response.Reason}` : ''} (physical ID ${r.response.PhysicalResourceId})` : 'done';
+    console.log(`  ${r.action.padEnd(6)} ${r.logicalId} [${r.type}] -> ${outcome}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const endpoint = new LocalAwsEndpoint(OWNER);
+  const cfn = new CloudFormationStub();
+  useLocalEndpoint(await endpoint.start(), REGION);
+  await cfn.start();
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.SHARING_POLL_INTERVAL_MS = '250';
+
+  // The golden image is still being built when the stack is deployed: the handler waits for it.
+  endpoint.workspaces.addImage(DEFAULT_IMAGE_ID, { pendingMs: 750 });
+  const deployment = new LocalDeployment(endpoint, cfn, loadBundledHandler(), () => lambdaContext(OWNER, 900_000, REGION));
+
+  const printShares = () => {
+    const shares = endpoint.workspaces.sharesOf(DEFAULT_IMAGE_ID);
+    console.log(`  image ${DEFAULT_IMAGE_ID} is shared with: ${shares.length ? shares.join(', ') : '(no account)'}`);
+  };
+  const step = async (title: string, run: () => Promise<StepResult[]>) => {
+    console.log(`\n== ${title}`);
+    const started = endpoint.calls.length;
+    printResults(await run());
+    printShares();
+    console.log(`  API calls: ${endpoint.calls.length - started}`);
+  };
+
+  try {
+    console.log('cdk-cross-account-sharing demo: examples/app.ts against the local AWS endpoint');
+    await step(`create: share with ${DEFAULT_IMAGE_ACCOUNTS.join(', ')}`, () => deployment.deploy(synth({})));
+    const updated = ['444455556666', '777788889999'];
+    await step(`update: share with ${updated.join(', ')} instead`, () => deployment.deploy(synth({ imageAccounts: updated.join(',') })));
+    await step('delete: remove the stack', () => deployment.destroy());
+  } finally {
+    await cfn.stop();
+    await endpoint.stop();
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

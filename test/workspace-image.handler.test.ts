@@ -1,0 +1,124 @@
+/**
+ * Fine-grained branches of the image handler, with aws-sdk-client-mock in place of WorkSpaces.
+ */
+import {
+  DescribeWorkspaceImagePermissionsCommand,
+  DescribeWorkspaceImagesCommand,
+  UpdateWorkspaceImagePermissionCommand,
+  WorkSpacesClient,
+} from '@aws-sdk/client-workspaces';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { handler } from '../lambda/handler';
+import { CloudFormationStub, lambdaContext, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+
+const TYPE = 'Custom::SharedWorkspaceImage';
+const OWNER = '123456789012';
+const IMAGE = 'wsi-abc123def';
+const A = '111122223333';
+const B = '444455556666';
+
+const ws = mockClient(WorkSpacesClient);
+const cfn = new CloudFormationStub();
+
+function awsError(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+}
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  useLocalEndpoint('http://127.0.0.1:9');
+  await cfn.start();
+});
+afterAll(() => cfn.stop());
+beforeEach(() => {
+  ws.reset();
+  useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });
+});
+
+const props = (accountIds: string[]) => ({ ImageId: IMAGE, AccountIds: accountIds });
+const image = (extra: Record<string, unknown> = {}) => ({ Images: [{ ImageId: IMAGE, State: 'AVAILABLE', OwnerAccountId: OWNER, ...extra }] });
+
+test('refuses to share an image that another account owns (shared with this one)', async () => {
+  ws.on(DescribeWorkspaceImagesCommand).resolves(image({ OwnerAccountId: '999988887777' }));
+
+  const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props([A])), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('FAILED');
+  expect(response.Reason).toMatch(/owned by account 999988887777.*cannot be shared again/);
+  expect(ws).not.toHaveReceivedCommand(UpdateWorkspaceImagePermissionCommand);
+});
+
+test('fails on an image in state ERROR with its error code and message', async () => {
+  ws.on(DescribeWorkspaceImagesCommand).resolves(image({ State: 'ERROR', ErrorCode: 'OfficeInstalled', ErrorMessage: 'Office is installed' }));
+
+  const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props([A])), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('FAILED');
+  expect(response.Reason).toMatch(/state ERROR \(OfficeInstalled: Office is installed\)/);
+  expect(ws).not.toHaveReceivedCommand(UpdateWorkspaceImagePermissionCommand);
+});
+
+test('follows NextToken across pages of permissions', async () => {
+  ws.on(DescribeWorkspaceImagesCommand).resolves(image());
+  ws.on(DescribeWorkspaceImagePermissionsCommand)
+    .resolvesOnce({ ImagePermissions: [{ SharedAccountId: B }], NextToken: 'page-2' })
+    .resolvesOnce({ ImagePermissions: [{ SharedAccountId: A }] });
+
+  const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props([A, B])), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('SUCCESS');
+  expect(ws).toHaveReceivedCommandWith(DescribeWorkspaceImagePermissionsCommand, { ImageId: IMAGE, NextToken: 'page-2' });
+  expect(ws).not.toHaveReceivedCommand(UpdateWorkspaceImagePermissionCommand);
+});
+
+test('counts an image deleted between the read and the unshare as unshared', async () => {
+  ws.on(DescribeWorkspaceImagePermissionsCommand).resolves({ ImagePermissions: [{ SharedAccountId: A }, { SharedAccountId: B }] });
+  ws.on(UpdateWorkspaceImagePermissionCommand).rejects(awsError('ResourceNotFoundException'));
+
+  const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Share', IMAGE, props([A, B])), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('SUCCESS');
+  expect(ws).toHaveReceivedCommandTimes(UpdateWorkspaceImagePermissionCommand, 2);
+});
+
+test('fails a Delete on an unexpected error, keeping the physical ID', async () => {
+  ws.on(DescribeWorkspaceImagePermissionsCommand).resolves({ ImagePermissions: [{ SharedAccountId: A }] });
+  ws.on(UpdateWorkspaceImagePermissionCommand).rejects(awsError('OperationNotSupportedException', 'Sharing is not supported in this Region'));
+
+  const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Share', IMAGE, props([A])), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('FAILED');
+  expect(response.PhysicalResourceId).toBe(IMAGE);
+  expect(response.Reason).toMatch(/OperationNotSupportedException: Sharing is not supported in this Region/);
+});
+
+test('sends AllowCopyImage true to share and false to unshare, one account per call', async () => {
+  ws.on(DescribeWorkspaceImagePermissionsCommand).resolves({ ImagePermissions: [{ SharedAccountId: A }] });
+  ws.on(UpdateWorkspaceImagePermissionCommand).resolves({});
+
+  const response = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Share', IMAGE, props([B]), props([A])), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('SUCCESS');
+  expect(ws.commandCalls(UpdateWorkspaceImagePermissionCommand).map(c => c.args[0].input)).toEqual([
+    { ImageId: IMAGE, SharedAccountId: A, AllowCopyImage: false },
+    { ImageId: IMAGE, SharedAccountId: B, AllowCopyImage: true },
+  ]);
+});
+
+test('answers FAILED for a resource type it does not serve', async () => {
+  const response = await cfn.invoke(handler, cfn.createEvent('Custom::Unknown', 'Thing', {}), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('FAILED');
+  expect(response.Reason).toMatch(/does not serve resource type Custom::Unknown/);
+  expect(response.PhysicalResourceId).toBe('Thing-create-failed');
+});
+
+test('answers a failed Create with the image ID once the input is valid, so the Delete addresses it', async () => {
+  ws.on(DescribeWorkspaceImagesCommand).rejects(awsError('InvalidParameterValuesException'));
+
+  const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props([A])), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('FAILED');
+  expect(response.PhysicalResourceId).toBe(IMAGE);
+});
