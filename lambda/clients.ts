@@ -35,7 +35,10 @@ interface Stack {
  * while, because the role's policy may have been created seconds ago and IAM may not have
  * propagated it yet. Throttling and 5xx errors are the SDK's adaptive retry strategy's job.
  */
-function guard<C extends WorkSpacesClient | PartnerCentralAccountClient>(client: C, guardState: CallGuard & { state: { succeeded: boolean; startedAt: number } }): C {
+function guard<C extends WorkSpacesClient | PartnerCentralAccountClient>(
+  client: C,
+  guardState: CallGuard & { state: { succeeded: boolean; startedAt: number } },
+): C {
   const { deadline, settings, log, state } = guardState;
   const stack = client.middlewareStack as unknown as Stack;
   stack.add(

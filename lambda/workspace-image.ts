@@ -6,10 +6,10 @@ import {
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../src/private/patterns';
 import { sleep } from './deadline';
 import { InputError, isErrorCode, PreconditionError } from './errors';
 import type { ResourceContext, ResourceHandler, ResourceResult } from './resource';
+import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../src/private/patterns';
 
 /** The resolved properties of a Custom::SharedWorkspaceImage. */
 interface ImageShare {

@@ -112,7 +112,13 @@ export class CloudFormationStub {
     return { ...this.base(resourceType, logicalId), RequestType: 'Create', ResourceProperties: withToken(properties) };
   }
 
-  public updateEvent(resourceType: string, logicalId: string, physicalId: string, properties: Record<string, unknown>, oldProperties: Record<string, unknown>): CloudFormationCustomResourceEvent {
+  public updateEvent(
+    resourceType: string,
+    logicalId: string,
+    physicalId: string,
+    properties: Record<string, unknown>,
+    oldProperties: Record<string, unknown>,
+  ): CloudFormationCustomResourceEvent {
     return {
       ...this.base(resourceType, logicalId),
       RequestType: 'Update',
@@ -122,8 +128,18 @@ export class CloudFormationStub {
     };
   }
 
-  public deleteEvent(resourceType: string, logicalId: string, physicalId: string, properties: Record<string, unknown>): CloudFormationCustomResourceEvent {
-    return { ...this.base(resourceType, logicalId), RequestType: 'Delete', PhysicalResourceId: physicalId, ResourceProperties: withToken(properties) };
+  public deleteEvent(
+    resourceType: string,
+    logicalId: string,
+    physicalId: string,
+    properties: Record<string, unknown>,
+  ): CloudFormationCustomResourceEvent {
+    return {
+      ...this.base(resourceType, logicalId),
+      RequestType: 'Delete',
+      PhysicalResourceId: physicalId,
+      ResourceProperties: withToken(properties),
+    };
   }
 
   /** Run the handler on an event and return what it answered CloudFormation. */

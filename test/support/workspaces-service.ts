@@ -78,7 +78,7 @@ export class WorkSpacesImages {
         DescribeWorkspaceImages: input => {
           const ids: string[] | undefined = input.ImageIds;
           if (ids && (ids.length < 1 || ids.length > 25)) throw new AwsError('InvalidParameterValuesException', 'ImageIds must hold 1 to 25 IDs');
-          const all = ids ? ids.map(id => this.image(id)).filter((i): i is Image => i !== undefined) : [...this.images.keys()].map(id => this.image(id)!);
+          const all = (ids ?? [...this.images.keys()]).map(id => this.image(id)).filter((i): i is Image => i !== undefined);
           const { items, NextToken } = page(all, input);
           return {
             Images: items.map(i => ({
