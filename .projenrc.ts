@@ -84,7 +84,13 @@ const typecheckLambda = project.addTask('typecheck:lambda', {
 project.preCompileTask.spawn(typecheckLambda);
 
 // Tests and the demo run the bundled handler, so build it first on a fresh clone.
+// ts-jest transpiles without type-checking (isolatedModules): the tests are type-checked first.
 const bundleTask = project.tasks.tryFind('bundle')!;
+const typecheckTests = project.addTask('typecheck:test', {
+  description: 'Type-check the tests, examples and benchmark',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheckTests);
 project.testTask.prependSpawn(bundleTask);
 
 project.tasks.tryFind('test:update')?.prependSpawn(bundleTask);

@@ -54,7 +54,11 @@ function guard<C extends WorkSpacesClient | PartnerCentralAccountClient>(
           return output;
         } catch (error) {
           const propagating = !state.succeeded && Date.now() - state.startedAt < settings.iamPropagationMs;
-          if (isErrorCode(error, 'AccessDeniedException') && propagating && deadline.canWait(delay)) {
+          // A denial with a reason other than ACCESS_DENIED (Partner Central's
+          // INCOMPATIBLE_BENEFIT_AWS_PARTNER_STATE, say) is not about IAM: no point waiting.
+          const reason = (error as { Reason?: unknown }).Reason;
+          const iamDenial = isErrorCode(error, 'AccessDeniedException') && (reason === undefined || reason === 'ACCESS_DENIED');
+          if (iamDenial && propagating && deadline.canWait(delay)) {
             await sleep(delay);
             delay = Math.min(delay * 2, 8_000);
             continue;

@@ -1,19 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { RESOURCE_TYPES } from '../src/private/patterns';
 import { Outcome, sendResponse } from './cfn-response';
 import { CallLog, Clients } from './clients';
+import { handleConnectionAlias } from './connection-alias';
 import { Deadline } from './deadline';
 import { messageOf } from './errors';
+import { handlePartnerConnectionPreferences } from './partner-preferences';
 import { Progress } from './progress';
 import type { ResourceContext, ResourceHandler } from './resource';
 import { loadSettings } from './settings';
 import { handleWorkspaceImage } from './workspace-image';
+import { RESOURCE_TYPES } from '../src/private/patterns';
 
 const logger = new Logger({ serviceName: 'cdk-cross-account-sharing' });
 
 const HANDLERS: Record<string, ResourceHandler> = {
   [RESOURCE_TYPES.workspaceImage]: handleWorkspaceImage,
+  [RESOURCE_TYPES.partnerConnectionPreferences]: handlePartnerConnectionPreferences,
+  [RESOURCE_TYPES.connectionAlias]: handleConnectionAlias,
 };
 
 /** The physical ID a failure reports: the one CloudFormation sent, or for a Create the real one if known. */

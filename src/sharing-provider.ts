@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +14,13 @@ import { Construct } from 'constructs';
  */
 export class SharingProvider extends Construct {
   /**
+   * How long CloudFormation waits for an answer from a share resource: just above the function's
+   * timeout, so that even a function that crashes without answering holds the stack for minutes
+   * rather than CloudFormation's default hour.
+   */
+  public static readonly SERVICE_TIMEOUT = Duration.minutes(16);
+
+  /**
    * The provider of the stack that holds `scope`, created on first call.
    */
   public static getOrCreate(scope: Construct): SharingProvider {
@@ -26,16 +33,10 @@ export class SharingProvider extends Construct {
   private static readonly CONSTRUCT_ID = 'CrossAccountSharingProvider';
 
   /**
-   * How long one invocation of the handler may run. Long enough to share one image with
-   * 1,000 accounts at WorkSpaces' 2 calls per second; the handler answers before it ends.
+   * How long one invocation of the handler may run: long enough to share one image with
+   * 1,000 accounts at WorkSpaces' 2 calls per second. The handler answers before it ends.
    */
-  private static readonly FUNCTION_TIMEOUT = Duration.minutes(15);
-
-  /**
-   * How long CloudFormation waits for an answer: just above the function's timeout, so that even a
-   * function that crashes without answering holds the stack for minutes rather than the default hour.
-   */
-  public static readonly SERVICE_TIMEOUT = Duration.seconds(SharingProvider.FUNCTION_TIMEOUT.toSeconds() + 60);
+  private static readonly FUNCTION_TIMEOUT = Duration.seconds(SharingProvider.SERVICE_TIMEOUT.toSeconds() - 60);
 
   /** The handler function; its ARN is the service token of every share resource of the stack. */
   public readonly function: lambda.IFunction;
@@ -52,8 +53,11 @@ export class SharingProvider extends Construct {
    */
   public readonly policy: iam.Policy;
 
-  private readonly workspaceImageArns = new Set<string>();
-  private workspaceImageStatement?: iam.PolicyStatement;
+  /** Per WorkSpaces resource type, the statement scoped to the ARNs the stack names, and those ARNs. */
+  private readonly scopedStatements = new Map<string, { statement: iam.PolicyStatement; arns: Set<string> }>();
+  /** The literal or token catalogs named by the stack's PartnerConnectionPreferences, rendered into the condition at synth. */
+  private readonly partnerCatalogs: string[] = [];
+  private partnerConnectionPreferencesStatement?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -106,26 +110,62 @@ export class SharingProvider extends Construct {
    * @internal
    */
   public _grantWorkspaceImage(imageId: string): void {
-    if (!this.workspaceImageStatement) {
-      this.workspaceImageStatement = new iam.PolicyStatement({
-        actions: ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions'],
+    this.grantWorkspaces('workspaceimage', imageId, {
+      actions: ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions'],
+      describeAction: 'workspaces:DescribeWorkspaceImages',
+      reason: 'workspaces:DescribeWorkspaceImages accepts only the "*" resource; it reads image state and changes nothing.',
+    });
+  }
+
+  /**
+   * Let the handler read and update the Partner Central connection preferences of one catalog.
+   *
+   * @internal
+   */
+  public _grantPartnerConnectionPreferences(catalog: string): void {
+    if (!this.partnerConnectionPreferencesStatement) {
+      this.partnerConnectionPreferencesStatement = new iam.PolicyStatement({
+        actions: ['partnercentral:GetConnectionPreferences', 'partnercentral:UpdateConnectionPreferences'],
+        resources: ['*'],
+        // The statement keeps this array by reference: catalogs pushed later render too.
+        conditions: { StringEquals: { 'partnercentral:Catalog': this.partnerCatalogs } },
       });
-      this.policy.addStatements(
-        this.workspaceImageStatement,
-        new iam.PolicyStatement({
-          // DescribeWorkspaceImages takes no resource: it accepts only "*".
-          actions: ['workspaces:DescribeWorkspaceImages'],
-          resources: ['*'],
-        }),
-      );
-      this.suppressWildcard('workspaces:DescribeWorkspaceImages accepts only the "*" resource; it reads image state and changes nothing.');
+      this.policy.addStatements(this.partnerConnectionPreferencesStatement);
+      this.suppressWildcard('partnercentral:GetConnectionPreferences and partnercentral:UpdateConnectionPreferences take no resource and accept only "*"; the statement is scoped to the stack\'s catalogs by the partnercentral:Catalog condition.');
     }
-    const arn = Stack.of(this).formatArn({ service: 'workspaces', resource: 'workspaceimage', resourceName: imageId });
-    const key = Token.isUnresolved(arn) ? Stack.of(this).resolve(arn) : arn;
-    const dedupeKey = JSON.stringify(key);
-    if (!this.workspaceImageArns.has(dedupeKey)) {
-      this.workspaceImageArns.add(dedupeKey);
-      this.workspaceImageStatement.addResources(arn);
+    if (!this.partnerCatalogs.includes(catalog)) this.partnerCatalogs.push(catalog);
+  }
+
+  /**
+   * Let the handler share and unshare one WorkSpaces connection alias.
+   *
+   * @internal
+   */
+  public _grantConnectionAlias(aliasId: string): void {
+    this.grantWorkspaces('connectionalias', aliasId, {
+      actions: ['workspaces:UpdateConnectionAliasPermission', 'workspaces:DescribeConnectionAliasPermissions'],
+      describeAction: 'workspaces:DescribeConnectionAliases',
+      reason: 'workspaces:DescribeConnectionAliases accepts only the "*" resource; it reads alias state and associations and changes nothing.',
+    });
+  }
+
+  /**
+   * Grant `actions` on the ARN of one WorkSpaces resource (one statement per resource type, each
+   * ARN once), and on first use the resource type's Describe action, which accepts only "*".
+   */
+  private grantWorkspaces(resource: string, resourceName: string, grant: { actions: string[]; describeAction: string; reason: string }): void {
+    let scoped = this.scopedStatements.get(resource);
+    if (!scoped) {
+      scoped = { statement: new iam.PolicyStatement({ actions: grant.actions }), arns: new Set() };
+      this.scopedStatements.set(resource, scoped);
+      this.policy.addStatements(scoped.statement, new iam.PolicyStatement({ actions: [grant.describeAction], resources: ['*'] }));
+      this.suppressWildcard(grant.reason);
+    }
+    const arn = Stack.of(this).formatArn({ service: 'workspaces', resource, resourceName });
+    const key = JSON.stringify(Stack.of(this).resolve(arn));
+    if (!scoped.arns.has(key)) {
+      scoped.arns.add(key);
+      scoped.statement.addResources(arn);
     }
   }
 

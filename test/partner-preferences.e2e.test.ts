@@ -141,6 +141,17 @@ describe('Create', () => {
     expect(endpoint.callsOf('UpdateConnectionPreferences')).toHaveLength(1);
   });
 
+  test('reports a field ValidationException with each field, code and message, as the SDK reads the union off the wire', async () => {
+    pc().failNextWrites(1, { kind: 'field-validation', name: 'ExcludedParticipantIdentifiers', code: 'INVALID_VALUE', message: 'participant-1 is unknown' });
+
+    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Prefs', props('ALLOW_BY_DEFAULT_DENY_SOME', [P1])), context());
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('ValidationException (Reason REQUEST_VALIDATION_FAILED) from UpdateConnectionPreferences of catalog Sandbox');
+    expect(response.Reason).toContain('field ExcludedParticipantIdentifiers INVALID_VALUE: participant-1 is unknown');
+    expect(endpoint.callsOf('UpdateConnectionPreferences')).toHaveLength(1);
+  });
+
   test('fails at once on a ConflictException of another reason, with that Reason', async () => {
     pc().failNextWrites(1, { kind: 'conflict', reason: 'INCOMPATIBLE_PROFILE_STATE' });
 

@@ -5,6 +5,7 @@ import {
   DescribeWorkspaceImagePermissionsCommand,
   DescribeWorkspaceImagesCommand,
   UpdateWorkspaceImagePermissionCommand,
+  WorkspaceImage,
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -37,7 +38,7 @@ beforeEach(() => {
 });
 
 const props = (accountIds: string[]) => ({ ImageId: IMAGE, AccountIds: accountIds });
-const image = (extra: Record<string, unknown> = {}) => ({ Images: [{ ImageId: IMAGE, State: 'AVAILABLE', OwnerAccountId: OWNER, ...extra }] });
+const image = (extra: Partial<WorkspaceImage> = {}) => ({ Images: [{ ImageId: IMAGE, State: 'AVAILABLE' as const, OwnerAccountId: OWNER, ...extra }] });
 
 test('refuses to share an image that another account owns (shared with this one)', async () => {
   ws.on(DescribeWorkspaceImagesCommand).resolves(image({ OwnerAccountId: '999988887777' }));

@@ -25,12 +25,57 @@ export interface SeedPreferences {
 /** How the next writes fail. */
 export type WriteFailure =
   | { readonly kind: 'conflict'; readonly reason: string }
-  | { readonly kind: 'business-validation'; readonly code: string; readonly message?: string };
+  | { readonly kind: 'business-validation'; readonly code: string; readonly message?: string }
+  | { readonly kind: 'field-validation'; readonly name: string; readonly code: string; readonly message?: string };
 
 interface FieldError {
   readonly Name: string;
   readonly Code: string;
   readonly Message: string;
+}
+
+function catalogErrors(input: Record<string, any>): FieldError[] {
+  if (input.Catalog === undefined) return [{ Name: 'Catalog', Code: 'REQUIRED_FIELD_MISSING', Message: 'Catalog is required' }];
+  if (typeof input.Catalog !== 'string' || !CATALOG.test(input.Catalog)) {
+    return [{ Name: 'Catalog', Code: 'INVALID_STRING_FORMAT', Message: `Catalog must match ${CATALOG}` }];
+  }
+  return [];
+}
+
+function validationError(errors: FieldError[]): AwsError {
+  return new AwsError('ValidationException', 'The request failed validation', 400, {
+    Reason: 'REQUEST_VALIDATION_FAILED',
+    // ValidationError is a union: on the wire, an object with the one member that is set.
+    ErrorDetails: errors.map(e => ({ FieldValidationError: e })),
+  });
+}
+
+function updateErrors(input: Record<string, any>): FieldError[] {
+  const errors = catalogErrors(input);
+  if (input.Revision === undefined) {
+    errors.push({ Name: 'Revision', Code: 'REQUIRED_FIELD_MISSING', Message: 'Revision is required' });
+  } else if (typeof input.Revision !== 'number' || !Number.isInteger(input.Revision)) {
+    // A long: the awsJson protocol sends it as a JSON number.
+    errors.push({ Name: 'Revision', Code: 'INVALID_VALUE', Message: 'Revision must be a long' });
+  }
+  if (input.AccessType === undefined) {
+    errors.push({ Name: 'AccessType', Code: 'REQUIRED_FIELD_MISSING', Message: 'AccessType is required' });
+  } else if (!ACCESS_TYPES.includes(input.AccessType)) {
+    errors.push({ Name: 'AccessType', Code: 'INVALID_ENUM_VALUE', Message: `AccessType must be one of ${ACCESS_TYPES.join(', ')}` });
+  }
+  const ids = input.ExcludedParticipantIdentifiers;
+  if (ids !== undefined) {
+    if (!Array.isArray(ids)) {
+      errors.push({ Name: 'ExcludedParticipantIdentifiers', Code: 'INVALID_VALUE', Message: 'ExcludedParticipantIdentifiers must be a list' });
+    } else {
+      if (ids.length > 100) errors.push({ Name: 'ExcludedParticipantIdentifiers', Code: 'TOO_MANY_VALUES', Message: 'At most 100 participant identifiers' });
+      if (new Set(ids).size !== ids.length) errors.push({ Name: 'ExcludedParticipantIdentifiers', Code: 'DUPLICATE_VALUE', Message: 'Participant identifiers must be unique' });
+      if (ids.some(id => typeof id !== 'string' || !PARTICIPANT_ID.test(id))) {
+        errors.push({ Name: 'ExcludedParticipantIdentifiers', Code: 'INVALID_STRING_FORMAT', Message: `Participant identifiers must match ${PARTICIPANT_ID}` });
+      }
+    }
+  }
+  return errors;
 }
 
 /**
@@ -112,50 +157,6 @@ export class PartnerCentralPreferences {
     };
   }
 
-  private static catalogErrors(input: Record<string, any>): FieldError[] {
-    if (input.Catalog === undefined) return [{ Name: 'Catalog', Code: 'REQUIRED_FIELD_MISSING', Message: 'Catalog is required' }];
-    if (typeof input.Catalog !== 'string' || !CATALOG.test(input.Catalog)) {
-      return [{ Name: 'Catalog', Code: 'INVALID_STRING_FORMAT', Message: `Catalog must match ${CATALOG}` }];
-    }
-    return [];
-  }
-
-  private static validationError(errors: FieldError[]): AwsError {
-    return new AwsError('ValidationException', 'The request failed validation', 400, {
-      Reason: 'REQUEST_VALIDATION_FAILED',
-      // ValidationError is a union: on the wire, an object with the one member that is set.
-      ErrorDetails: errors.map(e => ({ FieldValidationError: e })),
-    });
-  }
-
-  private static updateErrors(input: Record<string, any>): FieldError[] {
-    const errors = PartnerCentralPreferences.catalogErrors(input);
-    if (input.Revision === undefined) {
-      errors.push({ Name: 'Revision', Code: 'REQUIRED_FIELD_MISSING', Message: 'Revision is required' });
-    } else if (typeof input.Revision !== 'number' || !Number.isInteger(input.Revision)) {
-      // A long: the awsJson protocol sends it as a JSON number.
-      errors.push({ Name: 'Revision', Code: 'INVALID_VALUE', Message: 'Revision must be a long' });
-    }
-    if (input.AccessType === undefined) {
-      errors.push({ Name: 'AccessType', Code: 'REQUIRED_FIELD_MISSING', Message: 'AccessType is required' });
-    } else if (!ACCESS_TYPES.includes(input.AccessType)) {
-      errors.push({ Name: 'AccessType', Code: 'INVALID_ENUM_VALUE', Message: `AccessType must be one of ${ACCESS_TYPES.join(', ')}` });
-    }
-    const ids = input.ExcludedParticipantIdentifiers;
-    if (ids !== undefined) {
-      if (!Array.isArray(ids)) {
-        errors.push({ Name: 'ExcludedParticipantIdentifiers', Code: 'INVALID_VALUE', Message: 'ExcludedParticipantIdentifiers must be a list' });
-      } else {
-        if (ids.length > 100) errors.push({ Name: 'ExcludedParticipantIdentifiers', Code: 'TOO_MANY_VALUES', Message: 'At most 100 participant identifiers' });
-        if (new Set(ids).size !== ids.length) errors.push({ Name: 'ExcludedParticipantIdentifiers', Code: 'DUPLICATE_VALUE', Message: 'Participant identifiers must be unique' });
-        if (ids.some(id => typeof id !== 'string' || !PARTICIPANT_ID.test(id))) {
-          errors.push({ Name: 'ExcludedParticipantIdentifiers', Code: 'INVALID_STRING_FORMAT', Message: `Participant identifiers must match ${PARTICIPANT_ID}` });
-        }
-      }
-    }
-    return errors;
-  }
-
   public service(): LocalService {
     return {
       targetPrefix: 'PartnerCentralAccount',
@@ -163,8 +164,8 @@ export class PartnerCentralPreferences {
       messageMember: 'Message',
       operations: {
         GetConnectionPreferences: input => {
-          const errors = PartnerCentralPreferences.catalogErrors(input);
-          if (errors.length > 0) throw PartnerCentralPreferences.validationError(errors);
+          const errors = catalogErrors(input);
+          if (errors.length > 0) throw validationError(errors);
           const output = this.output(input.Catalog);
           if (this.changesAfterRead > 0) {
             this.changesAfterRead -= 1;
@@ -173,8 +174,8 @@ export class PartnerCentralPreferences {
           return output;
         },
         UpdateConnectionPreferences: input => {
-          const errors = PartnerCentralPreferences.updateErrors(input);
-          if (errors.length > 0) throw PartnerCentralPreferences.validationError(errors);
+          const errors = updateErrors(input);
+          if (errors.length > 0) throw validationError(errors);
           const failure = this.writeFailures.shift();
           if (failure?.kind === 'conflict') {
             throw new AwsError('ConflictException', `The request conflicts with the current state (${failure.reason})`, 409, { Reason: failure.reason });
@@ -184,6 +185,9 @@ export class PartnerCentralPreferences {
               Reason: 'BUSINESS_VALIDATION_FAILED',
               ErrorDetails: [{ BusinessValidationError: { Code: failure.code, Message: failure.message ?? `Business rule ${failure.code} failed` } }],
             });
+          }
+          if (failure?.kind === 'field-validation') {
+            throw validationError([{ Name: failure.name, Code: failure.code, Message: failure.message ?? `${failure.name} is not valid` }]);
           }
           const state = this.state(input.Catalog);
           if (input.Revision !== state.Revision) {

@@ -1,0 +1,281 @@
+import {
+  ConnectionAlias,
+  ConnectionAliasAssociation,
+  DescribeConnectionAliasesCommand,
+  DescribeConnectionAliasPermissionsCommand,
+  UpdateConnectionAliasPermissionCommand,
+  WorkSpacesClient,
+} from '@aws-sdk/client-workspaces';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { sleep } from './deadline';
+import { InputError, isErrorCode, PreconditionError } from './errors';
+import type { ResourceContext, ResourceHandler, ResourceResult } from './resource';
+import { AWS_ACCOUNT_ID, CONNECTION_ALIAS_ID } from '../src/private/patterns';
+
+/** The resolved properties of a Custom::SharedConnectionAlias. */
+interface AliasShare {
+  readonly aliasId: string;
+  readonly accountId: string;
+}
+
+/** Association states in which the shared account holds the alias: unsharing must wait for its disassociation. */
+const HELD_BY_SHARED_ACCOUNT = new Set(['ASSOCIATED_WITH_SHARED_ACCOUNT', 'PENDING_ASSOCIATION']);
+
+function readProperties(properties: Record<string, unknown> | undefined): { aliasId: unknown; accountId: unknown } {
+  return { aliasId: properties?.AliasId, accountId: properties?.AccountId };
+}
+
+/** Check resolved properties before any API call; throws InputError naming each bad value. */
+export function validateAliasShare(properties: Record<string, unknown> | undefined, ownAccountId: string): AliasShare {
+  const { aliasId, accountId } = readProperties(properties);
+  const problems: string[] = [];
+  if (typeof aliasId !== 'string' || !CONNECTION_ALIAS_ID.test(aliasId)) {
+    problems.push(`AliasId ${JSON.stringify(aliasId)} is not a WorkSpaces connection alias ID (${CONNECTION_ALIAS_ID})`);
+  }
+  if (typeof accountId !== 'string' || !AWS_ACCOUNT_ID.test(accountId)) {
+    problems.push(`AccountId ${JSON.stringify(accountId)} is not a 12-digit account ID`);
+  } else if (accountId === ownAccountId) {
+    problems.push(`AccountId ${accountId} is the account that owns the alias: an alias cannot be shared with its owner`);
+  }
+  if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
+  return { aliasId: aliasId as string, accountId: accountId as string };
+}
+
+/** The alias, or undefined when it does not exist (DescribeConnectionAliases has no not-found error: it just leaves it out). */
+async function describeAlias(ws: WorkSpacesClient, aliasId: string): Promise<ConnectionAlias | undefined> {
+  const { ConnectionAliases } = await ws.send(new DescribeConnectionAliasesCommand({ AliasIds: [aliasId] }));
+  return ConnectionAliases?.find(a => a.AliasId === aliasId);
+}
+
+/**
+ * Wait, bounded by the time left, while the alias is CREATING (an alias created in the same
+ * deployment starts so), then return it. The API asks for state CREATED before any permission change.
+ */
+async function createdAlias(share: AliasShare, ctx: ResourceContext): Promise<ConnectionAlias> {
+  for (;;) {
+    const alias = await describeAlias(ctx.clients.workspaces, share.aliasId);
+    if (!alias) {
+      throw new PreconditionError(`Connection alias ${share.aliasId} does not exist in account ${ctx.accountId} in this Region: create it first, or fix aliasId`);
+    }
+    if (alias.OwnerAccountId && alias.OwnerAccountId !== ctx.accountId) {
+      throw new PreconditionError(`Connection alias ${share.aliasId} is owned by account ${alias.OwnerAccountId}, not ${ctx.accountId}: only the owner of an alias can share it`);
+    }
+    if (alias.State === 'DELETING') {
+      throw new PreconditionError(`Connection alias ${share.aliasId} is being deleted (state DELETING): it cannot be shared; use another alias`);
+    }
+    if (alias.State !== 'CREATING') return alias;
+    if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
+      throw new PreconditionError(`Connection alias ${share.aliasId} is still CREATING and the time to wait for it ran out: deploy again once it is CREATED`);
+    }
+    await sleep(ctx.settings.pollIntervalMs);
+  }
+}
+
+/**
+ * The accounts the alias is shared with (AllowAssociation true), read through every page, or
+ * undefined when the alias does not exist. An entry with AllowAssociation false (whether the API
+ * ever lists one is UNVERIFIED) counts as not shared.
+ */
+async function sharedAccounts(ws: WorkSpacesClient, aliasId: string): Promise<Set<string> | undefined> {
+  const accounts = new Set<string>();
+  let nextToken: string | undefined;
+  do {
+    try {
+      const page = await ws.send(new DescribeConnectionAliasPermissionsCommand({ AliasId: aliasId, NextToken: nextToken, MaxResults: 25 }));
+      for (const permission of page.ConnectionAliasPermissions ?? []) {
+        if (permission.SharedAccountId && permission.AllowAssociation === true) accounts.add(permission.SharedAccountId);
+      }
+      nextToken = page.NextToken || undefined;
+    } catch (error) {
+      if (isErrorCode(error, 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
+  } while (nextToken);
+  return accounts;
+}
+
+async function setPermission(ws: WorkSpacesClient, aliasId: string, accountId: string, allow: boolean): Promise<void> {
+  await ws.send(new UpdateConnectionAliasPermissionCommand({
+    AliasId: aliasId,
+    ConnectionAliasPermission: { SharedAccountId: accountId, AllowAssociation: allow },
+  }));
+}
+
+/** The Reason when another account holds the alias's one share; `current` undefined when the API did not say which. */
+function oneAccountOnly(aliasId: string, current: string | undefined, wanted: string): string {
+  const holder = current ? `account ${current}` : 'another account';
+  return `Connection alias ${aliasId} is already shared with ${holder}, and an alias can be shared with only one other account per Region, `
+    + `so it cannot also be shared with ${wanted}: unshare it from ${current ?? 'that account'} first (or remove what shares it), then deploy again`;
+}
+
+/** Share the alias with the account unless it is shared already; fail, without a write, when another account holds the one share. */
+async function ensureShared(share: AliasShare, shared: Set<string>, ctx: ResourceContext): Promise<void> {
+  if (shared.has(share.accountId)) return;
+  const others = [...shared].filter(a => a !== share.accountId);
+  if (others.length > 0) throw new PreconditionError(oneAccountOnly(share.aliasId, others.join(', '), share.accountId));
+  ctx.progress.plan('shared', [share.accountId]);
+  try {
+    await setPermission(ctx.clients.workspaces, share.aliasId, share.accountId, true);
+  } catch (error) {
+    // The model does not say which error means what (UNVERIFIED): ResourceLimitExceeded is the
+    // documented one-account limit, InvalidResourceState an alias that is not CREATED.
+    if (isErrorCode(error, 'ResourceLimitExceededException')) {
+      throw new PreconditionError(oneAccountOnly(share.aliasId, undefined, share.accountId));
+    }
+    if (isErrorCode(error, 'InvalidResourceStateException')) {
+      throw new PreconditionError(`Connection alias ${share.aliasId} is not in a state that allows sharing (it must be CREATED): ${(error as Error).message}`);
+    }
+    throw error;
+  }
+  shared.add(share.accountId);
+  ctx.progress.record('shared', share.accountId);
+}
+
+/** The shared account's association that blocks unsharing, if the alias shows one. */
+function blockingAssociation(alias: ConnectionAlias | undefined, accountId: string): ConnectionAliasAssociation | undefined {
+  return alias?.Associations?.find(a =>
+    a.AssociationStatus !== undefined
+    && (a.AssociatedAccountId === accountId || (a.AssociatedAccountId === undefined && a.AssociationStatus === 'ASSOCIATED_WITH_SHARED_ACCOUNT'))
+    && (HELD_BY_SHARED_ACCOUNT.has(a.AssociationStatus) || a.AssociationStatus === 'PENDING_DISASSOCIATION'));
+}
+
+function associatedError(aliasId: string, accountId: string, association: ConnectionAliasAssociation | undefined, retry: string): PreconditionError {
+  const directory = association?.ResourceId ? `directory ${association.ResourceId}` : 'a directory (DescribeConnectionAliases did not name it)';
+  const status = association?.AssociationStatus ? ` (${association.AssociationStatus})` : '';
+  return new PreconditionError(
+    `Connection alias ${aliasId} cannot be unshared from account ${accountId}: that account has it associated with ${directory}${status}. `
+    + `First, account ${accountId} must disassociate the alias from ${directory} (DisassociateConnectionAlias); then ${retry} again`,
+  );
+}
+
+/**
+ * Unshare the alias from the account if it is shared with it. Fails at once, without retrying,
+ * when the shared account still has the alias associated with a directory: only that account
+ * can undo it. Waits (bounded) only while a disassociation is PENDING, which ends by itself.
+ */
+async function unshare(
+  aliasId: string, accountId: string, alias: ConnectionAlias | undefined, shared: Set<string>, ctx: ResourceContext, retry: string,
+): Promise<void> {
+  if (!shared.has(accountId)) return;
+  const ws = ctx.clients.workspaces;
+  let current = alias;
+  for (;;) {
+    const association = blockingAssociation(current, accountId);
+    if (!association) break;
+    if (association.AssociationStatus !== 'PENDING_DISASSOCIATION') throw associatedError(aliasId, accountId, association, retry);
+    if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
+      throw new PreconditionError(`Connection alias ${aliasId} is still being disassociated from account ${accountId}'s directory ${association.ResourceId ?? ''} and the time to wait ran out: ${retry} again`);
+    }
+    await sleep(ctx.settings.pollIntervalMs);
+    current = await describeAlias(ws, aliasId);
+    if (!current) {
+      shared.delete(accountId);
+      return;
+    }
+  }
+  ctx.progress.plan('unshared', [accountId]);
+  try {
+    await setPermission(ws, aliasId, accountId, false);
+  } catch (error) {
+    if (isErrorCode(error, 'ResourceAssociatedException')) {
+      // The association appeared after the read above: read once more only to name the directory.
+      const again = await describeAlias(ws, aliasId).catch(() => undefined);
+      throw associatedError(aliasId, accountId, again?.Associations?.find(a => a.AssociatedAccountId === accountId && a.ResourceId), retry);
+    }
+    // An alias deleted meanwhile is unshared. The error for revoking an account never granted is
+    // undocumented (UNVERIFIED): the permissions are read first so such a call is never sent, and
+    // any other error is reported as it is rather than guessed to mean "not shared".
+    if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
+  }
+  shared.delete(accountId);
+  ctx.progress.record('unshared', accountId);
+}
+
+function result(physicalResourceId: string, share: AliasShare): ResourceResult {
+  return {
+    physicalResourceId,
+    data: { AliasId: share.aliasId, SharedAccountId: share.accountId },
+    log: { aliasId: share.aliasId, sharedAccountId: share.accountId },
+  };
+}
+
+/** Wait for the alias to be CREATED, then share it with the account. */
+async function shareAlias(share: AliasShare, ctx: ResourceContext): Promise<void> {
+  await createdAlias(share, ctx);
+  const shared = await sharedAccounts(ctx.clients.workspaces, share.aliasId);
+  if (!shared) throw new PreconditionError(`Connection alias ${share.aliasId} disappeared while it was being shared: create it again, or fix aliasId`);
+  await ensureShared(share, shared, ctx);
+}
+
+async function create(share: AliasShare, ctx: ResourceContext): Promise<ResourceResult> {
+  ctx.physicalResourceIdOnFailure = share.aliasId;
+  await shareAlias(share, ctx);
+  return result(share.aliasId, share);
+}
+
+function validAliasId(value: unknown): string | undefined {
+  return typeof value === 'string' && CONNECTION_ALIAS_ID.test(value) ? value : undefined;
+}
+
+function validAccountId(value: unknown): string | undefined {
+  return typeof value === 'string' && AWS_ACCOUNT_ID.test(value) ? value : undefined;
+}
+
+async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, share: AliasShare, ctx: ResourceContext): Promise<ResourceResult> {
+  const old = readProperties(event.OldResourceProperties);
+  // Old values that break the rules never shared anything (Create and Update check first).
+  const oldAliasId = validAliasId(old.aliasId);
+  const oldAccountId = validAccountId(old.accountId);
+  const ws = ctx.clients.workspaces;
+
+  if (old.aliasId !== share.aliasId) {
+    if (event.PhysicalResourceId !== share.aliasId) {
+      // Another alias: a replacement. CloudFormation's cleanup Delete unshares the old alias.
+      return create(share, ctx);
+    }
+    // The physical ID already names the new properties' alias, so this is the rollback of a
+    // replacement that failed: keep the share it goes back to, undo the one it made on the other alias.
+    await shareAlias(share, ctx);
+    if (oldAliasId && oldAccountId) {
+      const oldShared = await sharedAccounts(ws, oldAliasId);
+      if (oldShared) await unshare(oldAliasId, oldAccountId, await describeAlias(ws, oldAliasId), oldShared, ctx, 'update');
+    }
+    return result(event.PhysicalResourceId, share);
+  }
+
+  // The same alias. One account per alias: unshare the old account before sharing the new one.
+  const alias = await createdAlias(share, ctx);
+  const shared = await sharedAccounts(ws, share.aliasId);
+  if (!shared) throw new PreconditionError(`Connection alias ${share.aliasId} disappeared while it was being shared: create it again, or fix aliasId`);
+  if (oldAccountId && oldAccountId !== share.accountId) await unshare(share.aliasId, oldAccountId, alias, shared, ctx, 'update');
+  await ensureShared(share, shared, ctx);
+  return result(event.PhysicalResourceId, share);
+}
+
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
+  let share: AliasShare;
+  try {
+    share = validateAliasShare(event.ResourceProperties, ctx.accountId);
+  } catch (error) {
+    // Create and Update check the same rules before any call, so properties that break them
+    // never shared anything: there is nothing to undo.
+    if (error instanceof InputError) return { physicalResourceId: event.PhysicalResourceId, log: { skipped: error.message } };
+    throw error;
+  }
+  const ws = ctx.clients.workspaces;
+  const alias = await describeAlias(ws, share.aliasId);
+  // An alias that is gone, or DELETING (which the API accepts only once it is unshared), has no share left.
+  if (!alias || alias.State === 'DELETING') {
+    const log = { aliasId: share.aliasId, aliasFound: alias !== undefined, aliasState: alias?.State };
+    return { physicalResourceId: event.PhysicalResourceId, log };
+  }
+  const shared = await sharedAccounts(ws, share.aliasId);
+  if (shared) await unshare(share.aliasId, share.accountId, alias, shared, ctx, 'delete');
+  return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: share.aliasId, aliasFound: shared !== undefined } };
+}
+
+export const handleConnectionAlias: ResourceHandler = async (event, ctx) => {
+  if (event.RequestType === 'Delete') return remove(event, ctx);
+  const share = validateAliasShare(event.ResourceProperties, ctx.accountId);
+  return event.RequestType === 'Create' ? create(share, ctx) : update(event, share, ctx);
+};

@@ -1,0 +1,235 @@
+import {
+  GetConnectionPreferencesCommand,
+  GetConnectionPreferencesCommandOutput,
+  UpdateConnectionPreferencesCommand,
+} from '@aws-sdk/client-partnercentral-account';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { sleep } from './deadline';
+import { InputError, isErrorCode } from './errors';
+import type { ResourceContext, ResourceHandler, ResourceResult } from './resource';
+import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../src/private/patterns';
+
+/** `AccessType` in the Partner Central Account model. */
+const ACCESS_TYPES = ['ALLOW_ALL', 'DENY_ALL', 'ALLOW_BY_DEFAULT_DENY_SOME'] as const;
+type AccessType = typeof ACCESS_TYPES[number];
+
+/** The longest wait between two revision-conflict attempts, whatever the base. */
+const MAX_CONFLICT_BACKOFF_MS = 20_000;
+
+/** The resolved properties of a Custom::PartnerConnectionPreferences. */
+interface Preferences {
+  readonly catalog: string;
+  readonly accessType: AccessType;
+  readonly excluded: readonly string[];
+  readonly removalPolicy: 'retain' | 'destroy';
+}
+
+/** The state the preferences should reach. */
+interface Desired {
+  readonly accessType: AccessType;
+  readonly excluded: readonly string[];
+}
+
+/** What one Get-then-Update round ended with. */
+interface Applied {
+  readonly revision: number;
+  readonly arn: string;
+  readonly written: boolean;
+  readonly attempts: number;
+}
+
+/** The physical ID of the preferences of a catalog: one per account and catalog. */
+export function physicalIdOf(catalog: string): string {
+  return `connection-preferences:${catalog}`;
+}
+
+/**
+ * What a Create that failed after its input was valid answers as physical ID: it names the catalog
+ * for the reader, and differs from `physicalIdOf`, so that CloudFormation's Delete after the failed
+ * Create is recognised and changes nothing.
+ */
+export function failedCreateIdOf(catalog: string): string {
+  return `${physicalIdOf(catalog)}:create-failed`;
+}
+
+/** Check resolved properties before any API call; throws InputError naming each bad value. */
+export function validatePreferences(properties: Record<string, unknown> | undefined): Preferences {
+  const catalog = properties?.Catalog;
+  const accessType = properties?.AccessType;
+  const excluded = properties?.ExcludedParticipantIds ?? [];
+  const removalPolicy = properties?.RemovalPolicy ?? 'retain';
+  const problems: string[] = [];
+  if (typeof catalog !== 'string' || !PARTNER_CATALOG.test(catalog)) {
+    problems.push(`Catalog ${JSON.stringify(catalog)} is not a Partner Central catalog (${PARTNER_CATALOG})`);
+  }
+  const knownAccessType = typeof accessType === 'string' && (ACCESS_TYPES as readonly string[]).includes(accessType);
+  if (!knownAccessType) {
+    problems.push(`AccessType ${JSON.stringify(accessType)} is not one of ${ACCESS_TYPES.join(', ')}`);
+  }
+  if (!Array.isArray(excluded)) {
+    problems.push(`ExcludedParticipantIds ${JSON.stringify(excluded)} is not a list`);
+  } else {
+    const bad = excluded.filter(e => typeof e !== 'string' || !PARTICIPANT_ID.test(e));
+    if (bad.length > 0) problems.push(`ExcludedParticipantIds holds values that are not participant identifiers (${PARTICIPANT_ID}): ${bad.map(b => JSON.stringify(b)).join(', ')}`);
+    const repeated = duplicatesOf(excluded.filter((e): e is string => typeof e === 'string'));
+    if (repeated.length > 0) problems.push(`ExcludedParticipantIds lists a participant more than once: ${repeated.join(', ')}`);
+    if (excluded.length > MAX_EXCLUDED_PARTICIPANTS) problems.push(`ExcludedParticipantIds holds ${excluded.length} identifiers; Partner Central accepts at most ${MAX_EXCLUDED_PARTICIPANTS}`);
+    if (knownAccessType && accessType !== 'ALLOW_BY_DEFAULT_DENY_SOME' && excluded.length > 0) {
+      problems.push(`ExcludedParticipantIds are only allowed with AccessType ALLOW_BY_DEFAULT_DENY_SOME; with ${accessType} they would mean nothing`);
+    }
+  }
+  if (removalPolicy !== 'retain' && removalPolicy !== 'destroy') {
+    problems.push(`RemovalPolicy ${JSON.stringify(removalPolicy)} is neither "retain" nor "destroy"`);
+  }
+  if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
+  return { catalog: catalog as string, accessType: accessType as AccessType, excluded: excluded as string[], removalPolicy: removalPolicy as 'retain' | 'destroy' };
+}
+
+/** The state Delete with RemovalPolicy destroy goes back to. UNVERIFIED: that it is the default of an account never configured. */
+const RESET: Desired = { accessType: 'ALLOW_ALL', excluded: [] };
+
+function sameState(current: GetConnectionPreferencesCommandOutput, desired: Desired): boolean {
+  const now = new Set(current.ExcludedParticipantIds ?? []);
+  return current.AccessType === desired.accessType
+    && now.size === desired.excluded.length
+    && desired.excluded.every(e => now.has(e));
+}
+
+/** The members of a Partner Central error the handler reports. */
+interface ServiceError {
+  readonly name?: string;
+  readonly message?: string;
+  readonly Message?: string;
+  readonly Reason?: string;
+  readonly ErrorDetails?: {
+    readonly FieldValidationError?: { Name?: string; Message?: string; Code?: string };
+    readonly BusinessValidationError?: { Message?: string; Code?: string };
+  }[];
+}
+
+function isRevisionConflict(error: unknown): boolean {
+  return isErrorCode(error, 'ConflictException') && (error as ServiceError).Reason === 'INCOMPATIBLE_CONNECTION_PREFERENCES_REVISION';
+}
+
+/** A Reason for a refusal Partner Central explains with a Reason and, for validation, ErrorDetails. */
+function explained(operation: string, catalog: string, error: unknown): unknown {
+  if (!isErrorCode(error, 'ConflictException', 'ValidationException', 'AccessDeniedException')) return error;
+  const e = error as ServiceError;
+  const message = e.Message ?? e.message ?? 'no message';
+  let text = `${e.name} (Reason ${e.Reason ?? 'none'}) from ${operation} of catalog ${catalog}: ${message}`;
+  if (e.name === 'ValidationException' && e.ErrorDetails && e.ErrorDetails.length > 0) {
+    const details = e.ErrorDetails.map(d => {
+      if (d.FieldValidationError) return `field ${d.FieldValidationError.Name} ${d.FieldValidationError.Code}: ${d.FieldValidationError.Message}`;
+      if (d.BusinessValidationError) return `business rule ${d.BusinessValidationError.Code}: ${d.BusinessValidationError.Message}`;
+      return JSON.stringify(d);
+    });
+    text += `. Details: ${details.join('; ')}`;
+  }
+  if (e.name === 'AccessDeniedException') {
+    text += e.Reason === 'ACCESS_DENIED'
+      ? '. The handler role needs partnercentral:GetConnectionPreferences and partnercentral:UpdateConnectionPreferences for this catalog, and the account must be linked to Partner Central'
+      : '. The account is not in a Partner Central state that allows this change';
+  }
+  const wrapped = new Error(text);
+  return wrapped;
+}
+
+/**
+ * Bring the preferences of a catalog to `desired`: read the current revision, write the whole
+ * state with it, and when someone else wrote in between (a revision conflict), read again and
+ * retry with full-jitter exponential backoff, bounded by the attempts setting and the time left.
+ * A read that already shows the desired state ends without a write: it would change nothing and
+ * would only move the revision (and could collide with another editor).
+ */
+async function apply(catalog: string, desired: Desired, action: string, ctx: ResourceContext): Promise<Applied> {
+  const pc = ctx.clients.partnerCentral;
+  const maxAttempts = Math.max(1, Math.floor(ctx.settings.revisionConflictAttempts));
+  ctx.progress.plan(action, [catalog]);
+  for (let attempt = 1; ; attempt++) {
+    let current: GetConnectionPreferencesCommandOutput;
+    try {
+      current = await pc.send(new GetConnectionPreferencesCommand({ Catalog: catalog }));
+    } catch (error) {
+      throw explained('GetConnectionPreferences', catalog, error);
+    }
+    if (typeof current.Revision !== 'number') {
+      throw new Error(`GetConnectionPreferences of catalog ${catalog} answered without a Revision, which UpdateConnectionPreferences requires`);
+    }
+    if (sameState(current, desired)) {
+      ctx.progress.record(action, catalog);
+      return { revision: current.Revision, arn: current.Arn ?? '', written: false, attempts: attempt - 1 };
+    }
+    try {
+      const output = await pc.send(new UpdateConnectionPreferencesCommand({
+        Catalog: catalog,
+        Revision: current.Revision,
+        AccessType: desired.accessType,
+        // The whole list, [] included: the update replaces the list (UNVERIFIED whether omitting it would keep it).
+        ExcludedParticipantIdentifiers: [...desired.excluded],
+      }));
+      ctx.progress.record(action, catalog);
+      return { revision: output.Revision ?? current.Revision, arn: output.Arn ?? current.Arn ?? '', written: true, attempts: attempt };
+    } catch (error) {
+      if (!isRevisionConflict(error)) throw explained('UpdateConnectionPreferences', catalog, error);
+      const keptChanging = `The connection preferences of catalog ${catalog} kept changing under the deploy: each of ${attempt} attempt(s) of UpdateConnectionPreferences found a newer revision than the one just read`;
+      if (attempt >= maxAttempts) {
+        throw new Error(`${keptChanging} (at most ${maxAttempts} attempts). Another tool or person is editing them: stop it, or deploy again`);
+      }
+      const delay = Math.random() * Math.min(MAX_CONFLICT_BACKOFF_MS, ctx.settings.revisionConflictBaseMs * 2 ** (attempt - 1));
+      if (!ctx.deadline.canWait(delay)) {
+        throw new Error(`${keptChanging}, and the time left before the Lambda timeout ran out. Deploy again`);
+      }
+      await sleep(delay);
+    }
+  }
+}
+
+function result(physicalResourceId: string, prefs: Preferences, applied: Applied): ResourceResult {
+  return {
+    physicalResourceId,
+    data: { Revision: String(applied.revision), Arn: applied.arn },
+    log: {
+      catalog: prefs.catalog,
+      accessType: prefs.accessType,
+      excludedCount: prefs.excluded.length,
+      written: applied.written,
+      conflictAttempts: applied.attempts,
+    },
+  };
+}
+
+async function put(prefs: Preferences, ctx: ResourceContext): Promise<ResourceResult> {
+  const applied = await apply(prefs.catalog, { accessType: prefs.accessType, excluded: prefs.excluded }, 'set', ctx);
+  return result(physicalIdOf(prefs.catalog), prefs, applied);
+}
+
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
+  const physicalResourceId = event.PhysicalResourceId;
+  let prefs: Preferences;
+  try {
+    prefs = validatePreferences(event.ResourceProperties);
+  } catch (error) {
+    // Create and Update check the same rules before any call: such properties never set anything.
+    if (error instanceof InputError) return { physicalResourceId, log: { skipped: error.message } };
+    throw error;
+  }
+  if (physicalResourceId !== physicalIdOf(prefs.catalog)) {
+    // A Create that failed answers with another ID (failedCreateIdOf, or the framework's
+    // "<LogicalId>-create-failed"): it set nothing this resource owns, so there is nothing to reset.
+    return { physicalResourceId, log: { catalog: prefs.catalog, skipped: 'the Create failed; nothing to reset' } };
+  }
+  if (prefs.removalPolicy === 'retain') {
+    return { physicalResourceId, log: { catalog: prefs.catalog, retained: true } };
+  }
+  const applied = await apply(prefs.catalog, RESET, 'reset', ctx);
+  return { physicalResourceId, log: { catalog: prefs.catalog, reset: true, written: applied.written, conflictAttempts: applied.attempts } };
+}
+
+export const handlePartnerConnectionPreferences: ResourceHandler = async (event, ctx) => {
+  if (event.RequestType === 'Delete') return remove(event, ctx);
+  const prefs = validatePreferences(event.ResourceProperties);
+  // Create and Update alike write the whole state of the catalog the properties name. A new
+  // catalog is a new physical ID (a replacement): CloudFormation's cleanup Delete handles the old one.
+  if (event.RequestType === 'Create') ctx.physicalResourceIdOnFailure = failedCreateIdOf(prefs.catalog);
+  return put(prefs, ctx);
+};

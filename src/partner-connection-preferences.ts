@@ -1,0 +1,179 @@
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG, RESOURCE_TYPES } from './private/patterns';
+import { checkPattern, synthError } from './private/validate';
+import { SharingProvider } from './sharing-provider';
+
+/**
+ * Who may send the account connection invitations in AWS Partner Central.
+ */
+export enum ConnectionAccessType {
+  /** Every participant may connect. */
+  ALLOW_ALL = 'ALLOW_ALL',
+  /** No participant may connect. */
+  DENY_ALL = 'DENY_ALL',
+  /** Every participant may connect except those listed in `excludedParticipantIds`. */
+  ALLOW_BY_DEFAULT_DENY_SOME = 'ALLOW_BY_DEFAULT_DENY_SOME',
+}
+
+/**
+ * Properties of a `PartnerConnectionPreferences`.
+ */
+export interface PartnerConnectionPreferencesProps {
+  /**
+   * The Partner Central catalog whose preferences to set: `AWS` for production, `Sandbox` for testing.
+   *
+   * The preferences are a singleton per account and catalog, so at most one construct may name
+   * a catalog. Changing it is a replacement: the new catalog is set, and the old one is then
+   * handled by its removal policy.
+   *
+   * @default 'AWS'
+   */
+  readonly catalog?: string;
+
+  /**
+   * Who may connect with the account.
+   */
+  readonly accessType: ConnectionAccessType;
+
+  /**
+   * The participants that may not connect, when `accessType` is `ALLOW_BY_DEFAULT_DENY_SOME`.
+   *
+   * At most 100 identifiers, each listed once. The list replaces the one in Partner Central:
+   * identifiers excluded by other means are removed. Only allowed with
+   * `ALLOW_BY_DEFAULT_DENY_SOME`.
+   *
+   * @default - no exclusions
+   */
+  readonly excludedParticipantIds?: string[];
+
+  /**
+   * What happens to the preferences when the construct is removed from the stack, the stack is
+   * deleted, or the catalog is changed.
+   *
+   * `RemovalPolicy.RETAIN` leaves them as they are; `RemovalPolicy.DESTROY` sets them back to
+   * `ALLOW_ALL` with no exclusions. No other policy is accepted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The constructs of an app by account and literal catalog: the preferences are a singleton per account and catalog. */
+const CLAIMS = new WeakMap<IConstruct, { account: string; catalog: string; path: string }[]>();
+
+/**
+ * Sets the connection preferences of the account in AWS Partner Central: who may send it
+ * connection invitations, and which participants are excluded.
+ *
+ * The preferences are one object per account and catalog, served from us-east-1 only, whatever
+ * the stack's Region. Each deploy reads the current revision and writes the whole state
+ * (optimistic locking), retrying a bounded number of times when someone else changes the
+ * preferences between the read and the write.
+ *
+ * Backed by a `Custom::PartnerConnectionPreferences` resource served by the stack's `SharingProvider`.
+ *
+ * @example
+ * new PartnerConnectionPreferences(this, 'Connections', {
+ *   catalog: 'AWS',
+ *   accessType: ConnectionAccessType.ALLOW_BY_DEFAULT_DENY_SOME,
+ *   excludedParticipantIds: ['participant-1'],
+ * });
+ */
+export class PartnerConnectionPreferences extends Construct {
+  /** The catalog whose preferences are set. */
+  public readonly catalog: string;
+
+  /**
+   * The revision of the preferences after the last deploy that changed or read them.
+   *
+   * @attribute
+   */
+  public readonly revision: string;
+
+  /**
+   * The ARN of the connection preferences, such as
+   * `arn:aws:partnercentral:us-east-1:111122223333:catalog/AWS/connection-preferences`.
+   *
+   * @attribute
+   */
+  public readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: PartnerConnectionPreferencesProps) {
+    super(scope, id);
+    const catalog = props.catalog ?? 'AWS';
+    const excluded = [...(props.excludedParticipantIds ?? [])];
+    checkPattern(this, 'catalog', catalog, PARTNER_CATALOG, 'a Partner Central catalog such as AWS or Sandbox');
+    checkAccessType(this, props.accessType, excluded);
+    checkExclusions(this, excluded);
+    const removalPolicy = removalPolicyOf(this, props.removalPolicy);
+    claimCatalog(this, catalog);
+    this.catalog = catalog;
+
+    const provider = SharingProvider.getOrCreate(this);
+    provider._grantPartnerConnectionPreferences(catalog);
+    const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.partnerConnectionPreferences, {
+      Catalog: catalog,
+      AccessType: props.accessType,
+      ExcludedParticipantIds: excluded,
+      RemovalPolicy: removalPolicy,
+    });
+    this.revision = resource.getAttString('Revision');
+    this.arn = resource.getAttString('Arn');
+  }
+}
+
+const ACCESS_TYPES: readonly string[] = Object.values(ConnectionAccessType);
+
+function checkAccessType(scope: IConstruct, accessType: ConnectionAccessType, excluded: readonly string[]): void {
+  if (Token.isUnresolved(accessType)) return;
+  if (!ACCESS_TYPES.includes(accessType)) {
+    throw synthError(scope, `accessType must be one of ${ACCESS_TYPES.join(', ')}, got ${JSON.stringify(accessType)}`);
+  }
+  // A list token may resolve to []: the handler checks it once resolved.
+  if (!Token.isUnresolved(excluded) && excluded.length > 0 && accessType !== ConnectionAccessType.ALLOW_BY_DEFAULT_DENY_SOME) {
+    throw synthError(scope, `excludedParticipantIds are only allowed with accessType ALLOW_BY_DEFAULT_DENY_SOME; with ${accessType} they would mean nothing (got ${excluded.length}: ${excluded.slice(0, 3).map(e => JSON.stringify(e)).join(', ')}${excluded.length > 3 ? ', ...' : ''})`);
+  }
+}
+
+function checkExclusions(scope: IConstruct, excluded: readonly string[]): void {
+  // A list token stands for any number of values: they are known once resolved, by the handler.
+  if (Token.isUnresolved(excluded)) return;
+  for (const participant of excluded) {
+    checkPattern(scope, 'excludedParticipantIds', participant, PARTICIPANT_ID, 'a Partner Central participant identifier');
+  }
+  if (excluded.length > MAX_EXCLUDED_PARTICIPANTS) {
+    throw synthError(scope, `excludedParticipantIds holds ${excluded.length} identifiers; Partner Central accepts at most ${MAX_EXCLUDED_PARTICIPANTS}`);
+  }
+  const repeated = duplicatesOf(excluded.filter(e => !Token.isUnresolved(e)));
+  if (repeated.length > 0) {
+    throw synthError(scope, `excludedParticipantIds lists ${repeated.map(r => JSON.stringify(r)).join(', ')} more than once: list each participant once`);
+  }
+}
+
+function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined): 'retain' | 'destroy' {
+  switch (policy ?? RemovalPolicy.RETAIN) {
+    case RemovalPolicy.RETAIN: return 'retain';
+    case RemovalPolicy.DESTROY: return 'destroy';
+    default:
+      throw synthError(scope, `removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${JSON.stringify(policy)}: connection preferences cannot be snapshotted, and there is nothing to delete, only a state to keep or reset`);
+  }
+}
+
+/**
+ * One construct per account and literal catalog in an app. Stacks of different literal accounts
+ * may each set a catalog (a pipeline's stages); a stack whose account is unknown until deploy
+ * conflicts with any other, since it may be deployed to the same account.
+ */
+function claimCatalog(scope: IConstruct, catalog: string): void {
+  if (Token.isUnresolved(catalog)) return;
+  const root = scope.node.root;
+  const claims = CLAIMS.get(root) ?? [];
+  CLAIMS.set(root, claims);
+  const account = Stack.of(scope).account;
+  const clash = claims.find(c => c.catalog === catalog && (c.account === account || Token.isUnresolved(c.account) || Token.isUnresolved(account)));
+  if (clash) {
+    throw synthError(scope, `catalog ${JSON.stringify(catalog)} is already set by ${clash.path}: the connection preferences are one per account and catalog, so set them in one construct only`);
+  }
+  claims.push({ account, catalog, path: scope.node.path });
+}

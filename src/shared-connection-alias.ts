@@ -1,0 +1,93 @@
+import { Token } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { CONNECTION_ALIAS_ID, RESOURCE_TYPES } from './private/patterns';
+import { checkPattern, checkShareAccount, synthError } from './private/validate';
+import { SharingProvider } from './sharing-provider';
+
+/**
+ * Properties of a `SharedConnectionAlias`.
+ */
+export interface SharedConnectionAliasProps {
+  /**
+   * The ID of the WorkSpaces connection alias to share, such as `wsca-abc12345`, usually
+   * `CfnConnectionAlias.attrAliasId`.
+   *
+   * The alias must be owned by the stack's account, in the stack's Region. When it comes from a
+   * `CfnConnectionAlias` of the same app, the share is created after the alias and deleted before
+   * it. Changing it shares the new alias and then unshares the old one (a replacement).
+   */
+  readonly aliasId: string;
+
+  /**
+   * The 12-digit ID of the one account to share the alias with.
+   *
+   * A connection alias can be shared with only one other account per Region. Changing it
+   * unshares the alias from the old account before sharing it with the new one.
+   */
+  readonly accountId: string;
+}
+
+/**
+ * The shares of one app, by alias: a connection alias can be shared with only one account, so two
+ * constructs for one alias would take the share from each other.
+ */
+const sharesByApp = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Shares a WorkSpaces connection alias (cross-Region redirection) with one other AWS account in
+ * the same Region, and unshares it when the construct is deleted.
+ *
+ * To delete a shared alias, the shared account must first disassociate it from its directory;
+ * then this construct's resource unshares it, and only then the alias can be deleted. While the
+ * shared account still has it associated, deleting the share fails with a Reason that says so.
+ *
+ * Backed by a `Custom::SharedConnectionAlias` resource served by the stack's `SharingProvider`.
+ *
+ * @example
+ * const alias = new workspaces.CfnConnectionAlias(this, 'Alias', { connectionString: 'desktop.example.com' });
+ * new SharedConnectionAlias(this, 'AliasShare', { aliasId: alias.attrAliasId, accountId: '111122223333' });
+ */
+export class SharedConnectionAlias extends Construct {
+  /** The ID of the shared connection alias. */
+  public readonly aliasId: string;
+
+  /** The ID of the account the alias is shared with. */
+  public readonly accountId: string;
+
+  constructor(scope: Construct, id: string, props: SharedConnectionAliasProps) {
+    super(scope, id);
+    checkPattern(this, 'aliasId', props.aliasId, CONNECTION_ALIAS_ID, 'a WorkSpaces connection alias ID');
+    checkShareAccount(this, 'accountId', props.accountId);
+    this.claimAlias(props.aliasId);
+    this.aliasId = props.aliasId;
+    this.accountId = props.accountId;
+
+    const provider = SharingProvider.getOrCreate(this);
+    provider._grantConnectionAlias(props.aliasId);
+    // A token aliasId (e.g. CfnConnectionAlias.attrAliasId) becomes a Fn::GetAtt, so CloudFormation
+    // creates the share after the alias and deletes it (unshares) before deleting the alias.
+    this.node.defaultChild = provider._createResource(this, 'Resource', RESOURCE_TYPES.connectionAlias, {
+      AliasId: props.aliasId,
+      AccountId: props.accountId,
+    });
+  }
+
+  /**
+   * Fail when another construct of the app shares the same alias. Literal IDs compare by value;
+   * a token compares by its own string, which is the same only for the same attribute.
+   */
+  private claimAlias(aliasId: string): void {
+    const root = this.node.root;
+    let shares = sharesByApp.get(root);
+    if (!shares) {
+      shares = new Map();
+      sharesByApp.set(root, shares);
+    }
+    const other = shares.get(aliasId);
+    if (other !== undefined) {
+      const shown = Token.isUnresolved(aliasId) ? 'the same aliasId token' : `aliasId ${JSON.stringify(aliasId)}`;
+      throw synthError(this, `${shown} is already shared by ${other}: a connection alias can be shared with only one other account per Region, so use one SharedConnectionAlias per alias`);
+    }
+    shares.set(aliasId, this.node.path);
+  }
+}
