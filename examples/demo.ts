@@ -4,7 +4,7 @@
  * project's local wire-level AWS endpoint. No AWS account is needed or called.
  */
 import { App } from 'aws-cdk-lib';
-import { buildExampleStack, DEFAULT_IMAGE_ACCOUNTS, DEFAULT_IMAGE_ID } from './app';
+import { buildExampleStack, DEFAULT_ALIAS_ACCOUNT, DEFAULT_IMAGE_ACCOUNTS, DEFAULT_IMAGE_ID, PARTNER_CATALOG } from './app';
 import { CloudFormationStub, lambdaContext, loadBundledHandler, useLocalEndpoint } from '../test/support/cloudformation';
 import { LocalDeployment, StepResult, TemplateJson } from '../test/support/local-deployment';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
@@ -20,7 +20,9 @@ function synth(context: Record<string, string>): TemplateJson {
 
 function printResults(results: StepResult[]): void {
   for (const r of results) {
-    const outcome = r.response ? `${r.response.Status}${r.response.Status === 'FAILED' ? `: ${r.response.Reason}` : ''} (physical ID ${r.response.PhysicalResourceId})` : 'done';
+    const outcome = r.response
+      ? `${r.response.Status}${r.response.Status === 'FAILED' ? `: ${r.response.Reason}` : ''} (physical ID ${r.response.PhysicalResourceId})`
+      : r.error ? `FAILED: ${r.error}` : 'done (native resource, in the local endpoint)';
     console.log(`  ${r.action.padEnd(6)} ${r.logicalId} [${r.type}] -> ${outcome}`);
   }
 }
@@ -38,9 +40,19 @@ async function main(): Promise<void> {
   endpoint.workspaces.addImage(DEFAULT_IMAGE_ID, { pendingMs: 750 });
   const deployment = new LocalDeployment(endpoint, cfn, loadBundledHandler(), () => lambdaContext(OWNER, 900_000, REGION));
 
+  // Another editor changes the Partner Central preferences while the first deploy runs:
+  // the handler meets a revision conflict, reads again and retries.
+  endpoint.partnerCentral.changeBetweenReadAndWrite(1);
+
   const printShares = () => {
     const shares = endpoint.workspaces.sharesOf(DEFAULT_IMAGE_ID);
     console.log(`  image ${DEFAULT_IMAGE_ID} is shared with: ${shares.length ? shares.join(', ') : '(no account)'}`);
+    const aliases = endpoint.aliases.list();
+    if (aliases.length === 0) console.log('  connection aliases: (none)');
+    for (const alias of aliases) console.log(`  connection alias ${alias.id} (${alias.state}) is shared with: ${alias.sharedWith ?? '(no account)'}`);
+    const prefs = endpoint.partnerCentral.preferencesOf(PARTNER_CATALOG);
+    const excluded = prefs.ExcludedParticipantIds.length ? ` except ${prefs.ExcludedParticipantIds.join(', ')}` : '';
+    console.log(`  Partner Central ${PARTNER_CATALOG} connections: ${prefs.AccessType}${excluded} (revision ${prefs.Revision})`);
   };
   const step = async (title: string, run: () => Promise<StepResult[]>) => {
     console.log(`\n== ${title}`);
@@ -52,9 +64,9 @@ async function main(): Promise<void> {
 
   try {
     console.log('cdk-cross-account-sharing demo: examples/app.ts against the local AWS endpoint');
-    await step(`create: share with ${DEFAULT_IMAGE_ACCOUNTS.join(', ')}`, () => deployment.deploy(synth({})));
-    const updated = ['444455556666', '777788889999'];
-    await step(`update: share with ${updated.join(', ')} instead`, () => deployment.deploy(synth({ imageAccounts: updated.join(',') })));
+    await step(`create: image shared with ${DEFAULT_IMAGE_ACCOUNTS.join(', ')}, alias with ${DEFAULT_ALIAS_ACCOUNT}`, () => deployment.deploy(synth({})));
+    const updated = { imageAccounts: '444455556666,777788889999', aliasAccount: '888899990000', excludedParticipants: 'competitor-1,competitor-2' };
+    await step(`update: image shared with ${updated.imageAccounts}, alias moved to ${updated.aliasAccount}, one more exclusion`, () => deployment.deploy(synth(updated)));
     await step('delete: remove the stack', () => deployment.destroy());
   } finally {
     await cfn.stop();

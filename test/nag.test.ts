@@ -1,7 +1,8 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { SharedWorkspaceImage } from '../src';
+import { ConnectionAccessType, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
 
 /** Every acknowledgement in the tree, with the construct it sits on. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -13,6 +14,9 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 function stackWithEveryConstruct(): Stack {
   const stack = new Stack(new App(), 'NagStack', { env: { account: '123456789012', region: 'eu-west-1' } });
   new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: 'wsi-abc123def', accountIds: ['111122223333'] });
+  const alias = new workspaces.CfnConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
+  new SharedConnectionAlias(stack, 'AliasShare', { aliasId: alias.attrAliasId, accountId: '111122223333' });
+  new PartnerConnectionPreferences(stack, 'Connections', { accessType: ConnectionAccessType.DENY_ALL });
   return stack;
 }
 

@@ -90,6 +90,14 @@ export class WorkSpacesConnectionAliases {
     return this.alias(aliasId)?.sharedWith;
   }
 
+  /** Every alias there is now, with its state and share. */
+  public list(): { id: string; state: AliasState; sharedWith?: string }[] {
+    return [...this.aliases.keys()]
+      .map(id => this.alias(id))
+      .filter((a): a is Alias => a !== undefined)
+      .map(a => ({ id: a.id, state: a.state, sharedWith: a.sharedWith }));
+  }
+
   /** The alias's state now, or undefined once it is gone. */
   public stateOf(aliasId: string): AliasState | undefined {
     return this.alias(aliasId)?.state;

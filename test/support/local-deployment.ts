@@ -18,7 +18,10 @@ export interface StepResult {
   readonly logicalId: string;
   readonly type: string;
   readonly action: 'Create' | 'Update' | 'Delete';
+  /** What the custom resource's handler answered. */
   readonly response?: CfnResponse;
+  /** The error code a native resource's API call answered, if it failed. */
+  readonly error?: string;
 }
 
 interface Deployed {
@@ -90,7 +93,7 @@ export class LocalDeployment {
 
   private async create(logicalId: string, type: string, properties: Record<string, unknown>): Promise<StepResult> {
     if (type === 'AWS::WorkSpaces::ConnectionAlias') {
-      const aliasId = this.nativeAlias().createAlias(String(properties.ConnectionString));
+      const aliasId = this.endpoint.aliases.createAlias(String(properties.ConnectionString));
       this.deployed.set(logicalId, { type, physicalId: aliasId, properties, attributes: { AliasId: aliasId } });
       return { logicalId, type, action: 'Create' };
     }
@@ -112,17 +115,16 @@ export class LocalDeployment {
 
   private async remove(logicalId: string, old: Deployed): Promise<StepResult> {
     if (old.type === 'AWS::WorkSpaces::ConnectionAlias') {
-      this.nativeAlias().deleteAlias(old.physicalId);
-      return { logicalId, type: old.type, action: 'Delete' };
+      // Through the API's own rules: refused while the alias is still shared or associated.
+      try {
+        this.endpoint.aliases.operations().DeleteConnectionAlias({ AliasId: old.physicalId });
+        return { logicalId, type: old.type, action: 'Delete' };
+      } catch (error) {
+        return { logicalId, type: old.type, action: 'Delete', error: (error as { code?: string }).code ?? String(error) };
+      }
     }
     const response = await this.cfn.invoke(this.handler, this.cfn.deleteEvent(old.type, logicalId, old.physicalId, old.properties), this.context());
     return { logicalId, type: old.type, action: 'Delete', response };
-  }
-
-  private nativeAlias(): { createAlias(connectionString: string): string; deleteAlias(aliasId: string): void } {
-    const aliases = (this.endpoint as unknown as { aliases?: { createAlias(s: string): string; deleteAlias(id: string): void } }).aliases;
-    if (!aliases) throw new Error('the local endpoint does not serve connection aliases');
-    return aliases;
   }
 
   /** Resolve Ref and Fn::GetAtt against what this deployment created; leave everything else. */
