@@ -64,6 +64,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('typescript');
 project.deps.addDependency('typescript@~5.9.3', DependencyType.BUILD);
 
+// unrs-resolver 1.13.0 (jest 30, eslint-import-resolver-typescript 4) names platform bindings that the
+// registry here does not serve at that version, so npm writes a lock file that `npm ci` rejects.
+// 1.12.2 has all of them.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // The custom-resource handler lives in lambda/ (outside jsii) and is bundled at build time,
 // SDK clients included, into assets/lambda/handler/index.js, which the npm package ships.
 project.bundler.addBundle('lambda/handler.ts', {
