@@ -9,6 +9,7 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { sleep } from './deadline';
 import { InputError, isErrorCode, PreconditionError } from './errors';
+import { NOTHING_TO_UNDO, validForDelete } from './resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from './resource';
 import { AWS_ACCOUNT_ID, CONNECTION_ALIAS_ID } from '../src/private/patterns';
 
@@ -253,15 +254,8 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
 }
 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
-  let share: AliasShare;
-  try {
-    share = validateAliasShare(event.ResourceProperties, ctx.accountId);
-  } catch (error) {
-    // Create and Update check the same rules before any call, so properties that break them
-    // never shared anything: there is nothing to undo.
-    if (error instanceof InputError) return { physicalResourceId: event.PhysicalResourceId, log: { skipped: error.message } };
-    throw error;
-  }
+  const share = validForDelete(() => validateAliasShare(event.ResourceProperties, ctx.accountId));
+  if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   const ws = ctx.clients.workspaces;
   const alias = await describeAlias(ws, share.aliasId);
   // An alias that is gone, or DELETING (which the API accepts only once it is unshared), has no share left.

@@ -6,6 +6,7 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { sleep } from './deadline';
 import { InputError, isErrorCode } from './errors';
+import { NOTHING_TO_UNDO, validForDelete } from './resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from './resource';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../src/private/patterns';
 
@@ -205,14 +206,8 @@ async function put(prefs: Preferences, ctx: ResourceContext): Promise<ResourceRe
 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
   const physicalResourceId = event.PhysicalResourceId;
-  let prefs: Preferences;
-  try {
-    prefs = validatePreferences(event.ResourceProperties);
-  } catch (error) {
-    // Create and Update check the same rules before any call: such properties never set anything.
-    if (error instanceof InputError) return { physicalResourceId, log: { skipped: error.message } };
-    throw error;
-  }
+  const prefs = validForDelete(() => validatePreferences(event.ResourceProperties));
+  if (!prefs) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   if (physicalResourceId !== physicalIdOf(prefs.catalog)) {
     // A Create that failed answers with another ID (failedCreateIdOf, or the framework's
     // "<LogicalId>-create-failed"): it set nothing this resource owns, so there is nothing to reset.

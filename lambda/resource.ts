@@ -1,6 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { Clients } from './clients';
 import type { Deadline } from './deadline';
+import { InputError } from './errors';
 import type { Progress } from './progress';
 import type { Settings } from './settings';
 
@@ -29,3 +30,20 @@ export interface ResourceResult {
 }
 
 export type ResourceHandler = (event: CloudFormationCustomResourceEvent, context: ResourceContext) => Promise<ResourceResult>;
+
+/**
+ * A Delete's properties when they pass the rules, else undefined. Create and Update check the
+ * same rules before any API call, so properties that break them never changed anything: a
+ * Delete that carries them has nothing to undo.
+ */
+export function validForDelete<T>(validate: () => T): T | undefined {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
+
+/** The answer of a Delete whose properties break the rules: success, with no call made. */
+export const NOTHING_TO_UNDO = { skipped: 'the properties break the rules, so no Create or Update acted on them' };

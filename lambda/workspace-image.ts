@@ -8,6 +8,7 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { sleep } from './deadline';
 import { InputError, isErrorCode, PreconditionError } from './errors';
+import { NOTHING_TO_UNDO, validForDelete } from './resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from './resource';
 import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../src/private/patterns';
 
@@ -174,15 +175,8 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
 }
 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
-  let share: ImageShare;
-  try {
-    share = validateImageShare(event.ResourceProperties, ctx.accountId);
-  } catch (error) {
-    // Create and Update check the same rules before any call, so properties that break them
-    // never shared anything: there is nothing to undo.
-    if (error instanceof InputError) return { physicalResourceId: event.PhysicalResourceId, log: { skipped: error.message } };
-    throw error;
-  }
+  const share = validForDelete(() => validateImageShare(event.ResourceProperties, ctx.accountId));
+  if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   const shared = await sharedAccounts(ctx.clients.workspaces, share.imageId);
   if (shared) await unshare(share.imageId, share.accountIds, shared, ctx);
   return { physicalResourceId: event.PhysicalResourceId, log: { imageId: share.imageId, imageFound: shared !== undefined } };
