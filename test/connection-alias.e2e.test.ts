@@ -3,7 +3,8 @@
  * against the local wire-level endpoint: Custom::SharedConnectionAlias.
  */
 import { DeleteConnectionAliasCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
-import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
 const TYPE = 'Custom::SharedConnectionAlias';
@@ -17,25 +18,8 @@ const DIRECTORY = 'd-9067a1b2c3';
 let endpoint: LocalAwsEndpoint;
 let cfn: CloudFormationStub;
 let handler: Handler;
-
-beforeAll(async () => {
-  cfn = new CloudFormationStub();
-  await cfn.start();
-});
-afterAll(async () => {
-  await cfn.stop();
-});
-
-beforeEach(async () => {
-  endpoint = new LocalAwsEndpoint(OWNER);
-  useLocalEndpoint(await endpoint.start());
-  useFastSettings();
-  handler = loadBundledHandler();
-  endpoint.aliases.addAlias(ALIAS);
-});
-afterEach(async () => {
-  await endpoint.stop();
-});
+const aws = useLocalAws(OWNER, e => e.aliases.addAlias(ALIAS));
+beforeEach(() => ({ endpoint, cfn, handler } = aws));
 
 const context = (timeoutMs?: number) => lambdaContext(OWNER, timeoutMs);
 const props = (aliasId: string, accountId: string) => ({ AliasId: aliasId, AccountId: accountId });

@@ -2,7 +2,8 @@
  * The bundled handler, as shipped, through the unmodified Partner Central Account SDK client
  * against the local wire-level endpoint.
  */
-import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/cloudformation';
+import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
 const TYPE = 'Custom::PartnerConnectionPreferences';
@@ -14,24 +15,8 @@ const ATTEMPTS = 4;
 let endpoint: LocalAwsEndpoint;
 let cfn: CloudFormationStub;
 let handler: Handler;
-
-beforeAll(async () => {
-  cfn = new CloudFormationStub();
-  await cfn.start();
-});
-afterAll(async () => {
-  await cfn.stop();
-});
-
-beforeEach(async () => {
-  endpoint = new LocalAwsEndpoint(OWNER);
-  useLocalEndpoint(await endpoint.start(), 'eu-west-1');
-  useFastSettings({ SHARING_REVISION_CONFLICT_ATTEMPTS: ATTEMPTS });
-  handler = loadBundledHandler();
-});
-afterEach(async () => {
-  await endpoint.stop();
-});
+const aws = useLocalAws(OWNER, () => useFastSettings({ SHARING_REVISION_CONFLICT_ATTEMPTS: ATTEMPTS }));
+beforeEach(() => ({ endpoint, cfn, handler } = aws));
 
 const context = () => lambdaContext(OWNER);
 const props = (accessType: string, excluded: string[] = [], removalPolicy = 'retain', catalog = 'Sandbox') =>

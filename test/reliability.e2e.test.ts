@@ -2,7 +2,8 @@
  * Throttling, faults, IAM propagation, time limits, scale and logs: the bundled handler
  * through the unmodified SDK client against the local endpoint.
  */
-import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings } from './support/cloudformation';
+import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
 const TYPE = 'Custom::SharedWorkspaceImage';
@@ -15,24 +16,8 @@ const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(20000
 let endpoint: LocalAwsEndpoint;
 let cfn: CloudFormationStub;
 let handler: Handler;
-
-beforeAll(async () => {
-  cfn = new CloudFormationStub();
-  await cfn.start();
-});
-afterAll(async () => {
-  await cfn.stop();
-});
-beforeEach(async () => {
-  endpoint = new LocalAwsEndpoint(OWNER);
-  useLocalEndpoint(await endpoint.start());
-  useFastSettings();
-  handler = loadBundledHandler();
-  endpoint.workspaces.addImage(IMAGE);
-});
-afterEach(async () => {
-  await endpoint.stop();
-});
+const aws = useLocalAws(OWNER, e => e.workspaces.addImage(IMAGE));
+beforeEach(() => ({ endpoint, cfn, handler } = aws));
 
 const create = (accountIds: string[]) => cfn.createEvent(TYPE, 'Share', { ImageId: IMAGE, AccountIds: accountIds });
 const errorsOf = (operation: string) => endpoint.callsOf(operation).map(c => c.error ?? 'ok');

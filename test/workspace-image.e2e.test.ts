@@ -2,7 +2,8 @@
  * The bundled handler, as shipped, through the unmodified WorkSpaces SDK client
  * against the local wire-level endpoint.
  */
-import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
 const TYPE = 'Custom::SharedWorkspaceImage';
@@ -17,25 +18,8 @@ const OUTSIDE = '222233334444';
 let endpoint: LocalAwsEndpoint;
 let cfn: CloudFormationStub;
 let handler: Handler;
-
-beforeAll(async () => {
-  cfn = new CloudFormationStub();
-  await cfn.start();
-});
-afterAll(async () => {
-  await cfn.stop();
-});
-
-beforeEach(async () => {
-  endpoint = new LocalAwsEndpoint(OWNER);
-  useLocalEndpoint(await endpoint.start());
-  useFastSettings();
-  handler = loadBundledHandler();
-  endpoint.workspaces.addImage(IMAGE);
-});
-afterEach(async () => {
-  await endpoint.stop();
-});
+const aws = useLocalAws(OWNER, e => e.workspaces.addImage(IMAGE));
+beforeEach(() => ({ endpoint, cfn, handler } = aws));
 
 const context = (timeoutMs?: number) => lambdaContext(OWNER, timeoutMs);
 const props = (imageId: string, accountIds: string[]) => ({ ImageId: imageId, AccountIds: accountIds });
