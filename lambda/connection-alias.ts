@@ -200,11 +200,17 @@ function result(physicalResourceId: string, share: AliasShare): ResourceResult {
   };
 }
 
-/** Wait for the alias to be CREATED, then share it with the account. */
-async function shareAlias(share: AliasShare, ctx: ResourceContext): Promise<void> {
-  await createdAlias(share, ctx);
+/** Wait for the alias to be CREATED, then read whom it is shared with. */
+async function readAlias(share: AliasShare, ctx: ResourceContext): Promise<{ alias: ConnectionAlias; shared: Set<string> }> {
+  const alias = await createdAlias(share, ctx);
   const shared = await sharedAccounts(ctx.clients.workspaces, share.aliasId);
   if (!shared) throw new PreconditionError(`Connection alias ${share.aliasId} disappeared while it was being shared: create it again, or fix aliasId`);
+  return { alias, shared };
+}
+
+/** Wait for the alias to be CREATED, then share it with the account. */
+async function shareAlias(share: AliasShare, ctx: ResourceContext): Promise<void> {
+  const { shared } = await readAlias(share, ctx);
   await ensureShared(share, shared, ctx);
 }
 
@@ -245,9 +251,7 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   }
 
   // The same alias. One account per alias: unshare the old account before sharing the new one.
-  const alias = await createdAlias(share, ctx);
-  const shared = await sharedAccounts(ws, share.aliasId);
-  if (!shared) throw new PreconditionError(`Connection alias ${share.aliasId} disappeared while it was being shared: create it again, or fix aliasId`);
+  const { alias, shared } = await readAlias(share, ctx);
   if (oldAccountId && oldAccountId !== share.accountId) await unshare(share.aliasId, oldAccountId, alias, shared, ctx, 'update');
   await ensureShared(share, shared, ctx);
   return result(event.PhysicalResourceId, share);

@@ -131,8 +131,7 @@ function explained(operation: string, catalog: string, error: unknown): unknown 
       ? '. The handler role needs partnercentral:GetConnectionPreferences and partnercentral:UpdateConnectionPreferences for this catalog, and the account must be linked to Partner Central'
       : '. The account is not in a Partner Central state that allows this change';
   }
-  const wrapped = new Error(text);
-  return wrapped;
+  return new Error(text);
 }
 
 /**

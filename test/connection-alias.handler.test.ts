@@ -17,7 +17,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../lambda/handler';
-import { CloudFormationStub, lambdaContext, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { lambdaContext, useFastSettings } from './support/cloudformation';
+import { useCloudFormationStub } from './support/local-aws';
 
 const TYPE = 'Custom::SharedConnectionAlias';
 const OWNER = '123456789012';
@@ -27,19 +28,10 @@ const B = '444455556666';
 const DIRECTORY = 'd-9067a1b2c3';
 
 const ws = mockClient(WorkSpacesClient);
-let cfn: CloudFormationStub;
+const cfn = useCloudFormationStub();
 
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  useLocalEndpoint('http://127.0.0.1:9'); // never reached: the client is mocked; sets dummy credentials and Region
-  useFastSettings();
-  cfn = new CloudFormationStub();
-  await cfn.start();
-});
-afterAll(async () => {
-  await cfn.stop();
-  ws.restore();
-});
+beforeAll(() => useFastSettings());
+afterAll(() => ws.restore());
 beforeEach(() => {
   ws.reset();
 });

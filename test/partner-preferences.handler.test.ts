@@ -13,7 +13,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../lambda/handler';
-import { CloudFormationStub, lambdaContext, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { lambdaContext, useFastSettings } from './support/cloudformation';
+import { useCloudFormationStub } from './support/local-aws';
 
 const TYPE = 'Custom::PartnerConnectionPreferences';
 const OWNER = '123456789012';
@@ -21,17 +22,11 @@ const ARN = `arn:aws:partnercentral:us-east-1:${OWNER}:catalog/Sandbox/connectio
 const PHYSICAL_ID = 'connection-preferences:Sandbox';
 
 const pc = mockClient(PartnerCentralAccountClient);
-const cfn = new CloudFormationStub();
+const cfn = useCloudFormationStub();
 
 const $metadata = {};
 const conflict = (reason: string) => new ConflictException({ $metadata, message: `Conflict: ${reason}`, Message: `Conflict: ${reason}`, Reason: reason as any });
 
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  useLocalEndpoint('http://127.0.0.1:9');
-  await cfn.start();
-});
-afterAll(() => cfn.stop());
 beforeEach(() => {
   pc.reset();
   useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0, SHARING_REVISION_CONFLICT_ATTEMPTS: 3 });

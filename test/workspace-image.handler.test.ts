@@ -11,7 +11,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../lambda/handler';
-import { CloudFormationStub, lambdaContext, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { lambdaContext, useFastSettings } from './support/cloudformation';
+import { useCloudFormationStub } from './support/local-aws';
 
 const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';
@@ -20,18 +21,12 @@ const A = '111122223333';
 const B = '444455556666';
 
 const ws = mockClient(WorkSpacesClient);
-const cfn = new CloudFormationStub();
+const cfn = useCloudFormationStub();
 
 function awsError(name: string, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 }
 
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  useLocalEndpoint('http://127.0.0.1:9');
-  await cfn.start();
-});
-afterAll(() => cfn.stop());
 beforeEach(() => {
   ws.reset();
   useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });

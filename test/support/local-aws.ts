@@ -9,17 +9,27 @@ export interface LocalAws {
 }
 
 /**
+ * Jest hooks for a handler test file: a CloudFormation stub that receives the handler's answers,
+ * started for the file, and SDK settings (Region, throwaway credentials, an endpoint nothing
+ * listens on) for tests whose clients are mocked.
+ */
+export function useCloudFormationStub(): CloudFormationStub {
+  const cfn = new CloudFormationStub();
+  beforeAll(async () => {
+    useLocalEndpoint('http://127.0.0.1:9');
+    await cfn.start();
+  });
+  afterAll(() => cfn.stop());
+  return cfn;
+}
+
+/**
  * Jest hooks for an end-to-end test file: one CloudFormation stub for the file and, for each
  * test, a fresh local endpoint with the SDK pointed at it, fast handler settings and the bundled
  * handler. `prepare` seeds the endpoint (and may change the settings) before each test.
  */
 export function useLocalAws(ownerAccountId: string, prepare: (endpoint: LocalAwsEndpoint) => void = () => undefined): LocalAws {
-  const aws = {} as LocalAws;
-  beforeAll(async () => {
-    aws.cfn = new CloudFormationStub();
-    await aws.cfn.start();
-  });
-  afterAll(() => aws.cfn.stop());
+  const aws = { cfn: useCloudFormationStub() } as LocalAws;
   beforeEach(async () => {
     aws.endpoint = new LocalAwsEndpoint(ownerAccountId);
     useLocalEndpoint(await aws.endpoint.start());
