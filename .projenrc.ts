@@ -27,6 +27,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     '@aws-sdk/client-workspaces@3.1048.0',
     '@aws-sdk/client-partnercentral-account@3.1086.0',
+    '@aws-sdk/client-lambda@3.1048.0',
+    '@aws-sdk/credential-provider-env@3.972.84',
     '@aws-lambda-powertools/logger@2.36.0',
     '@types/aws-lambda',
     'aws-sdk-client-mock@4.1.0',
@@ -70,15 +72,34 @@ project.deps.addDependency('typescript@~5.9.3', DependencyType.BUILD);
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // The custom-resource handler lives in lambda/ (outside jsii) and is bundled at build time,
-// SDK clients included, into assets/lambda/handler/index.js, which the npm package ships.
-project.bundler.addBundle('lambda/handler.ts', {
+// SDK clients included, into assets/lambda/handler/, which the npm package ships. Both bundles
+// read the SDK's ES-module builds (`module` before `main`), which tree-shake far better than its
+// CommonJS ones, and take credentials from the environment only, as Lambda provides them.
+const handlerBundle = {
   platform: 'node',
   target: 'node20',
-  externals: [],
   minify: true,
   sourcemap: false,
+  mainFields: ['module', 'main'],
   // The handler imports only what it bundles.
   tsconfigPath: 'lambda/tsconfig.json',
+  esbuildArgs: {
+    '--alias:@aws-sdk/credential-provider-node': './lambda/runtime/env-credentials.ts',
+    // The ES-module builds import Node's own modules with import(): as require(), they load in
+    // CommonJS hosts too (jest's sandbox has no dynamic-import hook).
+    '--supported:dynamic-import': 'false',
+  },
+};
+project.bundler.addBundle('lambda/handler.ts', {
+  ...handlerBundle,
+  // The hand-over module is bundled on its own (below) and required only when a request hands over.
+  externals: ['./modules/*'],
+});
+// Bundled next to the handler, where its `require('./modules/hand-over')` finds it.
+project.bundler.addBundle('lambda/modules/hand-over.ts', {
+  ...handlerBundle,
+  outfile: '../../handler/modules/hand-over.js',
+  watchTask: false,
 });
 
 // esbuild does not type-check and jsii only compiles src/: type-check the handler on its own.

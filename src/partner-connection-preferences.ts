@@ -117,7 +117,7 @@ export class PartnerConnectionPreferences extends Construct {
       AccessType: props.accessType,
       ExcludedParticipantIds: excluded,
       RemovalPolicy: removalPolicy,
-    });
+    }, () => 0); // Partner Central calls do not count against WorkSpaces' rate.
     this.revision = resource.getAttString('Revision');
     this.arn = resource.getAttString('Arn');
   }

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { CONNECTION_ALIAS_ID, RESOURCE_TYPES } from './private/patterns';
+import { ALIAS_SHARE_CALLS } from './private/time-budget';
 import { checkPattern, checkShareAccount, synthError } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
@@ -69,7 +70,7 @@ export class SharedConnectionAlias extends Construct {
     this.node.defaultChild = provider._createResource(this, 'Resource', RESOURCE_TYPES.connectionAlias, {
       AliasId: props.aliasId,
       AccountId: props.accountId,
-    });
+    }, () => ALIAS_SHARE_CALLS);
   }
 
   /**

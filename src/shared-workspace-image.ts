@@ -1,6 +1,7 @@
 import { Lazy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
+import { IMAGE_SHARE_OVERHEAD_CALLS } from './private/time-budget';
 import { checkPattern, checkShareAccount, synthError } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
@@ -59,7 +60,7 @@ export class SharedWorkspaceImage extends Construct {
     provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImage, {
       ImageId: props.imageId,
       AccountIds: Lazy.list({ produce: () => [...this.accountIds] }),
-    });
+    }, () => (this.accountIds.some(a => Token.isUnresolved(a)) ? undefined : this.accountIds.length + IMAGE_SHARE_OVERHEAD_CALLS));
   }
 
   /**

@@ -1,9 +1,10 @@
 import * as path from 'path';
-import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY } from './private/time-budget';
 
 /**
  * The one Lambda function, role and log group that serve every share construct of a stack.
@@ -13,13 +14,6 @@ import { Construct } from 'constructs';
  * your own cdk-nag suppressions.
  */
 export class SharingProvider extends Construct {
-  /**
-   * How long CloudFormation waits for an answer from a share resource: just above the function's
-   * timeout, so that even a function that crashes without answering holds the stack for minutes
-   * rather than CloudFormation's default hour.
-   */
-  public static readonly SERVICE_TIMEOUT = Duration.minutes(16);
-
   /**
    * The provider of the stack that holds `scope`, created on first call.
    */
@@ -33,10 +27,17 @@ export class SharingProvider extends Construct {
   private static readonly CONSTRUCT_ID = 'CrossAccountSharingProvider';
 
   /**
-   * How long one invocation of the handler may run: long enough to share one image with
-   * 1,000 accounts at WorkSpaces' 2 calls per second. The handler answers before it ends.
+   * How long one invocation of the handler may run: Lambda's longest. Work that takes longer
+   * (an image shared with thousands of accounts) goes on in a new invocation of the function.
    */
-  private static readonly FUNCTION_TIMEOUT = Duration.seconds(SharingProvider.SERVICE_TIMEOUT.toSeconds() - 60);
+  private static readonly FUNCTION_TIMEOUT = Duration.minutes(15);
+
+  /**
+   * How long Lambda keeps an asynchronous invocation (CloudFormation's, or a hand-over) queued
+   * before it drops it: long enough for a throttled function to catch up, short enough that a
+   * late duplicate cannot start work for a request that was answered long ago.
+   */
+  private static readonly MAX_EVENT_AGE = Duration.minutes(5);
 
   /** The handler function; its ARN is the service token of every share resource of the stack. */
   public readonly function: lambda.IFunction;
@@ -52,6 +53,9 @@ export class SharingProvider extends Construct {
    * Every share resource depends on it, so it exists before the handler's first call.
    */
   public readonly policy: iam.Policy;
+
+  /** The WorkSpaces calls of each resource this provider serves, by construct path. */
+  private readonly workloads = new Map<string, CallEstimate>();
 
   /** Per WorkSpaces resource type, the statement scoped to the ARNs the stack names, and those ARNs. */
   private readonly scopedStatements = new Map<string, { statement: iam.PolicyStatement; arns: Set<string> }>();
@@ -73,7 +77,7 @@ export class SharingProvider extends Construct {
     this.role = role;
     this.logGroup.grantWrite(role);
 
-    this.function = new lambda.Function(this, 'Handler', {
+    const fn = new lambda.Function(this, 'Handler', {
       description: 'cdk-cross-account-sharing: WorkSpaces and Partner Central share custom resources',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda', 'handler')),
       handler: 'index.handler',
@@ -85,22 +89,68 @@ export class SharingProvider extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
     });
 
+    // Every request gets exactly one answer, from the handler: Lambda must not run an invocation
+    // again after an error (a second worker and a second answer), nor start one hours late.
+    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: SharingProvider.MAX_EVENT_AGE });
+    this.function = fn;
+
     this.policy = new iam.Policy(this, 'SharePolicy', { roles: [role] });
+    // A request whose work outlasts one invocation hands the rest over to a new invocation of the function.
+    this.policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+
+    this.node.addValidation({ validate: () => this.validateBudget() });
   }
 
   /**
-   * A share resource served by this provider, created after the permissions it needs.
+   * The time budget, in seconds, of each resource this provider serves: they deploy in parallel
+   * and share WorkSpaces' rate, so each one's budget covers the calls of them all, plus a fixed
+   * allowance for waits; CloudFormation's 3,600 s at most, and that when a list is a token.
+   */
+  private budgetSeconds(): number {
+    let calls = 0;
+    for (const estimate of this.workloads.values()) {
+      const n = estimate();
+      if (n === undefined) return MAX_TIME_BUDGET_SECONDS;
+      calls += n;
+    }
+    return Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(calls));
+  }
+
+  /** Synth-time errors: the literal account lists must fit in the longest budget CloudFormation allows. */
+  private validateBudget(): string[] {
+    const known = [...this.workloads.entries()]
+      .map(([constructPath, estimate]) => ({ constructPath, calls: estimate() }))
+      .filter((w): w is { constructPath: string; calls: number } => w.calls !== undefined);
+    const calls = known.reduce((sum, w) => sum + w.calls, 0);
+    if (calls <= MAX_CALLS_PER_BUDGET) return [];
+    const biggest = known.sort((a, b) => b.calls - a.calls).slice(0, 5).map(w => `${w.constructPath} (${w.calls})`).join(', ');
+    return [
+      `the share constructs served by this provider can make ${calls} WorkSpaces calls in one deployment (largest: ${biggest}). `
+      + `They deploy in parallel and share WorkSpaces' rate, planned at ${PLANNED_CALLS_PER_SECOND} calls/s, so only ${MAX_CALLS_PER_BUDGET} calls fit in `
+      + `CloudFormation's ${MAX_TIME_BUDGET_SECONDS} s limit for a custom resource: ${MAX_CALLS_PER_BUDGET - IMAGE_SHARE_OVERHEAD_CALLS} accounts on a single image, `
+      + 'fewer across several shares. Split the shares into stacks that deploy one after another (stackB.addDependency(stackA)), each within that limit',
+    ];
+  }
+
+  /**
+   * A share resource served by this provider, created after the permissions it needs. Its time
+   * budget (`ServiceTimeout`, also sent to the handler as a property) follows from `calls` and
+   * those of the provider's other resources.
    *
    * @internal
    */
-  public _createResource(scope: Construct, id: string, resourceType: string, properties: Record<string, unknown>): CustomResource {
+  public _createResource(
+    scope: Construct, id: string, resourceType: string, properties: Record<string, unknown>, calls: CallEstimate,
+  ): CustomResource {
+    const budget = Lazy.number({ produce: () => this.budgetSeconds() });
     const resource = new CustomResource(scope, id, {
       serviceToken: this.function.functionArn,
       resourceType,
-      properties,
-      serviceTimeout: SharingProvider.SERVICE_TIMEOUT,
+      properties: { ...properties, [TIME_BUDGET_PROPERTY]: budget },
+      serviceTimeout: Duration.seconds(budget),
     });
     resource.node.addDependency(this.policy);
+    this.workloads.set(scope.node.path, calls);
     return resource;
   }
 

@@ -8,6 +8,8 @@ import { BUNDLE_DIR } from './support/cloudformation';
 
 const ROOT = path.join(__dirname, '..');
 const BUNDLE = path.join(BUNDLE_DIR, 'index.js');
+const HAND_OVER = path.join(BUNDLE_DIR, 'modules', 'hand-over.js');
+const sdkRequires = (code: string) => [...code.matchAll(/require\("(@aws-[^"]+)"\)/g)].map(m => m[1]);
 
 describe('the shipped handler bundle', () => {
   test('exists, is minified and carries the SDK clients instead of taking them from the Lambda runtime', () => {
@@ -15,9 +17,26 @@ describe('the shipped handler bundle', () => {
     expect(code.length / code.split('\n').length).toBeGreaterThan(2_000);
     expect(code).toContain('WorkspacesService');
     expect(code).toContain('PartnerCentralAccount');
-    // Only the optional CRT signer (SigV4a, which these services do not use) stays unresolved.
-    const external = [...code.matchAll(/require\("(@aws-[^"]+)"\)/g)].map(m => m[1]);
-    expect(new Set(external)).toEqual(new Set(['@aws-sdk/signature-v4-crt']));
+    expect(sdkRequires(code)).toEqual([]);
+  });
+
+  test('leaves the Lambda client to the hand-over module, which it requires only when handing over', () => {
+    const code = fs.readFileSync(BUNDLE, 'utf8');
+    expect(code).not.toContain('/2015-03-31/functions/');
+    expect(code).toContain('require("./modules/hand-over")');
+    const handOver = fs.readFileSync(HAND_OVER, 'utf8');
+    expect(handOver).toContain('/2015-03-31/functions/');
+    expect(sdkRequires(handOver)).toEqual([]);
+  });
+
+  test('takes credentials from the environment only: no profile, SSO, web-identity, process or container providers', () => {
+    for (const file of [BUNDLE, HAND_OVER]) {
+      const code = fs.readFileSync(file, 'utf8');
+      expect(code).toContain('AWS_SECRET_ACCESS_KEY');
+      for (const provider of ['sso_start_url', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'credential_process', 'AWS_CONTAINER_CREDENTIALS']) {
+        expect(code).not.toContain(provider);
+      }
+    }
   });
 
   test('is the code the synthesized template deploys', () => {
@@ -29,6 +48,7 @@ describe('the shipped handler bundle', () => {
     const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
     const stagedDir = path.join(assembly.directory, fn.Metadata['aws:asset:path']);
     expect(fs.readFileSync(path.join(stagedDir, 'index.js'))).toEqual(fs.readFileSync(BUNDLE));
+    expect(fs.readFileSync(path.join(stagedDir, 'modules', 'hand-over.js'))).toEqual(fs.readFileSync(HAND_OVER));
     expect(fn.Properties.Handler).toBe('index.handler');
   });
 
@@ -36,6 +56,7 @@ describe('the shipped handler bundle', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
     expect(files).toContain('assets/lambda/handler/index.js');
+    expect(files).toContain('assets/lambda/handler/modules/hand-over.js');
     expect(files.filter(f => f.startsWith('lambda/') || f.startsWith('test/'))).toEqual([]);
   });
 });

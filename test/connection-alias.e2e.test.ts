@@ -44,13 +44,13 @@ describe('Create', () => {
     expect(endpoint.aliases.shareOf(aliasId)).toBe(A);
   });
 
-  test('stops waiting for a CREATING alias before the Lambda timeout and says so', async () => {
+  test('stops waiting for a CREATING alias before the resource\'s time budget runs out and says so', async () => {
     endpoint.aliases.addAlias(ALIAS, { creatingMs: 60_000 });
 
-    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props(ALIAS, A)), context(2_500));
+    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', { ...props(ALIAS, A), TimeBudgetSeconds: '3' }), context());
 
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toMatch(/still CREATING/);
+    expect(response.Reason).toMatch(/still CREATING.*time budget of 3 s ran out/);
     expect(response.PhysicalResourceId).toBe(ALIAS);
     expect(endpoint.callsOf('UpdateConnectionAliasPermission')).toHaveLength(0);
   });

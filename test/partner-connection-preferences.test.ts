@@ -29,7 +29,10 @@ describe('PartnerConnectionPreferences', () => {
       AccessType: 'ALLOW_BY_DEFAULT_DENY_SOME',
       ExcludedParticipantIds: ['participant-1', 'participant-2'],
       RemovalPolicy: 'destroy',
+      // Partner Central calls do not count against WorkSpaces' rate: the fixed 10 minutes for waits.
+      TimeBudgetSeconds: 600,
     });
+    expect(ServiceTimeout).toBe(600);
     expect(ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Handler/), 'Arn'] });
   });
 

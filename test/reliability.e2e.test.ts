@@ -19,7 +19,8 @@ let handler: Handler;
 const aws = useLocalAws(OWNER, e => e.workspaces.addImage(IMAGE));
 beforeEach(() => ({ endpoint, cfn, handler } = aws));
 
-const create = (accountIds: string[]) => cfn.createEvent(TYPE, 'Share', { ImageId: IMAGE, AccountIds: accountIds });
+const create = (accountIds: string[], budgetSeconds?: number) =>
+  cfn.createEvent(TYPE, 'Share', { ImageId: IMAGE, AccountIds: accountIds, ...(budgetSeconds ? { TimeBudgetSeconds: String(budgetSeconds) } : {}) });
 const errorsOf = (operation: string) => endpoint.callsOf(operation).map(c => c.error ?? 'ok');
 
 describe('throttling and server faults', () => {
@@ -34,12 +35,12 @@ describe('throttling and server faults', () => {
   });
 
   test('rides out transient 5xx errors', async () => {
-    endpoint.inject({ kind: 'server-error', count: 2, operation: 'DescribeWorkspaceImagePermissions' });
+    endpoint.inject({ kind: 'server-error', count: 2, operation: 'UpdateWorkspaceImagePermission' });
 
     const response = await cfn.invoke(handler, create([A]), lambdaContext(OWNER));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(errorsOf('DescribeWorkspaceImagePermissions')).toEqual(['InternalServerException', 'InternalServerException', 'ok']);
+    expect(errorsOf('UpdateWorkspaceImagePermission')).toEqual(['InternalServerException', 'InternalServerException', 'ok']);
   });
 
   test('fails with a Reason once throttling outlasts the retry budget', async () => {
@@ -91,11 +92,11 @@ describe('IAM propagation', () => {
 });
 
 describe('time', () => {
-  test('stops starting calls when time runs short and says what was done and what was not', async () => {
+  test('stops starting calls when the resource\'s time budget runs short and says what was done and what was not', async () => {
     endpoint.latencyMs = 25;
-    const context = lambdaContext(OWNER, 2_000);
+    const context = lambdaContext(OWNER);
 
-    const response = await cfn.invoke(handler, create(accounts(200)), context);
+    const response = await cfn.invoke(handler, create(accounts(200), 2), context);
 
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
     expect(response.Status).toBe('FAILED');
@@ -103,7 +104,9 @@ describe('time', () => {
     const shared = endpoint.workspaces.sharesOf(IMAGE).length;
     expect(shared).toBeGreaterThan(0);
     expect(shared).toBeLessThan(200);
-    expect(response.Reason).toContain('too little time was left before the Lambda timeout');
+    expect(response.Reason).toContain('too little time was left');
+    expect(response.Reason).toContain('time budget of 2 s ran out in invocation 1');
+    expect(endpoint.callsOf('Invoke')).toHaveLength(0);
     expect(response.Reason).toContain(`Done: shared ${shared} (`);
     expect(response.Reason).toContain(`Not done: shared ${200 - shared} (`);
   });
@@ -117,7 +120,7 @@ describe('time', () => {
 
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toMatch(/still running close to the Lambda timeout/);
+    expect(response.Reason).toMatch(/still running close to the end of the invocation's time/);
     expect(response.Reason).toMatch(/Not done: nothing|Done: nothing/);
   });
 });
@@ -131,7 +134,8 @@ describe('scale', () => {
     expect(response.Status).toBe('SUCCESS');
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([...many].sort());
     expect(endpoint.callsOf('UpdateWorkspaceImagePermission')).toHaveLength(1_000);
-    expect(endpoint.callsOf('DescribeWorkspaceImagePermissions')).toHaveLength(1);
+    expect(endpoint.callsOf('DescribeWorkspaceImages')).toHaveLength(1);
+    expect(endpoint.calls).toHaveLength(1_001);
     expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThan(1_024);
   });
 
@@ -176,7 +180,8 @@ describe('logs', () => {
       imageId: IMAGE,
       shared: [A, B],
       status: 'SUCCESS',
-      calls: { DescribeWorkspaceImages: 1, DescribeWorkspaceImagePermissions: 1, UpdateWorkspaceImagePermission: 2 },
+      invocation: 1,
+      calls: { DescribeWorkspaceImages: 1, UpdateWorkspaceImagePermission: 2 },
     });
     const text = lines.join('');
     expect(text).not.toContain(event.ResponseURL);

@@ -21,7 +21,7 @@ describe('SharedConnectionAlias', () => {
     Template.fromStack(stack).hasResourceProperties('Custom::SharedConnectionAlias', {
       AliasId: ALIAS,
       AccountId: A,
-      ServiceTimeout: String(SharingProvider.SERVICE_TIMEOUT.toSeconds()),
+      ServiceTimeout: 660,
     });
     expect(share.aliasId).toBe(ALIAS);
     expect(share.accountId).toBe(A);
@@ -47,6 +47,8 @@ describe('SharedConnectionAlias', () => {
 
     const policy = onlyResource(Template.fromStack(stack), 'AWS::IAM::Policy', 'SharePolicy');
     expect(policy.resource.Properties.PolicyDocument.Statement).toEqual([
+      // The hand-over of work that outlasts one invocation, to the function itself.
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [onlyResource(Template.fromStack(stack), 'AWS::Lambda::Function').id, 'Arn'] } },
       {
         Effect: 'Allow',
         Action: ['workspaces:UpdateConnectionAliasPermission', 'workspaces:DescribeConnectionAliasPermissions'],
@@ -85,7 +87,7 @@ describe('SharedConnectionAlias', () => {
     const aliasLogicalId = stack.getLogicalId(alias);
     expect(onlyResource(template, 'Custom::SharedConnectionAlias').resource.Properties.AliasId).toEqual({ 'Fn::GetAtt': [aliasLogicalId, 'AliasId'] });
     // The IAM resource follows the alias too.
-    const statement = onlyResource(template, 'AWS::IAM::Policy', 'SharePolicy').resource.Properties.PolicyDocument.Statement[0];
+    const statement = onlyResource(template, 'AWS::IAM::Policy', 'SharePolicy').resource.Properties.PolicyDocument.Statement[1];
     expect(JSON.stringify(statement.Resource)).toContain(JSON.stringify({ 'Fn::GetAtt': [aliasLogicalId, 'AliasId'] }));
   });
 

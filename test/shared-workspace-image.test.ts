@@ -1,6 +1,6 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { SharedWorkspaceImage, SharingProvider } from '../src';
+import { SharedWorkspaceImage } from '../src';
 import { newStack, onlyResource, templateForSnapshot } from './support/template';
 
 const IMAGE = 'wsi-abc123def';
@@ -23,7 +23,9 @@ describe('SharedWorkspaceImage', () => {
     Template.fromStack(stack).hasResourceProperties('Custom::SharedWorkspaceImage', {
       ImageId: IMAGE,
       AccountIds: [A, B],
-      ServiceTimeout: String(SharingProvider.SERVICE_TIMEOUT.toSeconds()),
+      // 10 minutes for waits, plus the calls (2 writes and 3 reads) at 1.75 calls/s, in whole minutes.
+      ServiceTimeout: 660,
+      TimeBudgetSeconds: 660,
     });
   });
 
@@ -41,15 +43,15 @@ describe('SharedWorkspaceImage', () => {
     expect(tokens).toEqual(Array(3).fill({ 'Fn::GetAtt': [fn.id, 'Arn'] }));
   });
 
-  test('uses the newest Node.js runtime, a timeout below the service timeout and a log group with retention', () => {
+  test('uses the newest Node.js runtime, Lambda\'s longest timeout, no retry of asynchronous invocations and a log group with retention', () => {
     const stack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
     new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: IMAGE, accountIds: [A] });
 
     const template = Template.fromStack(stack);
     const fn = onlyResource(template, 'AWS::Lambda::Function').resource.Properties;
     expect(fn.Runtime).toBe('nodejs24.x');
-    expect(fn.Timeout).toBeLessThan(SharingProvider.SERVICE_TIMEOUT.toSeconds());
-    expect(SharingProvider.SERVICE_TIMEOUT.toSeconds() - fn.Timeout).toBeLessThanOrEqual(120);
+    expect(fn.Timeout).toBe(900);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 });
     const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
     expect(logGroup.resource.Properties.RetentionInDays).toEqual(expect.any(Number));
     expect(fn.LoggingConfig.LogGroup).toEqual({ Ref: logGroup.id });
@@ -66,6 +68,8 @@ describe('SharedWorkspaceImage', () => {
     });
     const policy = onlyResource(Template.fromStack(stack), 'AWS::IAM::Policy', 'SharePolicy');
     expect(policy.resource.Properties.PolicyDocument.Statement).toEqual([
+      // The hand-over of work that outlasts one invocation, to the function itself.
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [onlyResource(Template.fromStack(stack), 'AWS::Lambda::Function').id, 'Arn'] } },
       {
         Effect: 'Allow',
         Action: ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions'],

@@ -5,6 +5,7 @@
 import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
 import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
+import { UNVERIFIED_READINGS } from './support/workspaces-service';
 
 const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';
@@ -35,25 +36,45 @@ describe('Create', () => {
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
   });
 
-  test('skips accounts that are shared already', async () => {
+  test.each(Object.entries(UNVERIFIED_READINGS))('re-grants an account shared already without harm (%s)', async (_reading, behaviour) => {
+    endpoint.workspaces.unverified = behaviour;
     endpoint.workspaces.addImage(IMAGE, { sharedWith: [A] });
 
     const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props(IMAGE, [A, B])), context());
 
     expect(response.Status).toBe('SUCCESS');
-    expect(updates().map(c => c.input.SharedAccountId)).toEqual([B]);
+    expect(updates().map(c => c.input.SharedAccountId)).toEqual(behaviour.regrant === 'succeeds' ? [A, B] : [B]);
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+    // The image read and one write per account; a write refused as "already shared" adds one read.
+    expect(endpoint.calls.length).toBeLessThanOrEqual(2 + 3);
   });
 
-  test('reads every page of the permissions before deciding', async () => {
+  test('confirms a refused re-grant with one read of every page, then skips what that read shows', async () => {
+    endpoint.workspaces.unverified = UNVERIFIED_READINGS['strict re-grant, ResourceNotFound on revoke'];
     const many = Array.from({ length: 60 }, (_, i) => String(100000000000 + i));
     endpoint.workspaces.addImage(IMAGE, { sharedWith: many });
 
-    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props(IMAGE, [many[59], A])), context());
+    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props(IMAGE, [many[59], A, many[0]])), context());
 
     expect(response.Status).toBe('SUCCESS');
     expect(endpoint.callsOf('DescribeWorkspaceImagePermissions')).toHaveLength(3);
-    expect(updates().map(c => c.input.SharedAccountId)).toEqual([A]);
+    expect(endpoint.callsOf('UpdateWorkspaceImagePermission').map(c => [c.input.SharedAccountId, c.error ?? 'ok'])).toEqual([
+      [many[59], 'InvalidParameterValuesException'],
+      [A, 'ok'],
+    ]);
+  });
+
+  test('reports a refused grant the read does not explain, as it is', async () => {
+    endpoint.workspaces.unverified = UNVERIFIED_READINGS['strict re-grant, ResourceNotFound on revoke'];
+    endpoint.workspaces.addImage(IMAGE, { state: 'AVAILABLE' });
+    process.env.SHARING_IAM_PROPAGATION_MS = '0';
+    endpoint.inject({ kind: 'access-denied', count: 1, operation: 'UpdateWorkspaceImagePermission' });
+
+    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props(IMAGE, [A])), context());
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/AccessDeniedException/);
+    expect(endpoint.callsOf('DescribeWorkspaceImagePermissions')).toHaveLength(0);
   });
 
   test('waits while the image is PENDING, then shares it', async () => {
@@ -66,13 +87,13 @@ describe('Create', () => {
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A]);
   });
 
-  test('stops waiting for a PENDING image before the Lambda timeout and says so', async () => {
+  test('stops waiting for a PENDING image before the resource\'s time budget runs out and says so', async () => {
     endpoint.workspaces.addImage(IMAGE, { pendingMs: 60_000 });
 
-    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props(IMAGE, [A])), context(2_500));
+    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', { ...props(IMAGE, [A]), TimeBudgetSeconds: '3' }), context());
 
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toMatch(/still PENDING/);
+    expect(response.Reason).toMatch(/still PENDING.*time budget of 3 s ran out/);
     expect(response.PhysicalResourceId).toBe(IMAGE);
   });
 

@@ -55,8 +55,9 @@ test('fails on an image in state ERROR with its error code and message', async (
   expect(ws).not.toHaveReceivedCommand(UpdateWorkspaceImagePermissionCommand);
 });
 
-test('follows NextToken across pages of permissions', async () => {
+test('confirms a refused grant by reading every page of the permissions, then skips what they show', async () => {
   ws.on(DescribeWorkspaceImagesCommand).resolves(image());
+  ws.on(UpdateWorkspaceImagePermissionCommand).rejectsOnce(awsError('InvalidParameterValuesException', 'already shared'));
   ws.on(DescribeWorkspaceImagePermissionsCommand)
     .resolvesOnce({ ImagePermissions: [{ SharedAccountId: B }], NextToken: 'page-2' })
     .resolvesOnce({ ImagePermissions: [{ SharedAccountId: A }] });
@@ -65,17 +66,18 @@ test('follows NextToken across pages of permissions', async () => {
 
   expect(response.Status).toBe('SUCCESS');
   expect(ws).toHaveReceivedCommandWith(DescribeWorkspaceImagePermissionsCommand, { ImageId: IMAGE, NextToken: 'page-2' });
-  expect(ws).not.toHaveReceivedCommand(UpdateWorkspaceImagePermissionCommand);
+  expect(ws).toHaveReceivedCommandTimes(UpdateWorkspaceImagePermissionCommand, 1);
 });
 
-test('counts an image deleted between the read and the unshare as unshared', async () => {
-  ws.on(DescribeWorkspaceImagePermissionsCommand).resolves({ ImagePermissions: [{ SharedAccountId: A }, { SharedAccountId: B }] });
+test('counts an image deleted meanwhile as unshared, and stops writing to it', async () => {
   ws.on(UpdateWorkspaceImagePermissionCommand).rejects(awsError('ResourceNotFoundException'));
+  ws.on(DescribeWorkspaceImagePermissionsCommand).rejects(awsError('ResourceNotFoundException'));
 
   const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Share', IMAGE, props([A, B])), lambdaContext(OWNER));
 
   expect(response.Status).toBe('SUCCESS');
-  expect(ws).toHaveReceivedCommandTimes(UpdateWorkspaceImagePermissionCommand, 2);
+  expect(ws).toHaveReceivedCommandTimes(UpdateWorkspaceImagePermissionCommand, 1);
+  expect(ws).toHaveReceivedCommandTimes(DescribeWorkspaceImagePermissionsCommand, 1);
 });
 
 test('fails a Delete on an unexpected error, keeping the physical ID', async () => {

@@ -43,6 +43,8 @@ export function useFastSettings(overrides: Record<string, number> = {}): void {
     SHARING_WATCHDOG_MARGIN_MS: 300,
     SHARING_IAM_PROPAGATION_MS: 3_000,
     SHARING_REVISION_CONFLICT_BASE_MS: 10,
+    SHARING_ANSWER_MARGIN_MS: 100,
+    SHARING_MIN_HAND_OVER_MS: 500,
     ...overrides,
   };
   for (const [name, value] of Object.entries(values)) process.env[name] = String(value);
@@ -73,7 +75,9 @@ export function lambdaContext(accountId: string, timeoutMs = 900_000, region = '
  */
 export class CloudFormationStub {
   private server?: http.Server;
-  private readonly responses = new Map<string, CfnResponse>();
+  /** Every answer received, by request ID, in order of arrival. */
+  private readonly responses = new Map<string, CfnResponse[]>();
+  private readonly waiting = new Map<string, () => void>();
   private requests = 0;
 
   public readonly stackId = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/11111111-2222-3333-4444-555555555555';
@@ -83,7 +87,9 @@ export class CloudFormationStub {
       let body = '';
       req.on('data', chunk => (body += chunk));
       req.on('end', () => {
-        this.responses.set(req.url!.slice(1), JSON.parse(body));
+        const requestId = req.url!.slice(1);
+        this.responses.set(requestId, [...(this.responses.get(requestId) ?? []), JSON.parse(body)]);
+        this.waiting.get(requestId)?.();
         res.writeHead(200);
         res.end();
       });
@@ -142,12 +148,37 @@ export class CloudFormationStub {
     };
   }
 
-  /** Run the handler on an event and return what it answered CloudFormation. */
-  public async invoke(handler: Handler, event: CloudFormationCustomResourceEvent, context: Context): Promise<CfnResponse> {
+  /**
+   * Run the handler on an event and return what it answered CloudFormation: the answer may come
+   * from a later invocation the first one handed the work over to, so it waits up to
+   * `answerWithinMs` for it.
+   */
+  public async invoke(handler: Handler, event: CloudFormationCustomResourceEvent, context: Context, answerWithinMs = 30_000): Promise<CfnResponse> {
     await handler(event, context);
-    const response = this.responses.get(event.RequestId);
-    if (!response) throw new Error(`the handler returned without answering ${event.RequestType} ${event.LogicalResourceId}`);
+    return this.answer(event, answerWithinMs);
+  }
+
+  /** The first answer to a request, waiting up to `withinMs` for it. */
+  public async answer(event: CloudFormationCustomResourceEvent, withinMs = 30_000): Promise<CfnResponse> {
+    const arrived = () => this.responses.get(event.RequestId)?.[0];
+    if (!arrived()) {
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, withinMs);
+        this.waiting.set(event.RequestId, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      this.waiting.delete(event.RequestId);
+    }
+    const response = arrived();
+    if (!response) throw new Error(`no invocation answered ${event.RequestType} ${event.LogicalResourceId} within ${withinMs} ms`);
     return response;
+  }
+
+  /** Every answer a request got: CloudFormation expects exactly one. */
+  public answersTo(event: CloudFormationCustomResourceEvent): CfnResponse[] {
+    return this.responses.get(event.RequestId) ?? [];
   }
 }
 

@@ -35,8 +35,13 @@ export function useLocalAws(ownerAccountId: string, prepare: (endpoint: LocalAws
     useLocalEndpoint(await aws.endpoint.start());
     useFastSettings();
     aws.handler = loadBundledHandler();
+    // Hand-overs reach the same bundled handler through the local Lambda, with Lambda's longest timeout.
+    aws.endpoint.lambda.serve(aws.handler, 900_000);
     prepare(aws.endpoint);
   });
-  afterEach(() => aws.endpoint.stop());
+  afterEach(async () => {
+    await aws.endpoint.lambda.settled();
+    await aws.endpoint.stop();
+  });
   return aws;
 }

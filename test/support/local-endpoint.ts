@@ -2,6 +2,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { AwsError, LocalService } from './aws-error';
 import { WorkSpacesConnectionAliases } from './connection-alias-service';
+import { LocalLambda } from './lambda-service';
 import { PartnerCentralPreferences } from './partner-central-service';
 import { WorkSpacesImages } from './workspaces-service';
 
@@ -38,6 +39,8 @@ export class LocalAwsEndpoint {
   public readonly aliases: WorkSpacesConnectionAliases;
   /** Partner Central Account connection preferences, per catalog. */
   public readonly partnerCentral: PartnerCentralPreferences;
+  /** Lambda's asynchronous Invoke, which runs the handler's hand-overs. */
+  public readonly lambda = new LocalLambda();
   public readonly calls: RecordedCall[] = [];
   /** Delay before each answer, in milliseconds. */
   public latencyMs = 0;
@@ -131,6 +134,13 @@ export class LocalAwsEndpoint {
   }
 
   private answer(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+    const invoked = req.headers['x-amz-target'] ? undefined : this.lambda.accept(req.url ?? '', req.headers, body);
+    if (invoked) {
+      this.calls.push({ operation: 'Invoke', input: body ? JSON.parse(body) : {}, authorization: req.headers.authorization });
+      res.writeHead(invoked.status, { 'content-type': 'application/json', 'x-amzn-requestid': `local-${this.calls.length}` });
+      res.end(JSON.stringify(invoked.body));
+      return;
+    }
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, operation] = target.split('.');
     const service = this.services.find(s => s.targetPrefix === prefix);

@@ -24,12 +24,31 @@ export interface SeedImage {
 }
 
 /**
+ * The two answers of UpdateWorkspaceImagePermission that shared/aws-api-facts.md §2.1 leaves
+ * UNVERIFIED, switchable so that the handler is tested under each reading.
+ */
+export interface UnverifiedImageBehaviour {
+  /** Granting an account the image is already shared with: succeeds and changes nothing, or fails with this error. */
+  readonly regrant: 'succeeds' | 'InvalidParameterValuesException' | 'ResourceAlreadyExistsException';
+  /** The error revoking an account the image was never shared with returns. */
+  readonly revokeUnshared: 'InvalidParameterValuesException' | 'ResourceNotFoundException';
+}
+
+/** Both readings of the UNVERIFIED behaviours, for tests that run under each. */
+export const UNVERIFIED_READINGS: Record<string, UnverifiedImageBehaviour> = {
+  'lenient re-grant, InvalidParameterValues on revoke': { regrant: 'succeeds', revokeUnshared: 'InvalidParameterValuesException' },
+  'strict re-grant, ResourceNotFound on revoke': { regrant: 'InvalidParameterValuesException', revokeUnshared: 'ResourceNotFoundException' },
+};
+
+/**
  * A stateful stand-in for the WorkSpaces image-sharing operations, with the preconditions,
  * errors and paging of shared/aws-models/workspaces.json. Errors are HTTP 400, as the model
  * has no httpError traits and the API reference lists 400 for each.
  */
 export class WorkSpacesImages {
   private readonly images = new Map<string, Image>();
+  /** How the UNVERIFIED answers behave. */
+  public unverified: UnverifiedImageBehaviour = UNVERIFIED_READINGS['lenient re-grant, InvalidParameterValues on revoke'];
 
   constructor(private readonly ownerAccountId: string) {}
 
@@ -107,10 +126,13 @@ export class WorkSpacesImages {
           if (account === this.ownerAccountId) throw new AwsError('InvalidParameterValuesException', 'An image cannot be shared with the account that owns it');
           const index = image.permissions.indexOf(account);
           if (input.AllowCopyImage) {
+            if (index >= 0 && this.unverified.regrant !== 'succeeds') {
+              throw new AwsError(this.unverified.regrant, `The image ${image.id} is already shared with ${account}`);
+            }
             if (index < 0) image.permissions.push(account);
           } else {
             // The model: "This permission can be revoked only after an image has been shared."
-            if (index < 0) throw new AwsError('InvalidParameterValuesException', `The image ${image.id} is not shared with ${account}`);
+            if (index < 0) throw new AwsError(this.unverified.revokeUnshared, `The image ${image.id} is not shared with ${account}`, 400, { ResourceId: image.id });
             image.permissions.splice(index, 1);
           }
           return {};

@@ -1,15 +1,10 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import type { Clients } from './clients';
-import type { Deadline } from './deadline';
 import { InputError } from './errors';
+import type { CallGuard } from './guard';
 import type { Progress } from './progress';
-import type { Settings } from './settings';
 
 /** What a resource handler gets besides the event. */
-export interface ResourceContext {
-  readonly clients: Clients;
-  readonly deadline: Deadline;
-  readonly settings: Settings;
+export interface ResourceContext extends CallGuard {
   readonly progress: Progress;
   /** The account the function runs in: the owner of the shared resources. */
   readonly accountId: string;
@@ -18,7 +13,17 @@ export interface ResourceContext {
    * one and CloudFormation's Delete addresses what the Create began.
    */
   physicalResourceIdOnFailure?: string;
+  /** The checkpoint an earlier invocation of the same request handed over, when this one goes on with it. */
+  readonly resumeFrom?: Checkpoint;
+  /**
+   * How far this invocation got, kept up to date by the resource handler: what a new invocation
+   * needs to go on without redoing work. Without one, a new invocation starts the request over.
+   */
+  checkpoint?: Checkpoint;
 }
+
+/** A resource handler's note of its progress: small, JSON, and only about the one request. */
+export type Checkpoint = Readonly<Record<string, string | number | boolean>>;
 
 /** What a resource handler returns when it succeeds. */
 export interface ResourceResult {

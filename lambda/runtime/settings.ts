@@ -1,14 +1,21 @@
 /**
- * Timings of the handler. The defaults suit Lambda; the tests and the demo shorten them
- * through the environment so that waits and time-outs can be exercised in seconds.
+ * Timings of the handler. The defaults suit Lambda; the tests, the demo and the benchmark shorten
+ * them through the environment so that waits, time-outs and hand-overs run in seconds.
  */
 export interface Settings {
   /** Interval between polls of a resource that is not ready yet (image PENDING, alias CREATING). */
   readonly pollIntervalMs: number;
-  /** No new API call starts when less than this is left before the Lambda timeout. */
+  /** No new API call starts when less than this is left before the invocation's or the request's end. */
   readonly stopMarginMs: number;
-  /** The watchdog answers FAILED this long before the Lambda timeout, whatever is still running. */
+  /** The watchdog answers FAILED this long before the invocation's or the request's end, whatever is still running. */
   readonly watchdogMarginMs: number;
+  /**
+   * CloudFormation starts a resource's clock before the handler's first invocation starts (the
+   * asynchronous queue, a cold start): the handler counts its time budget as this much shorter.
+   */
+  readonly answerMarginMs: number;
+  /** A request hands its work over to a new invocation only if at least this much of its budget is left. */
+  readonly minHandOverMs: number;
   /** How long an AccessDenied before the first successful call is retried (IAM propagation). */
   readonly iamPropagationMs: number;
   /** Attempts of one SDK call, throttling and 5xx retries included (adaptive retry strategy). */
@@ -32,6 +39,8 @@ export function loadSettings(): Settings {
     pollIntervalMs: numberFromEnv('SHARING_POLL_INTERVAL_MS', 15_000),
     stopMarginMs: numberFromEnv('SHARING_STOP_MARGIN_MS', 20_000),
     watchdogMarginMs: numberFromEnv('SHARING_WATCHDOG_MARGIN_MS', 3_000),
+    answerMarginMs: numberFromEnv('SHARING_ANSWER_MARGIN_MS', 30_000),
+    minHandOverMs: numberFromEnv('SHARING_MIN_HAND_OVER_MS', 60_000),
     iamPropagationMs: numberFromEnv('SHARING_IAM_PROPAGATION_MS', 60_000),
     maxAttempts: numberFromEnv('SHARING_MAX_ATTEMPTS', 10),
     requestTimeoutMs: numberFromEnv('SHARING_REQUEST_TIMEOUT_MS', 15_000),

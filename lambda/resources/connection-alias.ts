@@ -7,11 +7,12 @@ import {
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { sleep } from './deadline';
-import { InputError, isErrorCode, PreconditionError } from './errors';
-import { NOTHING_TO_UNDO, validForDelete } from './resource';
-import type { ResourceContext, ResourceHandler, ResourceResult } from './resource';
-import { AWS_ACCOUNT_ID, CONNECTION_ALIAS_ID } from '../src/private/patterns';
+import { AWS_ACCOUNT_ID, CONNECTION_ALIAS_ID } from '../../src/private/patterns';
+import { workspacesOf } from '../clients/workspaces';
+import { sleep } from '../runtime/deadline';
+import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
+import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
+import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
 /** The resolved properties of a Custom::SharedConnectionAlias. */
 interface AliasShare {
@@ -54,7 +55,7 @@ async function describeAlias(ws: WorkSpacesClient, aliasId: string): Promise<Con
  */
 async function createdAlias(share: AliasShare, ctx: ResourceContext): Promise<ConnectionAlias> {
   for (;;) {
-    const alias = await describeAlias(ctx.clients.workspaces, share.aliasId);
+    const alias = await describeAlias(workspacesOf(ctx), share.aliasId);
     if (!alias) {
       throw new PreconditionError(`Connection alias ${share.aliasId} does not exist in account ${ctx.accountId} in this Region: create it first, or fix aliasId`);
     }
@@ -66,7 +67,8 @@ async function createdAlias(share: AliasShare, ctx: ResourceContext): Promise<Co
     }
     if (alias.State !== 'CREATING') return alias;
     if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
-      throw new PreconditionError(`Connection alias ${share.aliasId} is still CREATING and the time to wait for it ran out: deploy again once it is CREATED`);
+      // Another invocation goes on waiting if the budget allows; else the Reason says what to do.
+      throw ctx.deadline.outOfTime(`Connection alias ${share.aliasId} is still CREATING and the time to wait for it ran out: deploy again once it is CREATED`);
     }
     await sleep(ctx.settings.pollIntervalMs);
   }
@@ -116,7 +118,7 @@ async function ensureShared(share: AliasShare, shared: Set<string>, ctx: Resourc
   if (others.length > 0) throw new PreconditionError(oneAccountOnly(share.aliasId, others.join(', '), share.accountId));
   ctx.progress.plan('shared', [share.accountId]);
   try {
-    await setPermission(ctx.clients.workspaces, share.aliasId, share.accountId, true);
+    await setPermission(workspacesOf(ctx), share.aliasId, share.accountId, true);
   } catch (error) {
     // The model does not say which error means what (UNVERIFIED): ResourceLimitExceeded is the
     // documented one-account limit, InvalidResourceState an alias that is not CREATED.
@@ -158,14 +160,14 @@ async function unshare(
   aliasId: string, accountId: string, alias: ConnectionAlias | undefined, shared: Set<string>, ctx: ResourceContext, retry: string,
 ): Promise<void> {
   if (!shared.has(accountId)) return;
-  const ws = ctx.clients.workspaces;
+  const ws = workspacesOf(ctx);
   let current = alias;
   for (;;) {
     const association = blockingAssociation(current, accountId);
     if (!association) break;
     if (association.AssociationStatus !== 'PENDING_DISASSOCIATION') throw associatedError(aliasId, accountId, association, retry);
     if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
-      throw new PreconditionError(`Connection alias ${aliasId} is still being disassociated from account ${accountId}'s directory ${association.ResourceId ?? ''} and the time to wait ran out: ${retry} again`);
+      throw ctx.deadline.outOfTime(`Connection alias ${aliasId} is still being disassociated from account ${accountId}'s directory ${association.ResourceId ?? ''} and the time to wait ran out: ${retry} again`);
     }
     await sleep(ctx.settings.pollIntervalMs);
     current = await describeAlias(ws, aliasId);
@@ -203,7 +205,7 @@ function result(physicalResourceId: string, share: AliasShare): ResourceResult {
 /** Wait for the alias to be CREATED, then read whom it is shared with. */
 async function readAlias(share: AliasShare, ctx: ResourceContext): Promise<{ alias: ConnectionAlias; shared: Set<string> }> {
   const alias = await createdAlias(share, ctx);
-  const shared = await sharedAccounts(ctx.clients.workspaces, share.aliasId);
+  const shared = await sharedAccounts(workspacesOf(ctx), share.aliasId);
   if (!shared) throw new PreconditionError(`Connection alias ${share.aliasId} disappeared while it was being shared: create it again, or fix aliasId`);
   return { alias, shared };
 }
@@ -233,7 +235,7 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   // Old values that break the rules never shared anything (Create and Update check first).
   const oldAliasId = validAliasId(old.aliasId);
   const oldAccountId = validAccountId(old.accountId);
-  const ws = ctx.clients.workspaces;
+  const ws = workspacesOf(ctx);
 
   if (old.aliasId !== share.aliasId) {
     if (event.PhysicalResourceId !== share.aliasId) {
@@ -250,6 +252,10 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
     return result(event.PhysicalResourceId, share);
   }
 
+  // The same alias and account: only another property changed (the time budget, say), and there
+  // is nothing to read or write. A share removed by hand is not repaired here, as for images.
+  if (oldAccountId === share.accountId) return result(event.PhysicalResourceId, share);
+
   // The same alias. One account per alias: unshare the old account before sharing the new one.
   const { alias, shared } = await readAlias(share, ctx);
   if (oldAccountId && oldAccountId !== share.accountId) await unshare(share.aliasId, oldAccountId, alias, shared, ctx, 'update');
@@ -260,7 +266,7 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
   const share = validForDelete(() => validateAliasShare(event.ResourceProperties, ctx.accountId));
   if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  const ws = ctx.clients.workspaces;
+  const ws = workspacesOf(ctx);
   const alias = await describeAlias(ws, share.aliasId);
   // An alias that is gone, or DELETING (which the API accepts only once it is unshared), has no share left.
   if (!alias || alias.State === 'DELETING') {

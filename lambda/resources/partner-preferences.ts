@@ -4,11 +4,12 @@ import {
   UpdateConnectionPreferencesCommand,
 } from '@aws-sdk/client-partnercentral-account';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { sleep } from './deadline';
-import { InputError, isErrorCode } from './errors';
-import { NOTHING_TO_UNDO, validForDelete } from './resource';
-import type { ResourceContext, ResourceHandler, ResourceResult } from './resource';
-import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../src/private/patterns';
+import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/private/patterns';
+import { partnerCentralOf } from '../clients/partner-central';
+import { sleep } from '../runtime/deadline';
+import { InputError, isErrorCode } from '../runtime/errors';
+import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
+import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
 /** `AccessType` in the Partner Central Account model. */
 const ACCESS_TYPES = ['ALLOW_ALL', 'DENY_ALL', 'ALLOW_BY_DEFAULT_DENY_SOME'] as const;
@@ -142,7 +143,7 @@ function explained(operation: string, catalog: string, error: unknown): unknown 
  * would only move the revision (and could collide with another editor).
  */
 async function apply(catalog: string, desired: Desired, action: string, ctx: ResourceContext): Promise<Applied> {
-  const pc = ctx.clients.partnerCentral;
+  const pc = partnerCentralOf(ctx);
   const maxAttempts = Math.max(1, Math.floor(ctx.settings.revisionConflictAttempts));
   ctx.progress.plan(action, [catalog]);
   for (let attempt = 1; ; attempt++) {

@@ -1,5 +1,3 @@
-import { PartnerCentralAccountClient } from '@aws-sdk/client-partnercentral-account';
-import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import type { Deadline } from './deadline';
 import { sleep } from './deadline';
 import { isErrorCode } from './errors';
@@ -22,6 +20,8 @@ export interface CallGuard {
   readonly deadline: Deadline;
   readonly settings: Settings;
   readonly log: CallLog;
+  /** Whether a call of the invocation succeeded yet, and since when it runs: IAM propagation retries. */
+  readonly propagation: { succeeded: boolean; readonly startedAt: number };
 }
 
 /** The part of a client's middleware stack this module uses (the SDK's own type is a set of overloads). */
@@ -35,11 +35,9 @@ interface Stack {
  * while, because the role's policy may have been created seconds ago and IAM may not have
  * propagated it yet. Throttling and 5xx errors are the SDK's adaptive retry strategy's job.
  */
-function guard<C extends WorkSpacesClient | PartnerCentralAccountClient>(
-  client: C,
-  guardState: CallGuard & { state: { succeeded: boolean; startedAt: number } },
-): C {
-  const { deadline, settings, log, state } = guardState;
+export function guard<C extends { middlewareStack: unknown }>(client: C, callGuard: CallGuard): C {
+  const { deadline, settings, log } = callGuard;
+  const state = callGuard.propagation;
   const stack = client.middlewareStack as unknown as Stack;
   stack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
@@ -79,31 +77,29 @@ function guard<C extends WorkSpacesClient | PartnerCentralAccountClient>(
   return client;
 }
 
-/** The SDK clients of one invocation, created on first use. */
-export class Clients {
-  private readonly state = { succeeded: false, startedAt: Date.now() };
-  private ws?: WorkSpacesClient;
-  private pc?: PartnerCentralAccountClient;
+/** SDK settings every client of the handler shares: adaptive retries and bounded sockets. */
+export function clientSettings(settings: Settings) {
+  return {
+    retryMode: 'adaptive',
+    maxAttempts: settings.maxAttempts,
+    requestHandler: { requestTimeout: settings.requestTimeoutMs, connectionTimeout: 5_000 },
+  } as const;
+}
 
-  constructor(private readonly callGuard: CallGuard) {}
-
-  private get common() {
-    return {
-      retryMode: 'adaptive',
-      maxAttempts: this.callGuard.settings.maxAttempts,
-      requestHandler: { requestTimeout: this.callGuard.settings.requestTimeoutMs, connectionTimeout: 5_000 },
-    } as const;
-  }
-
-  /** WorkSpaces in the function's own Region. */
-  public get workspaces(): WorkSpacesClient {
-    if (!this.ws) this.ws = guard(new WorkSpacesClient(this.common), { ...this.callGuard, state: this.state });
-    return this.ws;
-  }
-
-  /** Partner Central Account is served from us-east-1 only, whatever the stack's Region. */
-  public get partnerCentral(): PartnerCentralAccountClient {
-    if (!this.pc) this.pc = guard(new PartnerCentralAccountClient({ ...this.common, region: 'us-east-1' }), { ...this.callGuard, state: this.state });
-    return this.pc;
-  }
+/**
+ * A factory of one guarded client per invocation: `create` gets the shared client settings, and
+ * each invocation's context gets its own client on first use.
+ */
+export function perInvocation<C extends { middlewareStack: unknown }>(
+  create: (settings: ReturnType<typeof clientSettings>) => C,
+): (ctx: CallGuard) => C {
+  const clients = new WeakMap<CallGuard, C>();
+  return ctx => {
+    let client = clients.get(ctx);
+    if (!client) {
+      client = guard(create(clientSettings(ctx.settings)), ctx);
+      clients.set(ctx, client);
+    }
+    return client;
+  };
 }

@@ -1,0 +1,251 @@
+import {
+  DescribeWorkspaceImagePermissionsCommand,
+  DescribeWorkspaceImagesCommand,
+  UpdateWorkspaceImagePermissionCommand,
+} from '@aws-sdk/client-workspaces';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../../src/private/patterns';
+import { workspacesOf } from '../clients/workspaces';
+import { sleep } from '../runtime/deadline';
+import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
+import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
+import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+
+/** The resolved properties of a Custom::SharedWorkspaceImage. */
+interface ImageShare {
+  readonly imageId: string;
+  readonly accountIds: readonly string[];
+}
+
+/** One write of a request: share (grant) or unshare (revoke) one image with one account. */
+interface Step {
+  readonly imageId: string;
+  readonly accountId: string;
+  readonly grant: boolean;
+}
+
+/**
+ * The writes a request makes, in order, all derived from the event alone: a new invocation that
+ * goes on with the request derives the same list and skips the steps its checkpoint counts as done.
+ */
+interface Plan {
+  /** The image to check (exists, is ours, is AVAILABLE) before the first write. */
+  readonly checkImage?: ImageShare;
+  readonly steps: readonly Step[];
+}
+
+/**
+ * What a failed write may mean when the account already is in the state the write asks for. The
+ * API reference does not say (UNVERIFIED, shared/aws-api-facts.md §2.1): whether granting an
+ * account that is already shared succeeds or fails, and which error revoking an account that was
+ * never shared returns. A write that fails with one of these is confirmed by reading the
+ * permissions, and succeeds if they show the state it asked for.
+ */
+const MAYBE_ALREADY_DONE = ['InvalidParameterValuesException', 'ResourceNotFoundException', 'OperationNotSupportedException', 'ResourceAlreadyExistsException'];
+
+function readProperties(properties: Record<string, unknown> | undefined): { imageId: unknown; accountIds: unknown } {
+  return { imageId: properties?.ImageId, accountIds: properties?.AccountIds ?? [] };
+}
+
+/** Check resolved properties before any API call; throws InputError naming each bad value. */
+export function validateImageShare(properties: Record<string, unknown> | undefined, ownAccountId: string): ImageShare {
+  const { imageId, accountIds } = readProperties(properties);
+  const problems: string[] = [];
+  if (typeof imageId !== 'string' || !WORKSPACE_IMAGE_ID.test(imageId)) {
+    problems.push(`ImageId ${JSON.stringify(imageId)} is not a WorkSpaces image ID (${WORKSPACE_IMAGE_ID})`);
+  }
+  if (!Array.isArray(accountIds)) {
+    problems.push(`AccountIds ${JSON.stringify(accountIds)} is not a list`);
+  } else {
+    const bad = accountIds.filter(a => typeof a !== 'string' || !AWS_ACCOUNT_ID.test(a));
+    if (bad.length > 0) problems.push(`AccountIds holds values that are not 12-digit account IDs: ${bad.map(b => JSON.stringify(b)).join(', ')}`);
+    const repeated = duplicatesOf(accountIds.filter((a): a is string => typeof a === 'string'));
+    if (repeated.length > 0) problems.push(`AccountIds lists an account more than once: ${repeated.join(', ')}`);
+    if (accountIds.includes(ownAccountId)) problems.push(`AccountIds holds ${ownAccountId}, the account that owns the image: an image cannot be shared with its owner`);
+  }
+  if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
+  return { imageId: imageId as string, accountIds: accountIds as string[] };
+}
+
+/**
+ * The accounts each image is shared with, read at most once per image and invocation, and only
+ * when a write needs confirming; kept up to date with the writes made since.
+ */
+class Permissions {
+  /** Per image: the shared accounts, or null when the image does not exist. */
+  private readonly known = new Map<string, Set<string> | null>();
+
+  constructor(private readonly ctx: ResourceContext) {}
+
+  /** What the permissions say of a step, if they were read: true when it is already in effect. */
+  public inEffect(step: Step): boolean | undefined {
+    const shared = this.known.get(step.imageId);
+    if (shared === undefined) return undefined;
+    if (shared === null) return step.grant ? undefined : true;
+    return shared.has(step.accountId) === step.grant;
+  }
+
+  /** Note a write that succeeded. */
+  public applied(step: Step): void {
+    const shared = this.known.get(step.imageId);
+    if (!shared) return;
+    if (step.grant) shared.add(step.accountId);
+    else shared.delete(step.accountId);
+  }
+
+  /** Read the image's permissions, every page, unless read already; null when the image does not exist. */
+  public async read(imageId: string): Promise<Set<string> | null> {
+    const cached = this.known.get(imageId);
+    if (cached !== undefined) return cached;
+    const accounts = new Set<string>();
+    let nextToken: string | undefined;
+    try {
+      do {
+        const input = { ImageId: imageId, NextToken: nextToken, MaxResults: 25 };
+        const page = await workspacesOf(this.ctx).send(new DescribeWorkspaceImagePermissionsCommand(input));
+        for (const permission of page.ImagePermissions ?? []) {
+          if (permission.SharedAccountId) accounts.add(permission.SharedAccountId);
+        }
+        nextToken = page.NextToken || undefined;
+      } while (nextToken);
+    } catch (error) {
+      if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
+      this.known.set(imageId, null);
+      return null;
+    }
+    this.known.set(imageId, accounts);
+    return accounts;
+  }
+}
+
+/** Wait, bounded by the time left, while the image is PENDING; fail on a missing, broken or foreign image. */
+async function checkImage(share: ImageShare, ctx: ResourceContext): Promise<void> {
+  for (;;) {
+    const { Images } = await workspacesOf(ctx).send(new DescribeWorkspaceImagesCommand({ ImageIds: [share.imageId] }));
+    const image = Images?.find(i => i.ImageId === share.imageId);
+    if (!image) {
+      throw new PreconditionError(`Image ${share.imageId} does not exist in account ${ctx.accountId} in this Region: create it first, or fix imageId`);
+    }
+    if (image.OwnerAccountId && image.OwnerAccountId !== ctx.accountId) {
+      throw new PreconditionError(`Image ${share.imageId} is owned by account ${image.OwnerAccountId}, not ${ctx.accountId}: an image shared with you cannot be shared again; copy it first`);
+    }
+    if (image.State === 'ERROR') {
+      throw new PreconditionError(`Image ${share.imageId} is in state ERROR (${image.ErrorCode ?? 'no code'}: ${image.ErrorMessage ?? 'no message'}): fix or recreate the image`);
+    }
+    if (image.State !== 'PENDING') return;
+    if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
+      // Another invocation goes on waiting if the budget allows; else the Reason says what to do.
+      throw ctx.deadline.outOfTime(`Image ${share.imageId} is still PENDING and the time to wait for it ran out: deploy again once it is AVAILABLE`);
+    }
+    await sleep(ctx.settings.pollIntervalMs);
+  }
+}
+
+/**
+ * Make one write. A write that fails in a way that may mean "already so" is confirmed by one read
+ * of the permissions (see MAYBE_ALREADY_DONE); once they are read, writes they show to be in effect
+ * already are skipped. An image that is gone counts as unshared.
+ */
+async function applyStep(step: Step, permissions: Permissions, ctx: ResourceContext): Promise<void> {
+  if (permissions.inEffect(step)) return;
+  try {
+    const input = { ImageId: step.imageId, SharedAccountId: step.accountId, AllowCopyImage: step.grant };
+    await workspacesOf(ctx).send(new UpdateWorkspaceImagePermissionCommand(input));
+    permissions.applied(step);
+  } catch (error) {
+    if (!isErrorCode(error, ...MAYBE_ALREADY_DONE)) throw error;
+    const shared = await permissions.read(step.imageId);
+    if (shared === null && step.grant) {
+      throw new PreconditionError(`Image ${step.imageId} does not exist in account ${ctx.accountId} in this Region: create it first, or fix imageId`);
+    }
+    if (!permissions.inEffect(step)) throw error;
+  }
+}
+
+/**
+ * Run the plan from where an earlier invocation of the request stopped, noting progress in the
+ * checkpoint after each write so that a new invocation can go on from there.
+ */
+async function run(plan: Plan, ctx: ResourceContext): Promise<void> {
+  const first = Number(ctx.resumeFrom?.done ?? 0);
+  const imageChecked = ctx.resumeFrom?.imageChecked === true;
+  ctx.checkpoint = { done: first, imageChecked };
+  if (plan.checkImage && !imageChecked) {
+    await checkImage(plan.checkImage, ctx);
+    ctx.checkpoint = { done: first, imageChecked: true };
+  }
+  const rest = plan.steps.slice(first);
+  const action = (step: Step) => (step.grant ? 'shared' : 'unshared');
+  for (const step of rest) ctx.progress.plan(action(step), [step.accountId]);
+  const permissions = new Permissions(ctx);
+  for (const [i, step] of rest.entries()) {
+    await applyStep(step, permissions, ctx);
+    ctx.checkpoint = { done: first + i + 1, imageChecked: true };
+    ctx.progress.record(action(step), step.accountId);
+  }
+}
+
+const grants = (imageId: string, accounts: readonly string[]): Step[] => accounts.map(accountId => ({ imageId, accountId, grant: true }));
+const revokes = (imageId: string, accounts: readonly string[]): Step[] => accounts.map(accountId => ({ imageId, accountId, grant: false }));
+
+function result(physicalResourceId: string, share: ImageShare): ResourceResult {
+  return {
+    physicalResourceId,
+    data: { ImageId: share.imageId, SharedAccountCount: share.accountIds.length },
+    log: { imageId: share.imageId },
+  };
+}
+
+/** Check the image, then share it with every listed account: one write each. */
+async function create(share: ImageShare, ctx: ResourceContext): Promise<ResourceResult> {
+  ctx.physicalResourceIdOnFailure = share.imageId;
+  await run({ checkImage: share, steps: grants(share.imageId, share.accountIds) }, ctx);
+  return result(share.imageId, share);
+}
+
+/** Accounts of old properties that pass the rules: others can never have been shared by this resource. */
+function validAccounts(properties: Record<string, unknown> | undefined): string[] {
+  const { accountIds } = readProperties(properties);
+  return Array.isArray(accountIds) ? accountIds.filter((a): a is string => typeof a === 'string' && AWS_ACCOUNT_ID.test(a)) : [];
+}
+
+async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, share: ImageShare, ctx: ResourceContext): Promise<ResourceResult> {
+  const oldImageId = readProperties(event.OldResourceProperties).imageId;
+  const oldAccounts = validAccounts(event.OldResourceProperties);
+
+  if (oldImageId !== share.imageId) {
+    if (event.PhysicalResourceId !== share.imageId) {
+      // Another image: a replacement. CloudFormation's cleanup Delete unshares the old image.
+      return create(share, ctx);
+    }
+    // The physical ID already names the new properties' image, so this is the rollback of a
+    // replacement that failed: the image it goes back to was never touched; undo what the failed
+    // attempt shared on the image it was moving to.
+    const undo = typeof oldImageId === 'string' && WORKSPACE_IMAGE_ID.test(oldImageId) ? revokes(oldImageId, oldAccounts) : [];
+    await run({ steps: undo }, ctx);
+    return result(event.PhysicalResourceId, share);
+  }
+
+  // The same image: unshare the removed accounts and share the added ones, one write each and no
+  // read, touching nothing else. With no account added or removed there is nothing to do.
+  const wanted = new Set(share.accountIds);
+  const before = new Set(oldAccounts);
+  const removed = oldAccounts.filter(a => !wanted.has(a));
+  const added = share.accountIds.filter(a => !before.has(a));
+  await run({ steps: [...revokes(share.imageId, removed), ...grants(share.imageId, added)] }, ctx);
+  return result(event.PhysicalResourceId, share);
+}
+
+/** Unshare every listed account: one write each; accounts never shared (a Create that failed part-way) are confirmed by one read. */
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
+  const share = validForDelete(() => validateImageShare(event.ResourceProperties, ctx.accountId));
+  if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
+  await run({ steps: revokes(share.imageId, share.accountIds) }, ctx);
+  return { physicalResourceId: event.PhysicalResourceId, log: { imageId: share.imageId } };
+}
+
+export const handleWorkspaceImage: ResourceHandler = async (event, ctx) => {
+  if (event.RequestType === 'Delete') return remove(event, ctx);
+  const share = validateImageShare(event.ResourceProperties, ctx.accountId);
+  return event.RequestType === 'Create' ? create(share, ctx) : update(event, share, ctx);
+};

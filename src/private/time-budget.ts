@@ -1,0 +1,50 @@
+/**
+ * The time budget of a share resource: how long CloudFormation waits for its answer
+ * (`ServiceTimeout`), derived from the WorkSpaces calls the provider's resources can make at
+ * once. One definition for the synth-time check (src/) and the handler (lambda/).
+ */
+
+/** The resource property that tells the handler its time budget, in seconds (the same value as `ServiceTimeout`). */
+export const TIME_BUDGET_PROPERTY = 'TimeBudgetSeconds';
+
+/** CloudFormation's longest wait for one custom resource answer (`ServiceTimeout` at most). */
+export const MAX_TIME_BUDGET_SECONDS = 3_600;
+
+/** The budget of resources deployed by releases that did not send one: their `ServiceTimeout` was 16 minutes. */
+export const LEGACY_TIME_BUDGET_SECONDS = 960;
+
+/**
+ * WorkSpaces allows 2 calls per second per account and Region, shared by every caller there.
+ * The budget plans for 1.75, leaving an eighth of the rate to everything else.
+ */
+export const PLANNED_CALLS_PER_SECOND = 1.75;
+
+/**
+ * Time every budget holds besides the calls: IAM propagation (up to a minute), waits for an image
+ * that is PENDING or an alias that is CREATING, cold starts and hand-overs between invocations.
+ */
+export const FIXED_ALLOWANCE_SECONDS = 600;
+
+/** Budgets are rounded up to whole minutes, so that small changes in the account lists rarely change them. */
+export const BUDGET_STEP_SECONDS = 60;
+
+/** WorkSpaces calls one image share costs besides one write per account (the image read and a confirming read). */
+export const IMAGE_SHARE_OVERHEAD_CALLS = 3;
+
+/** WorkSpaces calls one alias share costs at most, polls of a CREATING alias aside. */
+export const ALIAS_SHARE_CALLS = 4;
+
+/**
+ * The WorkSpaces calls one share resource can make in one request, or undefined when they cannot
+ * be known at synth (an account list that is a token).
+ */
+export type CallEstimate = () => number | undefined;
+
+/** The budget for `calls` WorkSpaces calls made by a provider's resources at once, uncapped. */
+export function budgetSecondsFor(calls: number): number {
+  const seconds = FIXED_ALLOWANCE_SECONDS + calls / PLANNED_CALLS_PER_SECOND;
+  return Math.ceil(seconds / BUDGET_STEP_SECONDS) * BUDGET_STEP_SECONDS;
+}
+
+/** How many WorkSpaces calls fit in the longest budget CloudFormation allows. */
+export const MAX_CALLS_PER_BUDGET = Math.floor((MAX_TIME_BUDGET_SECONDS - FIXED_ALLOWANCE_SECONDS) * PLANNED_CALLS_PER_SECOND);
