@@ -1,0 +1,60 @@
+/**
+ * What a deploy costs in WorkSpaces calls at 1,000 accounts, under both readings of the two
+ * UNVERIFIED answers of UpdateWorkspaceImagePermission (shared/aws-api-facts.md §2.1): the
+ * bundled handler through the unmodified SDK client against the local endpoint.
+ */
+import { lambdaContext } from './support/cloudformation';
+import { useLocalAws } from './support/local-aws';
+import { UNVERIFIED_READINGS } from './support/workspaces-service';
+
+const TYPE = 'Custom::SharedWorkspaceImage';
+const OWNER = '123456789012';
+const IMAGE = 'wsi-abc123def';
+const N = 1_000;
+const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
+
+const aws = useLocalAws(OWNER, e => e.workspaces.addImage(IMAGE));
+const props = (accountIds: string[]) => ({ ImageId: IMAGE, AccountIds: accountIds });
+
+describe.each(Object.entries(UNVERIFIED_READINGS))('at 1,000 accounts (%s)', (_reading, behaviour) => {
+  test('a Create costs N + 1 calls, +1 and -1 one call each, a Delete N calls, and each leaves exactly the listed shares', async () => {
+    const { endpoint, cfn, handler } = aws;
+    endpoint.workspaces.unverified = behaviour;
+    const listed = accounts(N);
+    const plusOne = [...listed, accounts(1, N)[0]];
+    const steps: [string, ReturnType<typeof cfn.createEvent>, string[], number][] = [
+      ['create', cfn.createEvent(TYPE, 'Share', props(listed)), listed, N + 3],
+      ['+1', cfn.updateEvent(TYPE, 'Share', IMAGE, props(plusOne), props(listed)), plusOne, 2],
+      ['-1', cfn.updateEvent(TYPE, 'Share', IMAGE, props(listed), props(plusOne)), listed, 2],
+      ['delete', cfn.deleteEvent(TYPE, 'Share', IMAGE, props(listed)), [], N + 3],
+    ];
+    const costs: Record<string, number> = {};
+    for (const [step, event, shares, bound] of steps) {
+      endpoint.resetCalls();
+      const response = await cfn.invoke(handler, event, lambdaContext(OWNER));
+      expect(response.Status).toBe('SUCCESS');
+      expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([...shares].sort());
+      costs[step] = endpoint.calls.length;
+      expect(costs[step]).toBeLessThanOrEqual(bound);
+    }
+    expect(costs).toEqual({ 'create': N + 1, '+1': 1, '-1': 1, 'delete': N });
+  });
+
+  test('a Delete after a Create that failed half-way writes only the shared accounts, after one confirming read', async () => {
+    const { endpoint, cfn, handler } = aws;
+    endpoint.workspaces.unverified = behaviour;
+    const listed = accounts(N);
+    // The Create shared the second half only (its writes ran in another order, say).
+    endpoint.workspaces.addImage(IMAGE, { sharedWith: listed.slice(N / 2) });
+
+    const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Share', IMAGE, props(listed)), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+    const refused = endpoint.callsOf('UpdateWorkspaceImagePermission').filter(c => c.error);
+    expect(refused.map(c => c.error)).toEqual([behaviour.revokeUnshared]);
+    // The first write is refused; the one read pages through the 500 shared accounts, 25 a page.
+    expect(endpoint.callsOf('DescribeWorkspaceImagePermissions')).toHaveLength(N / 2 / 25);
+    expect(endpoint.callsOf('UpdateWorkspaceImagePermission')).toHaveLength(N / 2 + 1);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * Work that outlasts one invocation: the bundled handler hands the rest of a request to a new
+ * invocation of the function (the local endpoint's Lambda Invoke), and the request gets one answer.
+ * The function's time is shortened through the settings so that a few hundred accounts need
+ * several invocations.
+ */
+import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/cloudformation';
+import { useLocalAws } from './support/local-aws';
+import { LocalAwsEndpoint } from './support/local-endpoint';
+import { UNVERIFIED_READINGS } from './support/workspaces-service';
+
+const TYPE = 'Custom::SharedWorkspaceImage';
+const OWNER = '123456789012';
+const IMAGE = 'wsi-abc123def';
+const OUTSIDE = '222233334444';
+/** Each invocation of the function lasts this long: a few hundred calls need several. */
+const FUNCTION_MS = 1_500;
+const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
+
+let endpoint: LocalAwsEndpoint;
+let cfn: CloudFormationStub;
+let handler: Handler;
+const aws = useLocalAws(OWNER, e => {
+  e.workspaces.addImage(IMAGE, { sharedWith: [OUTSIDE] });
+  // About 5 ms a call: each invocation makes a couple of hundred calls before it must stop.
+  e.latencyMs = 5;
+});
+beforeEach(() => {
+  ({ endpoint, cfn, handler } = aws);
+  useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
+  endpoint.lambda.serve(handler, FUNCTION_MS);
+});
+
+/** The properties of the share, with a budget far longer than one invocation. */
+const props = (accountIds: string[], budgetSeconds = 60) => ({ ImageId: IMAGE, AccountIds: accountIds, TimeBudgetSeconds: String(budgetSeconds) });
+const writes = () => endpoint.callsOf('UpdateWorkspaceImagePermission').filter(c => !c.error);
+const handOvers = () => endpoint.callsOf('Invoke');
+
+/** Run a request from its first invocation to its answer, and let every invocation it started end. */
+async function request(event: ReturnType<CloudFormationStub['createEvent']>) {
+  const response = await cfn.invoke(handler, event, lambdaContext(OWNER, FUNCTION_MS));
+  await endpoint.lambda.settled();
+  return response;
+}
+
+test('creates, updates and deletes a share that needs several invocations, exactly as listed, with one answer per request', async () => {
+  const before = accounts(300);
+  const after = [...before.slice(100), ...accounts(100, 300)];
+
+  const createEvent = cfn.createEvent(TYPE, 'Share', props(before));
+  const created = await request(createEvent);
+  expect(created.Status).toBe('SUCCESS');
+  expect(created.PhysicalResourceId).toBe(IMAGE);
+  expect(handOvers().length).toBeGreaterThanOrEqual(1);
+  expect(cfn.answersTo(createEvent)).toHaveLength(1);
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...before].sort());
+  // No account was written twice across the invocations, and the image was read once.
+  expect(writes()).toHaveLength(300);
+  expect(endpoint.callsOf('DescribeWorkspaceImages')).toHaveLength(1);
+
+  endpoint.resetCalls();
+  const updateEvent = cfn.updateEvent(TYPE, 'Share', IMAGE, props(after), props(before));
+  const updated = await request(updateEvent);
+  expect(updated.Status).toBe('SUCCESS');
+  expect(updated.PhysicalResourceId).toBe(IMAGE);
+  expect(handOvers().length).toBeGreaterThanOrEqual(1);
+  expect(cfn.answersTo(updateEvent)).toHaveLength(1);
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...after].sort());
+  expect(writes()).toHaveLength(200);
+
+  endpoint.resetCalls();
+  const deleteEvent = cfn.deleteEvent(TYPE, 'Share', IMAGE, props(after));
+  const deleted = await request(deleteEvent);
+  expect(deleted.Status).toBe('SUCCESS');
+  expect(handOvers().length).toBeGreaterThanOrEqual(1);
+  expect(cfn.answersTo(deleteEvent)).toHaveLength(1);
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE]);
+  expect(writes()).toHaveLength(300);
+});
+
+test('each hand-over carries the request\'s start, so the budget counts from the first invocation', async () => {
+  const event = cfn.createEvent(TYPE, 'Share', props(accounts(300)));
+  await request(event);
+
+  const payloads = handOvers().map(c => c.input.CrossAccountSharingContinuation);
+  expect(payloads.map(p => p.hop)).toEqual(payloads.map((_, i) => i + 1));
+  expect(new Set(payloads.map(p => p.startedAt)).size).toBe(1);
+  const done = payloads.map(p => p.checkpoint.done);
+  expect(done).toEqual([...done].sort((a, b) => a - b));
+  expect(done[0]).toBeGreaterThan(0);
+});
+
+test.each(Object.entries(UNVERIFIED_READINGS))('a duplicated hand-over changes no share, and answers as the first did (%s)', async (_reading, behaviour) => {
+  endpoint.workspaces.unverified = behaviour;
+  const listed = accounts(300);
+  const event = cfn.createEvent(TYPE, 'Share', props(listed));
+  const first = await request(event);
+  expect(first.Status).toBe('SUCCESS');
+  const delivered = endpoint.lambda.invocations.map(i => i.payload);
+  expect(delivered.length).toBeGreaterThanOrEqual(1);
+
+  // Lambda delivers each asynchronous invocation at least once: deliver every hand-over again.
+  endpoint.lambda.delivery = 'never';
+  for (const payload of delivered) await handler(payload, lambdaContext(OWNER, FUNCTION_MS));
+  await endpoint.lambda.settled();
+
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...listed].sort());
+  for (const answer of cfn.answersTo(event)) {
+    expect(answer).toEqual(first);
+  }
+});
+
+test('a lost hand-over leaves no answer, and the rollback Delete unshares every listed account', async () => {
+  endpoint.lambda.delivery = 'never';
+  const listed = accounts(300);
+  const event = cfn.createEvent(TYPE, 'Share', props(listed));
+
+  await handler(event, lambdaContext(OWNER, FUNCTION_MS));
+  await expect(cfn.answer(event, 500)).rejects.toThrow(/no invocation answered/);
+  const shared = endpoint.workspaces.sharesOf(IMAGE).length - 1;
+  expect(shared).toBeGreaterThan(0);
+  expect(shared).toBeLessThan(300);
+
+  // CloudFormation times the resource out and rolls back with a Delete of the listed accounts.
+  endpoint.lambda.delivery = 'once';
+  const rollback = await request(cfn.deleteEvent(TYPE, 'Share', IMAGE, props(listed)));
+  expect(rollback.Status).toBe('SUCCESS');
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE]);
+});
+
+test('answers FAILED with what was done, from the invocation where the budget runs out', async () => {
+  const event = cfn.createEvent(TYPE, 'Share', props(accounts(2_000), 3));
+
+  const response = await request(event);
+
+  expect(response.Status).toBe('FAILED');
+  expect(response.PhysicalResourceId).toBe(IMAGE);
+  expect(response.Reason).toMatch(/time budget of 3 s ran out in invocation [2-9]/);
+  expect(response.Reason).toMatch(/Done: shared \d+ .*Not done: shared \d+/);
+  expect(cfn.answersTo(event)).toHaveLength(1);
+  const shared = endpoint.workspaces.sharesOf(IMAGE).length - 1;
+  expect(shared).toBeGreaterThan(0);
+  expect(shared).toBeLessThan(2_000);
+});
+
+test('waits for a PENDING image across invocations', async () => {
+  endpoint.workspaces.addImage(IMAGE, { pendingMs: 3_000 });
+  const event = cfn.createEvent(TYPE, 'Share', props(accounts(2)));
+
+  const response = await request(event);
+
+  expect(response.Status).toBe('SUCCESS');
+  expect(handOvers().length).toBeGreaterThanOrEqual(1);
+  expect(cfn.answersTo(event)).toHaveLength(1);
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual(accounts(2));
+});
+
+test('ignores a hand-over that arrives after its request\'s budget ran out: no call, no answer', async () => {
+  const event = cfn.createEvent(TYPE, 'Share', props(accounts(2), 60));
+  const late = { ...event, CrossAccountSharingContinuation: { hop: 1, startedAt: Date.now() - 120_000, checkpoint: { done: 0, imageChecked: true } } };
+
+  await handler(late, lambdaContext(OWNER, FUNCTION_MS));
+
+  expect(endpoint.calls).toHaveLength(0);
+  expect(cfn.answersTo(event)).toHaveLength(0);
+});
