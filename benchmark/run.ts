@@ -1,56 +1,162 @@
 /**
- * `npm run benchmark`: what a deploy costs in API calls and time, for account lists of growing
- * size, through the bundled handler against the local endpoint. It prints figures; it asserts
- * nothing. The endpoint applies a token bucket like WorkSpaces' (scaled up 25x so the run takes
- * seconds: 50 calls/s, bursts of 125), so the figures include the SDK's adaptive retries.
+ * `npm run benchmark`: what a deploy costs, through the bundled handler against the local endpoint,
+ * for an image shared with 10, 100, 1,000 and 5,000 accounts. It prints figures and asserts nothing.
+ *
+ * Time is scaled so that the run takes minutes: every limit of the real system is divided by
+ * TIME_SCALE at once. The endpoint applies WorkSpaces' token bucket (2 calls/s, bursts of 5) at
+ * TIME_SCALE times the rate; the function's 15-minute timeout, the resource's time budget (the
+ * ServiceTimeout the construct would set) and the handler's margins and polls are divided by
+ * TIME_SCALE. Calls, invocations and the achieved rate (given back in real-time calls/s) are
+ * what a real deploy would see.
+ *
+ * Then it measures the cold load of the handler against aws-cdk-lib's AwsCustomResource handler,
+ * side by side in fresh Node.js processes.
  */
-import { CloudFormationStub, lambdaContext, loadBundledHandler, useLocalEndpoint } from '../test/support/cloudformation';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { budgetSecondsFor, IMAGE_SHARE_OVERHEAD_CALLS, PLANNED_CALLS_PER_SECOND } from '../src/private/time-budget';
+import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/cloudformation';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 
 const OWNER = '123456789012';
 const IMAGE = 'wsi-abc123def';
 const TYPE = 'Custom::SharedWorkspaceImage';
+const TIME_SCALE = 25;
+const WORKSPACES_RATE = { perSecond: 2, burst: 5 };
+const FUNCTION_TIMEOUT_MS = 900_000;
+/** The account counts measured; BENCHMARK_SIZES=10,100 measures fewer. */
+const SIZES = (process.env.BENCHMARK_SIZES ?? '10,100,1000,5000').split(',').map(Number);
+const COLD_LOADS = 15;
 
 const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
+const scaled = (ms: number) => Math.round(ms / TIME_SCALE);
+
+/** The handler's settings, divided by the time scale (tests/support shortens them the same way). */
+function useScaledSettings(): void {
+  useFastSettings({
+    SHARING_POLL_INTERVAL_MS: scaled(15_000),
+    SHARING_STOP_MARGIN_MS: scaled(20_000),
+    SHARING_WATCHDOG_MARGIN_MS: scaled(3_000),
+    SHARING_ANSWER_MARGIN_MS: scaled(30_000),
+    SHARING_MIN_HAND_OVER_MS: scaled(60_000),
+    SHARING_REQUEST_TIMEOUT_MS: scaled(15_000),
+    SHARING_IAM_PROPAGATION_MS: scaled(60_000),
+    SHARING_WORKSPACES_CALLS_PER_SECOND: PLANNED_CALLS_PER_SECOND * TIME_SCALE,
+  });
+}
+
+interface Row {
+  readonly accounts: number;
+  readonly step: string;
+  readonly status: string;
+  readonly calls: number;
+  readonly throttled: number;
+  readonly invocations: number;
+  readonly realSeconds: number;
+  readonly callsPerSecond: number;
+}
+
+async function measureSize(n: number, cfn: CloudFormationStub): Promise<Row[]> {
+  const endpoint = new LocalAwsEndpoint(OWNER);
+  useLocalEndpoint(await endpoint.start());
+  endpoint.rateLimit = { perSecond: WORKSPACES_RATE.perSecond * TIME_SCALE, burst: WORKSPACES_RATE.burst };
+  endpoint.workspaces.addImage(IMAGE);
+  const handler = loadBundledHandler();
+  endpoint.lambda.serve(handler, scaled(FUNCTION_TIMEOUT_MS));
+
+  // The budget the construct sets for one image share of n accounts, scaled.
+  const budget = String(Math.ceil(budgetSecondsFor(n + 1 + IMAGE_SHARE_OVERHEAD_CALLS) / TIME_SCALE));
+  const props = (list: string[]) => ({ ImageId: IMAGE, AccountIds: list, TimeBudgetSeconds: budget });
+  const listed = accounts(n);
+  const plusOne = [...listed, accounts(1, n)[0]];
+  const rows: Row[] = [];
+
+  const run = async (step: string, event: ReturnType<CloudFormationStub['createEvent']>) => {
+    endpoint.resetCalls();
+    const t0 = process.hrtime.bigint();
+    const response = await cfn.invoke(handler, event, lambdaContext(OWNER, scaled(FUNCTION_TIMEOUT_MS)), 3_600_000);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    await endpoint.lambda.settled();
+    const workspaces = endpoint.calls.filter(c => c.operation !== 'Invoke');
+    const throttled = workspaces.filter(c => c.error === 'ThrottlingException').length;
+    const calls = workspaces.length - throttled;
+    rows.push({
+      accounts: n,
+      step,
+      status: response.Status,
+      calls,
+      throttled,
+      invocations: 1 + endpoint.callsOf('Invoke').length,
+      realSeconds: seconds * TIME_SCALE,
+      callsPerSecond: calls / (seconds * TIME_SCALE),
+    });
+  };
+
+  await run('create', cfn.createEvent(TYPE, 'Share', props(listed)));
+  await run('+1', cfn.updateEvent(TYPE, 'Share', IMAGE, props(plusOne), props(listed)));
+  await run('-1', cfn.updateEvent(TYPE, 'Share', IMAGE, props(listed), props(plusOne)));
+  await run('delete', cfn.deleteEvent(TYPE, 'Share', IMAGE, props(listed)));
+  await endpoint.stop();
+  return rows;
+}
+
+/** Milliseconds a fresh Node.js process takes to load `files`, as it reports them. */
+function coldLoadMs(files: string[]): number {
+  const script = `const t=process.hrtime.bigint();for(const f of ${JSON.stringify(files)})require(f);console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function measureColdLoad(): { ours: number; withHandOver: number; awsCustomResource: number } {
+  const ours = [path.join(BUNDLE_DIR, 'index.js')];
+  const withHandOver = [...ours, path.join(BUNDLE_DIR, 'modules', 'hand-over.js')];
+  // aws-cdk-lib's AwsCustomResource handler, and the WorkSpaces client it loads from the Lambda runtime.
+  const awsCustomResource = [
+    path.join(path.dirname(require.resolve('aws-cdk-lib')), 'custom-resource-handlers/dist/custom-resources/aws-custom-resource-handler/index.js'),
+    require.resolve('@aws-sdk/client-workspaces'),
+  ];
+  const samples = { ours: [] as number[], withHandOver: [] as number[], awsCustomResource: [] as number[] };
+  // Interleaved, so that whatever else the machine does weighs on both alike.
+  for (let i = 0; i < COLD_LOADS; i++) {
+    samples.ours.push(coldLoadMs(ours));
+    samples.awsCustomResource.push(coldLoadMs(awsCustomResource));
+    samples.withHandOver.push(coldLoadMs(withHandOver));
+  }
+  return { ours: median(samples.ours), withHandOver: median(samples.withHandOver), awsCustomResource: median(samples.awsCustomResource) };
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padStart(i < 2 ? 0 : widths[i]).padEnd(widths[i])).join('  '));
+}
 
 async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  useScaledSettings();
   const cfn = new CloudFormationStub();
   await cfn.start();
-  const handler = loadBundledHandler();
-  const rows: string[][] = [['accounts', 'step', 'status', 'API calls', 'throttled', 'seconds']];
 
-  for (const n of [10, 100, 1_000]) {
-    const endpoint = new LocalAwsEndpoint(OWNER);
-    useLocalEndpoint(await endpoint.start());
-    endpoint.rateLimit = { perSecond: 50, burst: 125 };
-    endpoint.workspaces.addImage(IMAGE);
-    const before = accounts(n);
-    // The update swaps a tenth of the accounts for new ones.
-    const swap = Math.max(1, Math.floor(n / 10));
-    const after = [...before.slice(swap), ...accounts(swap, n)];
-
-    const run = async (step: string, event: Parameters<typeof cfn.invoke>[1]) => {
-      const started = endpoint.calls.length;
-      const t0 = process.hrtime.bigint();
-      const response = await cfn.invoke(handler, event, lambdaContext(OWNER));
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const calls = endpoint.calls.slice(started);
-      const throttled = calls.filter(c => c.error === 'ThrottlingException').length;
-      rows.push([String(n), step, response.Status, String(calls.length - throttled), String(throttled), seconds.toFixed(2)]);
-    };
-
-    await run('create', cfn.createEvent(TYPE, 'Share', { ImageId: IMAGE, AccountIds: before }));
-    await run(`update (swap ${swap})`, cfn.updateEvent(TYPE, 'Share', IMAGE, { ImageId: IMAGE, AccountIds: after }, { ImageId: IMAGE, AccountIds: before }));
-    await run('update (no change)', cfn.updateEvent(TYPE, 'Share', IMAGE, { ImageId: IMAGE, AccountIds: after }, { ImageId: IMAGE, AccountIds: after }));
-    await run('delete', cfn.deleteEvent(TYPE, 'Share', IMAGE, { ImageId: IMAGE, AccountIds: after }));
-    await endpoint.stop();
-  }
+  console.log(`Image share against a WorkSpaces-like token bucket (${WORKSPACES_RATE.perSecond} calls/s, bursts of ${WORKSPACES_RATE.burst}), time scaled ${TIME_SCALE}x; seconds and rates in real time.`);
+  const rows: Row[] = [];
+  for (const n of SIZES) rows.push(...await measureSize(n, cfn));
   await cfn.stop();
+  printTable([
+    ['accounts', 'step', 'status', 'API calls', 'throttled', 'invocations', 'seconds', 'calls/s'],
+    ...rows.map(r => [String(r.accounts), r.step, r.status, String(r.calls), String(r.throttled), String(r.invocations), r.realSeconds.toFixed(0), r.calls >= 10 ? r.callsPerSecond.toFixed(2) : '-']),
+  ]);
 
-  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+  const load = measureColdLoad();
+  const kb = (file: string) => (require('fs').statSync(path.join(BUNDLE_DIR, file)).size / 1024).toFixed(0);
+  console.log();
+  console.log(`Cold load in a fresh Node.js process, median of ${COLD_LOADS}, interleaved:`);
+  printTable([
+    ['module', '', 'KB', 'ms', 'ratio'],
+    ['AwsCustomResource handler + @aws-sdk/client-workspaces', '', '', load.awsCustomResource.toFixed(1), '1.00'],
+    ['this handler (index.js)', '', kb('index.js'), load.ours.toFixed(1), (load.ours / load.awsCustomResource).toFixed(2)],
+    ['this handler + hand-over module (only when handing over)', '', kb('modules/hand-over.js'), load.withHandOver.toFixed(1), (load.withHandOver / load.awsCustomResource).toFixed(2)],
+  ]);
 }
 
 main().catch(error => {

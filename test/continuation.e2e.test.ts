@@ -101,7 +101,7 @@ test.each(Object.entries(UNVERIFIED_READINGS))('a duplicated hand-over changes n
 
   // Lambda delivers each asynchronous invocation at least once: deliver every hand-over again.
   endpoint.lambda.delivery = 'never';
-  for (const payload of delivered) await handler(payload, lambdaContext(OWNER, FUNCTION_MS));
+  for (const payload of delivered) await handler(payload as Parameters<Handler>[0], lambdaContext(OWNER, FUNCTION_MS));
   await endpoint.lambda.settled();
 
   expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...listed].sort());

@@ -56,6 +56,22 @@ describe('throttling and server faults', () => {
   });
 });
 
+describe('pace', () => {
+  test.each([
+    ['unpaced, meets throttling', 0, true],
+    ['paced at the bucket\'s rate, is never throttled', 200, false],
+  ])('a share of 100 accounts against WorkSpaces\' token bucket (scaled 100x), %s', async (_name, callsPerSecond, throttled) => {
+    useFastSettings({ SHARING_WORKSPACES_CALLS_PER_SECOND: callsPerSecond });
+    endpoint.rateLimit = { perSecond: 200, burst: 5 };
+
+    const response = await cfn.invoke(handler, create(accounts(100)), lambdaContext(OWNER));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toHaveLength(100);
+    expect(errorsOf('UpdateWorkspaceImagePermission').includes('ThrottlingException')).toBe(throttled);
+  });
+});
+
 describe('IAM propagation', () => {
   test('retries AccessDenied on the first calls, while the new policy propagates', async () => {
     endpoint.inject({ kind: 'access-denied', count: 2 });

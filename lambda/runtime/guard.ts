@@ -1,6 +1,7 @@
 import type { Deadline } from './deadline';
 import { sleep } from './deadline';
 import { isErrorCode } from './errors';
+import { Pacer } from './pacer';
 import type { Settings } from './settings';
 
 /** API calls made by one invocation, by operation. */
@@ -33,9 +34,10 @@ interface Stack {
  * Guard every call of a client: no call starts after the stop margin, every call is counted,
  * and an AccessDenied that comes before any call of the invocation succeeded is retried for a
  * while, because the role's policy may have been created seconds ago and IAM may not have
- * propagated it yet. Throttling and 5xx errors are the SDK's adaptive retry strategy's job.
+ * propagated it yet. With a pacer, calls start no faster than its rate. Throttling and 5xx errors
+ * are the SDK's adaptive retry strategy's job.
  */
-export function guard<C extends { middlewareStack: unknown }>(client: C, callGuard: CallGuard): C {
+export function guard<C extends { middlewareStack: unknown }>(client: C, callGuard: CallGuard, pacer?: Pacer): C {
   const { deadline, settings, log } = callGuard;
   const state = callGuard.propagation;
   const stack = client.middlewareStack as unknown as Stack;
@@ -44,6 +46,7 @@ export function guard<C extends { middlewareStack: unknown }>(client: C, callGua
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
       let delay = 500;
       for (;;) {
+        await pacer?.turn(deadline, `calling ${operation}`);
         deadline.check(`calling ${operation}`);
         log.calls[operation] = (log.calls[operation] ?? 0) + 1;
         try {
@@ -88,16 +91,18 @@ export function clientSettings(settings: Settings) {
 
 /**
  * A factory of one guarded client per invocation: `create` gets the shared client settings, and
- * each invocation's context gets its own client on first use.
+ * each invocation's context gets its own client on first use, paced at `callsPerSecond` if given.
  */
 export function perInvocation<C extends { middlewareStack: unknown }>(
   create: (settings: ReturnType<typeof clientSettings>) => C,
+  callsPerSecond?: (settings: Settings) => number,
 ): (ctx: CallGuard) => C {
   const clients = new WeakMap<CallGuard, C>();
   return ctx => {
     let client = clients.get(ctx);
     if (!client) {
-      client = guard(create(clientSettings(ctx.settings)), ctx);
+      const pacer = callsPerSecond ? new Pacer(callsPerSecond(ctx.settings)) : undefined;
+      client = guard(create(clientSettings(ctx.settings)), ctx, pacer);
       clients.set(ctx, client);
     }
     return client;

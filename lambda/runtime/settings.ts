@@ -1,3 +1,5 @@
+import { PLANNED_CALLS_PER_SECOND } from '../../src/private/time-budget';
+
 /**
  * Timings of the handler. The defaults suit Lambda; the tests, the demo and the benchmark shorten
  * them through the environment so that waits, time-outs and hand-overs run in seconds.
@@ -16,6 +18,8 @@ export interface Settings {
   readonly answerMarginMs: number;
   /** A request hands its work over to a new invocation only if at least this much of its budget is left. */
   readonly minHandOverMs: number;
+  /** The steady rate of one invocation's WorkSpaces calls; 0 leaves them unpaced. */
+  readonly workspacesCallsPerSecond: number;
   /** How long an AccessDenied before the first successful call is retried (IAM propagation). */
   readonly iamPropagationMs: number;
   /** Attempts of one SDK call, throttling and 5xx retries included (adaptive retry strategy). */
@@ -42,6 +46,7 @@ export function loadSettings(): Settings {
     answerMarginMs: numberFromEnv('SHARING_ANSWER_MARGIN_MS', 30_000),
     minHandOverMs: numberFromEnv('SHARING_MIN_HAND_OVER_MS', 60_000),
     iamPropagationMs: numberFromEnv('SHARING_IAM_PROPAGATION_MS', 60_000),
+    workspacesCallsPerSecond: numberFromEnv('SHARING_WORKSPACES_CALLS_PER_SECOND', PLANNED_CALLS_PER_SECOND),
     maxAttempts: numberFromEnv('SHARING_MAX_ATTEMPTS', 10),
     requestTimeoutMs: numberFromEnv('SHARING_REQUEST_TIMEOUT_MS', 15_000),
     revisionConflictAttempts: numberFromEnv('SHARING_REVISION_CONFLICT_ATTEMPTS', 6),

@@ -45,6 +45,8 @@ export function useFastSettings(overrides: Record<string, number> = {}): void {
     SHARING_REVISION_CONFLICT_BASE_MS: 10,
     SHARING_ANSWER_MARGIN_MS: 100,
     SHARING_MIN_HAND_OVER_MS: 500,
+    // Unpaced: the local endpoint has no rate limit unless a test sets one (and then the pace too).
+    SHARING_WORKSPACES_CALLS_PER_SECOND: 0,
     ...overrides,
   };
   for (const [name, value] of Object.entries(values)) process.env[name] = String(value);
