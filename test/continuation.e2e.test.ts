@@ -157,7 +157,8 @@ test('waits for a PENDING image across invocations', async () => {
 
 test('ignores a hand-over that arrives after its request\'s budget ran out: no call, no answer', async () => {
   const event = cfn.createEvent(TYPE, 'Share', props(accounts(2), 60));
-  const late = { ...event, CrossAccountSharingContinuation: { hop: 1, startedAt: Date.now() - 120_000, checkpoint: { done: 0, imageChecked: true } } };
+  const continuation = { hop: 1, startedAt: Date.now() - 120_000, checkpoint: { done: 0, imageChecked: true } };
+  const late = { ...event, CrossAccountSharingContinuation: continuation };
 
   await handler(late, lambdaContext(OWNER, FUNCTION_MS));
 
