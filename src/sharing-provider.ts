@@ -4,7 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY } from './private/time-budget';
+import {
+  budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET,
+  MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
+} from './private/time-budget';
 
 /**
  * The one Lambda function, role and log group that serve every share construct of a stack.
@@ -12,6 +15,10 @@ import { budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_P
  * The constructs of this library create it on first use; reach it with
  * `SharingProvider.getOrCreate(stack)` to add tags, a permissions boundary or
  * your own cdk-nag suppressions.
+ *
+ * Each share resource it serves gets a time budget (its `ServiceTimeout`) from the WorkSpaces
+ * calls all of them can make at once; work that outlasts one invocation of the function goes on
+ * in a new one. Literal account lists too long for CloudFormation's 3,600 s are a synth error.
  */
 export class SharingProvider extends Construct {
   /**
