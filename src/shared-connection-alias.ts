@@ -1,8 +1,8 @@
-import { Token } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { claimInApp } from './private/claims';
 import { CONNECTION_ALIAS_ID, RESOURCE_TYPES } from './private/patterns';
 import { ALIAS_SHARE_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount, synthError } from './private/validate';
+import { checkPattern, checkShareAccount } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
 /**
@@ -28,11 +28,6 @@ export interface SharedConnectionAliasProps {
   readonly accountId: string;
 }
 
-/**
- * The shares of one app, by alias: a connection alias can be shared with only one account, so two
- * constructs for one alias would take the share from each other.
- */
-const sharesByApp = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * Shares a WorkSpaces connection alias (cross-Region redirection) with one other AWS account in
@@ -59,7 +54,9 @@ export class SharedConnectionAlias extends Construct {
     super(scope, id);
     checkPattern(this, 'aliasId', props.aliasId, CONNECTION_ALIAS_ID, 'a WorkSpaces connection alias ID');
     checkShareAccount(this, 'accountId', props.accountId);
-    this.claimAlias(props.aliasId);
+    // A connection alias can be shared with only one account: two constructs would take the share from each other.
+    claimInApp(this, 'connectionalias', 'aliasId', props.aliasId,
+      'a connection alias can be shared with only one other account per Region, so use one SharedConnectionAlias per alias');
     this.aliasId = props.aliasId;
     this.accountId = props.accountId;
 
@@ -71,24 +68,5 @@ export class SharedConnectionAlias extends Construct {
       AliasId: props.aliasId,
       AccountId: props.accountId,
     }, () => ALIAS_SHARE_CALLS);
-  }
-
-  /**
-   * Fail when another construct of the app shares the same alias. Literal IDs compare by value;
-   * a token compares by its own string, which is the same only for the same attribute.
-   */
-  private claimAlias(aliasId: string): void {
-    const root = this.node.root;
-    let shares = sharesByApp.get(root);
-    if (!shares) {
-      shares = new Map();
-      sharesByApp.set(root, shares);
-    }
-    const other = shares.get(aliasId);
-    if (other !== undefined) {
-      const shown = Token.isUnresolved(aliasId) ? 'the same aliasId token' : `aliasId ${JSON.stringify(aliasId)}`;
-      throw synthError(this, `${shown} is already shared by ${other}: a connection alias can be shared with only one other account per Region, so use one SharedConnectionAlias per alias`);
-    }
-    shares.set(aliasId, this.node.path);
   }
 }

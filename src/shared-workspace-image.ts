@@ -1,5 +1,6 @@
 import { Lazy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { claimInApp } from './private/claims';
 import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
 import { IMAGE_SHARE_OVERHEAD_CALLS } from './private/time-budget';
 import { checkPattern, checkShareAccount, synthError } from './private/validate';
@@ -49,6 +50,8 @@ export class SharedWorkspaceImage extends Construct {
   constructor(scope: Construct, id: string, props: SharedWorkspaceImageProps) {
     super(scope, id);
     checkPattern(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
+    // One owner per image: a second construct's Delete would unshare what the first one declares.
+    claimInApp(this, 'workspaceimage', 'imageId', props.imageId, 'one image has one owner, so list all its accounts in one SharedWorkspaceImage');
     this.imageId = props.imageId;
 
     for (const accountId of props.accountIds ?? []) {

@@ -9,6 +9,9 @@ import {
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
 } from './private/time-budget';
 
+/** The tag actions with which a share resource records itself as the owner of the image or alias it shares. */
+const OWNERSHIP_ACTIONS = ['workspaces:CreateTags', 'workspaces:DescribeTags', 'workspaces:DeleteTags'];
+
 /**
  * The one Lambda function, role and log group that serve every share construct of a stack.
  *
@@ -168,7 +171,7 @@ export class SharingProvider extends Construct {
    */
   public _grantWorkspaceImage(imageId: string): void {
     this.grantWorkspaces('workspaceimage', imageId, {
-      actions: ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions'],
+      actions: ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions', ...OWNERSHIP_ACTIONS],
       describeAction: 'workspaces:DescribeWorkspaceImages',
       reason: 'workspaces:DescribeWorkspaceImages accepts only the "*" resource; it reads image state and changes nothing.',
     });
@@ -200,7 +203,7 @@ export class SharingProvider extends Construct {
    */
   public _grantConnectionAlias(aliasId: string): void {
     this.grantWorkspaces('connectionalias', aliasId, {
-      actions: ['workspaces:UpdateConnectionAliasPermission', 'workspaces:DescribeConnectionAliasPermissions'],
+      actions: ['workspaces:UpdateConnectionAliasPermission', 'workspaces:DescribeConnectionAliasPermissions', ...OWNERSHIP_ACTIONS],
       describeAction: 'workspaces:DescribeConnectionAliases',
       reason: 'workspaces:DescribeConnectionAliases accepts only the "*" resource; it reads alias state and associations and changes nothing.',
     });

@@ -216,10 +216,10 @@ describe('Delete', () => {
     expect(response.Reason).toContain(`directory ${DIRECTORY}`);
     expect(response.Reason).toContain('DisassociateConnectionAlias');
     expect(response.Reason).toMatch(/then delete again/);
-    // No retry loop: one read of the alias, one of its permissions, no write.
+    // No retry loop: one read of the owner tags, of the alias and of its permissions, no write.
     expect(endpoint.callsOf('DescribeConnectionAliases')).toHaveLength(1);
     expect(endpoint.callsOf('UpdateConnectionAliasPermission')).toHaveLength(0);
-    expect(endpoint.calls).toHaveLength(2);
+    expect(endpoint.calls).toHaveLength(3);
     expect(endpoint.aliases.shareOf(ALIAS)).toBe(A);
   });
 
@@ -230,7 +230,7 @@ describe('Delete', () => {
 
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('PENDING_ASSOCIATION');
-    expect(endpoint.calls).toHaveLength(2);
+    expect(endpoint.calls).toHaveLength(3);
   });
 
   test('the teardown order works: the alias can be deleted only once the shared account disassociated it and the share was deleted', async () => {

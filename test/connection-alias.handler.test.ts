@@ -3,6 +3,9 @@
  * Custom::SharedConnectionAlias that the local endpoint does not reach.
  */
 import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeTagsCommand,
   ConnectionAlias,
   ConnectionAliasState,
   DescribeConnectionAliasesCommand,
@@ -34,6 +37,10 @@ beforeAll(() => useFastSettings());
 afterAll(() => ws.restore());
 beforeEach(() => {
   ws.reset();
+  // No owner recorded yet: a Create claims the resource, a Delete unshares as before ownership.
+  ws.on(DescribeTagsCommand).resolves({ TagList: [] });
+  ws.on(CreateTagsCommand).resolves({});
+  ws.on(DeleteTagsCommand).resolves({});
 });
 
 const context = () => lambdaContext(OWNER);

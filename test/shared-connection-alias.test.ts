@@ -51,7 +51,13 @@ describe('SharedConnectionAlias', () => {
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [onlyResource(Template.fromStack(stack), 'AWS::Lambda::Function').id, 'Arn'] } },
       {
         Effect: 'Allow',
-        Action: ['workspaces:UpdateConnectionAliasPermission', 'workspaces:DescribeConnectionAliasPermissions'],
+        Action: [
+          'workspaces:UpdateConnectionAliasPermission',
+          'workspaces:DescribeConnectionAliasPermissions',
+          'workspaces:CreateTags',
+          'workspaces:DescribeTags',
+          'workspaces:DeleteTags',
+        ],
         Resource: [arn(ALIAS), arn(OTHER_ALIAS)],
       },
       { Effect: 'Allow', Action: 'workspaces:DescribeConnectionAliases', Resource: '*' },

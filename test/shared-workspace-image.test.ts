@@ -1,4 +1,4 @@
-import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
 import { newStack, onlyResource, templateForSnapshot } from './support/template';
@@ -33,7 +33,7 @@ describe('SharedWorkspaceImage', () => {
     const stack = newStack();
     new SharedWorkspaceImage(stack, 'One', { imageId: IMAGE, accountIds: [A] });
     new SharedWorkspaceImage(stack, 'Two', { imageId: 'wsi-zzz999yyy', accountIds: [B] });
-    new SharedWorkspaceImage(stack, 'Three', { imageId: IMAGE, accountIds: [B] });
+    new SharedWorkspaceImage(stack, 'Three', { imageId: 'wsi-yyy888xxx', accountIds: [B] });
 
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::Function', 1);
@@ -61,7 +61,6 @@ describe('SharedWorkspaceImage', () => {
     const stack = newStack();
     new SharedWorkspaceImage(stack, 'One', { imageId: IMAGE, accountIds: [A] });
     new SharedWorkspaceImage(stack, 'Two', { imageId: 'wsi-zzz999yyy', accountIds: [B] });
-    new SharedWorkspaceImage(stack, 'Again', { imageId: IMAGE, accountIds: [B] });
 
     const arn = (id: string) => ({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workspaces:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:workspaceimage/${id}`]],
@@ -72,7 +71,13 @@ describe('SharedWorkspaceImage', () => {
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [onlyResource(Template.fromStack(stack), 'AWS::Lambda::Function').id, 'Arn'] } },
       {
         Effect: 'Allow',
-        Action: ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions'],
+        Action: [
+          'workspaces:UpdateWorkspaceImagePermission',
+          'workspaces:DescribeWorkspaceImagePermissions',
+          'workspaces:CreateTags',
+          'workspaces:DescribeTags',
+          'workspaces:DeleteTags',
+        ],
         Resource: [arn(IMAGE), arn('wsi-zzz999yyy')],
       },
       { Effect: 'Allow', Action: 'workspaces:DescribeWorkspaceImages', Resource: '*' },
@@ -82,7 +87,7 @@ describe('SharedWorkspaceImage', () => {
   test('makes each share resource depend on the share policy', () => {
     const stack = newStack();
     new SharedWorkspaceImage(stack, 'One', { imageId: IMAGE, accountIds: [A] });
-    new SharedWorkspaceImage(stack, 'Two', { imageId: IMAGE, accountIds: [B] });
+    new SharedWorkspaceImage(stack, 'Two', { imageId: 'wsi-zzz999yyy', accountIds: [B] });
 
     const template = Template.fromStack(stack);
     const policy = onlyResource(template, 'AWS::IAM::Policy', 'SharePolicy');
@@ -126,5 +131,24 @@ describe('SharedWorkspaceImage rejects bad literal input at synth', () => {
   test('a repeated account added later', () => {
     const share = build(newStack(), IMAGE, [A]);
     expect(() => share.addAccount(A)).toThrow(/account 111122223333 is listed more than once/);
+  });
+
+  test('two constructs for one image in one stack, naming both paths', () => {
+    const stack = newStack();
+    new SharedWorkspaceImage(stack, 'First', { imageId: IMAGE, accountIds: [A] });
+    expect(() => new SharedWorkspaceImage(stack, 'Second', { imageId: IMAGE, accountIds: [B] }))
+      .toThrow(/TestStack\/Second: imageId "wsi-abc123def" is already shared by TestStack\/First: one image has one owner, so list all its accounts in one SharedWorkspaceImage/);
+  });
+
+  test('two constructs for one image in two stacks of one app', () => {
+    const app = new App();
+    new SharedWorkspaceImage(new Stack(app, 'TeamA'), 'Share', { imageId: IMAGE, accountIds: [A] });
+    expect(() => new SharedWorkspaceImage(new Stack(app, 'TeamB'), 'Share', { imageId: IMAGE, accountIds: [B] }))
+      .toThrow(/TeamB\/Share: imageId "wsi-abc123def" is already shared by TeamA\/Share/);
+  });
+
+  test('the same image in two separate apps is fine: the handler finds the owner at deploy time', () => {
+    new SharedWorkspaceImage(new Stack(new App(), 'TeamA'), 'Share', { imageId: IMAGE, accountIds: [A] });
+    expect(() => new SharedWorkspaceImage(new Stack(new App(), 'TeamB'), 'Share', { imageId: IMAGE, accountIds: [B] })).not.toThrow();
   });
 });

@@ -2,6 +2,9 @@
  * Fine-grained branches of the image handler, with aws-sdk-client-mock in place of WorkSpaces.
  */
 import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeTagsCommand,
   DescribeWorkspaceImagePermissionsCommand,
   DescribeWorkspaceImagesCommand,
   UpdateWorkspaceImagePermissionCommand,
@@ -29,6 +32,10 @@ function awsError(name: string, message = name): Error {
 
 beforeEach(() => {
   ws.reset();
+  // No owner recorded yet: a Create claims the resource, a Delete unshares as before ownership.
+  ws.on(DescribeTagsCommand).resolves({ TagList: [] });
+  ws.on(CreateTagsCommand).resolves({});
+  ws.on(DeleteTagsCommand).resolves({});
   useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });
 });
 

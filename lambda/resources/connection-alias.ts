@@ -7,6 +7,7 @@ import {
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { claimOwnership, deleteAction, Owner, ownerOf, settleOwnership } from './ownership';
 import { AWS_ACCOUNT_ID, CONNECTION_ALIAS_ID } from '../../src/private/patterns';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';
@@ -216,10 +217,31 @@ async function shareAlias(share: AliasShare, ctx: ResourceContext): Promise<void
   await ensureShared(share, shared, ctx);
 }
 
-async function create(share: AliasShare, ctx: ResourceContext): Promise<ResourceResult> {
+/** Wait for the alias to be CREATED, record this resource as its owner, then share it with the account. */
+async function create(share: AliasShare, me: Owner, ctx: ResourceContext): Promise<ResourceResult> {
   ctx.physicalResourceIdOnFailure = share.aliasId;
-  await shareAlias(share, ctx);
+  const { shared } = await readAlias(share, ctx);
+  await claimOwnership('Connection alias', share.aliasId, me, ctx);
+  await ensureShared(share, shared, ctx);
   return result(share.aliasId, share);
+}
+
+/**
+ * If this resource owns the alias (see ownership.ts), unshare it from the account and release it;
+ * otherwise unshare nothing. Returns what the ownership said, for the log.
+ */
+async function unshareOwned(aliasId: string, accountId: string, me: Owner, ctx: ResourceContext, retry: string): Promise<string> {
+  const action = await deleteAction(aliasId, me, ctx);
+  if (action.kind === 'unshare') {
+    const ws = workspacesOf(ctx);
+    const alias = await describeAlias(ws, aliasId);
+    // An alias that is gone, or DELETING (which the API accepts only once it is unshared), has no share left.
+    if (!alias || alias.State === 'DELETING') return `no share left (alias ${alias ? 'DELETING' : 'gone'})`;
+    const shared = await sharedAccounts(ws, aliasId);
+    if (shared) await unshare(aliasId, accountId, alias, shared, ctx, retry);
+  }
+  await settleOwnership(aliasId, action, me, ctx);
+  return action.kind;
 }
 
 function validAliasId(value: unknown): string | undefined {
@@ -235,20 +257,17 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   // Old values that break the rules never shared anything (Create and Update check first).
   const oldAliasId = validAliasId(old.aliasId);
   const oldAccountId = validAccountId(old.accountId);
-  const ws = workspacesOf(ctx);
 
   if (old.aliasId !== share.aliasId) {
     if (event.PhysicalResourceId !== share.aliasId) {
       // Another alias: a replacement. CloudFormation's cleanup Delete unshares the old alias.
-      return create(share, ctx);
+      return create(share, ownerOf(event), ctx);
     }
     // The physical ID already names the new properties' alias, so this is the rollback of a
-    // replacement that failed: keep the share it goes back to, undo the one it made on the other alias.
+    // replacement that failed: keep the share it goes back to, undo the one it made on the other
+    // alias if it got as far as owning it.
     await shareAlias(share, ctx);
-    if (oldAliasId && oldAccountId) {
-      const oldShared = await sharedAccounts(ws, oldAliasId);
-      if (oldShared) await unshare(oldAliasId, oldAccountId, await describeAlias(ws, oldAliasId), oldShared, ctx, 'update');
-    }
+    if (oldAliasId && oldAccountId) await unshareOwned(oldAliasId, oldAccountId, ownerOf(event), ctx, 'update');
     return result(event.PhysicalResourceId, share);
   }
 
@@ -266,20 +285,12 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
   const share = validForDelete(() => validateAliasShare(event.ResourceProperties, ctx.accountId));
   if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  const ws = workspacesOf(ctx);
-  const alias = await describeAlias(ws, share.aliasId);
-  // An alias that is gone, or DELETING (which the API accepts only once it is unshared), has no share left.
-  if (!alias || alias.State === 'DELETING') {
-    const log = { aliasId: share.aliasId, aliasFound: alias !== undefined, aliasState: alias?.State };
-    return { physicalResourceId: event.PhysicalResourceId, log };
-  }
-  const shared = await sharedAccounts(ws, share.aliasId);
-  if (shared) await unshare(share.aliasId, share.accountId, alias, shared, ctx, 'delete');
-  return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: share.aliasId, aliasFound: shared !== undefined } };
+  const ownership = await unshareOwned(share.aliasId, share.accountId, ownerOf(event), ctx, 'delete');
+  return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: share.aliasId, ownership } };
 }
 
 export const handleConnectionAlias: ResourceHandler = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateAliasShare(event.ResourceProperties, ctx.accountId);
-  return event.RequestType === 'Create' ? create(share, ctx) : update(event, share, ctx);
+  return event.RequestType === 'Create' ? create(share, ownerOf(event), ctx) : update(event, share, ctx);
 };

@@ -4,12 +4,13 @@ import {
   UpdateWorkspaceImagePermissionCommand,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { claimOwnership, deleteAction, DeleteAction, Owner, ownerOf, settleOwnership } from './ownership';
 import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../../src/private/patterns';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
-import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+import type { Checkpoint, ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
 /** The resolved properties of a Custom::SharedWorkspaceImage. */
 interface ImageShare {
@@ -29,9 +30,11 @@ interface Step {
  * goes on with the request derives the same list and skips the steps its checkpoint counts as done.
  */
 interface Plan {
-  /** The image to check (exists, is ours, is AVAILABLE) before the first write. */
-  readonly checkImage?: ImageShare;
+  /** Once per request, before the first write: check the image, claim it. */
+  readonly prepare?: () => Promise<void>;
   readonly steps: readonly Step[];
+  /** Once per request, after the last write: settle the ownership. */
+  readonly finish?: () => Promise<void>;
 }
 
 /**
@@ -166,13 +169,16 @@ async function applyStep(step: Step, permissions: Permissions, ctx: ResourceCont
  * Run the plan from where an earlier invocation of the request stopped, noting progress in the
  * checkpoint after each write so that a new invocation can go on from there.
  */
-async function run(plan: Plan, ctx: ResourceContext): Promise<void> {
-  const first = Number(ctx.resumeFrom?.done ?? 0);
-  const imageChecked = ctx.resumeFrom?.imageChecked === true;
-  ctx.checkpoint = { done: first, imageChecked };
-  if (plan.checkImage && !imageChecked) {
-    await checkImage(plan.checkImage, ctx);
-    ctx.checkpoint = { done: first, imageChecked: true };
+async function run(plan: Plan, ctx: ResourceContext, notes: Checkpoint = {}): Promise<void> {
+  const resume = ctx.resumeFrom ?? {};
+  const first = Number(resume.done ?? 0);
+  const note = (progress: Checkpoint) => {
+    ctx.checkpoint = { ...notes, ...ctx.checkpoint, ...progress };
+  };
+  note({ done: first, prepared: resume.prepared === true });
+  if (plan.prepare && resume.prepared !== true) {
+    await plan.prepare();
+    note({ prepared: true });
   }
   const rest = plan.steps.slice(first);
   const action = (step: Step) => (step.grant ? 'shared' : 'unshared');
@@ -180,9 +186,10 @@ async function run(plan: Plan, ctx: ResourceContext): Promise<void> {
   const permissions = new Permissions(ctx);
   for (const [i, step] of rest.entries()) {
     await applyStep(step, permissions, ctx);
-    ctx.checkpoint = { done: first + i + 1, imageChecked: true };
+    note({ done: first + i + 1 });
     ctx.progress.record(action(step), step.accountId);
   }
+  await plan.finish?.();
 }
 
 const grants = (imageId: string, accounts: readonly string[]): Step[] => accounts.map(accountId => ({ imageId, accountId, grant: true }));
@@ -196,11 +203,30 @@ function result(physicalResourceId: string, share: ImageShare): ResourceResult {
   };
 }
 
-/** Check the image, then share it with every listed account: one write each. */
-async function create(share: ImageShare, ctx: ResourceContext): Promise<ResourceResult> {
+/** Check the image and record this resource as its owner, then share it with every listed account: one write each. */
+async function create(share: ImageShare, me: Owner, ctx: ResourceContext): Promise<ResourceResult> {
   ctx.physicalResourceIdOnFailure = share.imageId;
-  await run({ checkImage: share, steps: grants(share.imageId, share.accountIds) }, ctx);
+  const prepare = async () => {
+    await checkImage(share, ctx);
+    await claimOwnership('Image', share.imageId, me, ctx);
+  };
+  await run({ prepare, steps: grants(share.imageId, share.accountIds) }, ctx);
   return result(share.imageId, share);
+}
+
+/**
+ * Unshare `accounts` from an image if this resource may (see ownership.ts), then settle its
+ * ownership. The decision is made once per request and carried in the checkpoint.
+ */
+async function unshareAll(imageId: string, accounts: readonly string[], me: Owner, ctx: ResourceContext): Promise<DeleteAction> {
+  const carried = ctx.resumeFrom?.recorded;
+  const action: DeleteAction = typeof carried === 'boolean' ? { kind: 'unshare', recorded: carried } : await deleteAction(imageId, me, ctx);
+  if (action.kind !== 'unshare') {
+    await settleOwnership(imageId, action, me, ctx);
+    return action;
+  }
+  await run({ steps: revokes(imageId, accounts), finish: () => settleOwnership(imageId, action, me, ctx) }, ctx, { recorded: action.recorded });
+  return action;
 }
 
 /** Accounts of old properties that pass the rules: others can never have been shared by this resource. */
@@ -216,13 +242,14 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   if (oldImageId !== share.imageId) {
     if (event.PhysicalResourceId !== share.imageId) {
       // Another image: a replacement. CloudFormation's cleanup Delete unshares the old image.
-      return create(share, ctx);
+      return create(share, ownerOf(event), ctx);
     }
     // The physical ID already names the new properties' image, so this is the rollback of a
     // replacement that failed: the image it goes back to was never touched; undo what the failed
-    // attempt shared on the image it was moving to.
-    const undo = typeof oldImageId === 'string' && WORKSPACE_IMAGE_ID.test(oldImageId) ? revokes(oldImageId, oldAccounts) : [];
-    await run({ steps: undo }, ctx);
+    // attempt shared on the image it was moving to, if it got as far as owning it.
+    if (typeof oldImageId === 'string' && WORKSPACE_IMAGE_ID.test(oldImageId)) {
+      await unshareAll(oldImageId, oldAccounts, ownerOf(event), ctx);
+    }
     return result(event.PhysicalResourceId, share);
   }
 
@@ -236,16 +263,19 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   return result(event.PhysicalResourceId, share);
 }
 
-/** Unshare every listed account: one write each; accounts never shared (a Create that failed part-way) are confirmed by one read. */
+/**
+ * If this resource owns the image, unshare every listed account (one write each; accounts never
+ * shared, after a Create that failed part-way, are confirmed by one read) and release the image.
+ */
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
   const share = validForDelete(() => validateImageShare(event.ResourceProperties, ctx.accountId));
   if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  await run({ steps: revokes(share.imageId, share.accountIds) }, ctx);
-  return { physicalResourceId: event.PhysicalResourceId, log: { imageId: share.imageId } };
+  const action = await unshareAll(share.imageId, share.accountIds, ownerOf(event), ctx);
+  return { physicalResourceId: event.PhysicalResourceId, log: { imageId: share.imageId, ownership: action.kind } };
 }
 
 export const handleWorkspaceImage: ResourceHandler = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateImageShare(event.ResourceProperties, ctx.accountId);
-  return event.RequestType === 'Create' ? create(share, ctx) : update(event, share, ctx);
+  return event.RequestType === 'Create' ? create(share, ownerOf(event), ctx) : update(event, share, ctx);
 };

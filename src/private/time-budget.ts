@@ -28,11 +28,11 @@ export const FIXED_ALLOWANCE_SECONDS = 600;
 /** Budgets are rounded up to whole minutes, so that small changes in the account lists rarely change them. */
 export const BUDGET_STEP_SECONDS = 60;
 
-/** WorkSpaces calls one image share costs besides one write per account (the image read and a confirming read). */
+/** WorkSpaces calls one image share costs besides one write per account: the image read, and reading and writing its owner tags. */
 export const IMAGE_SHARE_OVERHEAD_CALLS = 3;
 
-/** WorkSpaces calls one alias share costs at most, polls of a CREATING alias aside. */
-export const ALIAS_SHARE_CALLS = 4;
+/** WorkSpaces calls one alias share costs at most, polls of a CREATING alias aside: the alias, its permissions, its owner tags, the write. */
+export const ALIAS_SHARE_CALLS = 6;
 
 /**
  * The WorkSpaces calls one share resource can make in one request, or undefined when they cannot

@@ -5,6 +5,7 @@ import { WorkSpacesConnectionAliases } from './connection-alias-service';
 import { LocalLambda } from './lambda-service';
 import { PartnerCentralPreferences } from './partner-central-service';
 import { WorkSpacesImages } from './workspaces-service';
+import { WorkSpacesTags } from './workspaces-tags';
 
 /** A fault the endpoint injects into the next matching calls. */
 export interface Fault {
@@ -39,6 +40,8 @@ export class LocalAwsEndpoint {
   public readonly aliases: WorkSpacesConnectionAliases;
   /** Partner Central Account connection preferences, per catalog. */
   public readonly partnerCentral: PartnerCentralPreferences;
+  /** WorkSpaces tags of the images and aliases, served under the same WorkSpaces target prefix. */
+  public readonly tags: WorkSpacesTags;
   /** Lambda's asynchronous Invoke, which runs the handler's hand-overs. */
   public readonly lambda = new LocalLambda();
   public readonly calls: RecordedCall[] = [];
@@ -59,8 +62,9 @@ export class LocalAwsEndpoint {
   constructor(public readonly accountId = '123456789012') {
     this.workspaces = new WorkSpacesImages(accountId);
     this.aliases = new WorkSpacesConnectionAliases(accountId);
+    this.tags = new WorkSpacesTags(id => this.workspaces.has(id) || this.aliases.stateOf(id) !== undefined);
     const workspaces = this.workspaces.service();
-    this.services = [{ ...workspaces, operations: { ...workspaces.operations, ...this.aliases.operations() } }];
+    this.services = [{ ...workspaces, operations: { ...workspaces.operations, ...this.aliases.operations(), ...this.tags.operations() } }];
     this.partnerCentral = new PartnerCentralPreferences(accountId);
     this.services.push(this.partnerCentral.service());
   }

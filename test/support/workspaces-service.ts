@@ -62,6 +62,11 @@ export class WorkSpacesImages {
     });
   }
 
+  /** Whether the image exists. */
+  public has(imageId: string): boolean {
+    return this.images.has(imageId);
+  }
+
   public deleteImage(imageId: string): void {
     this.images.delete(imageId);
   }
