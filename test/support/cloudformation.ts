@@ -82,7 +82,8 @@ export class CloudFormationStub {
   private readonly waiting = new Map<string, () => void>();
   private requests = 0;
 
-  public readonly stackId = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/11111111-2222-3333-4444-555555555555';
+  /** @param stackId the stack whose requests this stub sends (a second stub stands in for a second stack) */
+  constructor(public readonly stackId = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/11111111-2222-3333-4444-555555555555') {}
 
   public async start(): Promise<void> {
     this.server = http.createServer((req, res) => {

@@ -1,0 +1,164 @@
+/**
+ * One owner per shared image or alias: renames, a second stack, rollbacks and replacements,
+ * through the bundled handler against the local endpoint (whose WorkSpaces keeps the owner tags).
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { SharedWorkspaceImage } from '../src';
+import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { useLocalAws } from './support/local-aws';
+import { LocalDeployment, TemplateJson } from './support/local-deployment';
+import { LocalAwsEndpoint } from './support/local-endpoint';
+
+const IMAGE_TYPE = 'Custom::SharedWorkspaceImage';
+const ALIAS_TYPE = 'Custom::SharedConnectionAlias';
+const OWNER = '123456789012';
+const IMAGE = 'wsi-abc123def';
+const OTHER_IMAGE = 'wsi-xyz987uvw';
+const ALIAS = 'wsca-abc12345de';
+const A = '111122223333';
+const B = '444455556666';
+const C = '777788889999';
+const OWNER_STACK = 'cdk-cross-account-sharing:owner-stack';
+const OWNER_RESOURCE = 'cdk-cross-account-sharing:owner-resource';
+const PREVIOUS = 'cdk-cross-account-sharing:previous-owner-resource';
+
+let endpoint: LocalAwsEndpoint;
+let cfn: CloudFormationStub;
+let handler: Handler;
+const aws = useLocalAws(OWNER, e => {
+  e.workspaces.addImage(IMAGE);
+  e.workspaces.addImage(OTHER_IMAGE);
+  e.aliases.addAlias(ALIAS);
+});
+beforeEach(() => ({ endpoint, cfn, handler } = aws));
+
+/** A second stack of the same account, with its own CloudFormation requests. */
+const teamB = new CloudFormationStub('arn:aws:cloudformation:eu-west-1:123456789012:stack/TeamB/22222222-3333-4444-5555-666666666666');
+beforeAll(() => teamB.start());
+afterAll(() => teamB.stop());
+
+const context = () => lambdaContext(OWNER);
+const image = (accountIds: string[], imageId = IMAGE) => ({ ImageId: imageId, AccountIds: accountIds });
+const owner = (resourceId: string) => endpoint.tags.of(resourceId);
+
+/** The template of an app whose stack shares IMAGE with `accounts` under the construct ID `id`. */
+function synth(id: string, accounts: string[]): TemplateJson {
+  const app = new App();
+  const stack = new Stack(app, 'Demo', { env: { account: OWNER, region: 'eu-west-1' } });
+  new SharedWorkspaceImage(stack, id, { imageId: IMAGE, accountIds: accounts });
+  return app.synth().getStackArtifact(stack.artifactId).template;
+}
+
+describe('a rename', () => {
+  test('keeps every share, and the stack\'s later delete unshares them', async () => {
+    const deployment = new LocalDeployment(endpoint, cfn, handler, context);
+
+    const created = await deployment.deploy(synth('GoldenImage', [A, B]));
+    expect(created.map(r => r.response?.Status)).toEqual(['SUCCESS']);
+    expect(owner(IMAGE)[OWNER_RESOURCE]).toMatch(/^GoldenImage/);
+
+    // The refactor: CloudFormation creates the new logical resource, then deletes the old one.
+    const renamed = await deployment.deploy(synth('Golden', [A, B]));
+    expect(renamed.map(r => [r.action, r.logicalId.replace(/[0-9A-F]{8}$/, ''), r.response?.Status])).toEqual([
+      ['Create', 'Golden', 'SUCCESS'],
+      ['Delete', 'GoldenImage', 'SUCCESS'],
+    ]);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+    expect(owner(IMAGE)[OWNER_RESOURCE]).toMatch(/^Golden[0-9A-F]{8}$/);
+    expect(owner(IMAGE)[PREVIOUS]).toBeUndefined();
+
+    await deployment.destroy();
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+    expect(owner(IMAGE)).toEqual({});
+  });
+
+  test('rolled back hands the image back to the old resource, which still unshares on its delete', async () => {
+    await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Old', image([A, B])), context());
+    await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'New', image([A, B])), context());
+    expect(owner(IMAGE)).toMatchObject({ [OWNER_RESOURCE]: 'New', [PREVIOUS]: 'Old' });
+
+    // Another resource of the update fails: CloudFormation deletes the new resource, keeps the old.
+    const rollback = await cfn.invoke(handler, cfn.deleteEvent(IMAGE_TYPE, 'New', IMAGE, image([A, B])), context());
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+    expect(owner(IMAGE)).toEqual({ [OWNER_STACK]: cfn.stackId, [OWNER_RESOURCE]: 'Old' });
+
+    await cfn.invoke(handler, cfn.deleteEvent(IMAGE_TYPE, 'Old', IMAGE, image([A, B])), context());
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+  });
+});
+
+describe('a second stack', () => {
+  test('claiming an owned image fails at once, changes nothing, and its rollback and delete leave the owner\'s shares', async () => {
+    await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Share', image([A, B])), context());
+    endpoint.resetCalls();
+
+    const claim = await teamB.invoke(handler, teamB.createEvent(IMAGE_TYPE, 'Share', image([B, C])), context());
+    expect(claim.Status).toBe('FAILED');
+    expect(claim.Reason).toContain(`Image ${IMAGE} is already shared by resource Share of stack ${cfn.stackId}, which owns it; nothing was changed`);
+    expect(claim.Reason).toMatch(/one construct per image: list all its accounts there/);
+    expect(endpoint.calls.filter(c => !c.operation.startsWith('Describe'))).toEqual([]);
+
+    // CloudFormation rolls the second stack back: a Delete of what its Create answered.
+    const rollback = await teamB.invoke(handler, teamB.deleteEvent(IMAGE_TYPE, 'Share', claim.PhysicalResourceId, image([B, C])), context());
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+    expect(owner(IMAGE)[OWNER_STACK]).toBe(cfn.stackId);
+    expect(endpoint.callsOf('UpdateWorkspaceImagePermission')).toHaveLength(0);
+  });
+
+  test('claiming an owned alias fails at once, changes nothing, and its delete leaves the owner\'s share', async () => {
+    await cfn.invoke(handler, cfn.createEvent(ALIAS_TYPE, 'AliasShare', { AliasId: ALIAS, AccountId: A }), context());
+    endpoint.resetCalls();
+
+    const claim = await teamB.invoke(handler, teamB.createEvent(ALIAS_TYPE, 'AliasShare', { AliasId: ALIAS, AccountId: A }), context());
+    expect(claim.Status).toBe('FAILED');
+    expect(claim.Reason).toContain(`Connection alias ${ALIAS} is already shared by resource AliasShare of stack ${cfn.stackId}`);
+
+    const rollback = await teamB.invoke(handler, teamB.deleteEvent(ALIAS_TYPE, 'AliasShare', claim.PhysicalResourceId, { AliasId: ALIAS, AccountId: A }), context());
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(endpoint.aliases.shareOf(ALIAS)).toBe(A);
+    expect(endpoint.callsOf('UpdateConnectionAliasPermission')).toHaveLength(0);
+    expect(endpoint.callsOf('CreateTags')).toHaveLength(0);
+    expect(endpoint.callsOf('DeleteTags')).toHaveLength(0);
+  });
+});
+
+test('a replacement owns the new image, and its cleanup Delete unshares and releases the old one', async () => {
+  await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Share', image([A])), context());
+
+  const replaced = await cfn.invoke(handler, cfn.updateEvent(IMAGE_TYPE, 'Share', IMAGE, image([A], OTHER_IMAGE), image([A])), context());
+  expect(replaced.PhysicalResourceId).toBe(OTHER_IMAGE);
+  expect(owner(OTHER_IMAGE)[OWNER_RESOURCE]).toBe('Share');
+  const cleanup = await cfn.invoke(handler, cfn.deleteEvent(IMAGE_TYPE, 'Share', IMAGE, image([A])), context());
+
+  expect(cleanup.Status).toBe('SUCCESS');
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+  expect(owner(IMAGE)).toEqual({});
+  expect(endpoint.workspaces.sharesOf(OTHER_IMAGE)).toEqual([A]);
+});
+
+test('the rollback of a failed replacement leaves an image another stack owns alone', async () => {
+  endpoint.tags.set(OTHER_IMAGE, { [OWNER_STACK]: teamB.stackId, [OWNER_RESOURCE]: 'Share' });
+  endpoint.workspaces.addImage(OTHER_IMAGE, { sharedWith: [A] });
+  await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Share', image([A])), context());
+
+  const failed = await cfn.invoke(handler, cfn.updateEvent(IMAGE_TYPE, 'Share', IMAGE, image([A], OTHER_IMAGE), image([A])), context());
+  expect(failed.Status).toBe('FAILED');
+  const rollback = await cfn.invoke(handler, cfn.updateEvent(IMAGE_TYPE, 'Share', IMAGE, image([A]), image([A], OTHER_IMAGE)), context());
+
+  expect(rollback.Status).toBe('SUCCESS');
+  expect(endpoint.workspaces.sharesOf(OTHER_IMAGE)).toEqual([A]);
+  expect(owner(OTHER_IMAGE)[OWNER_STACK]).toBe(teamB.stackId);
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A]);
+});
+
+test('a Delete of a share made before ownership was recorded unshares as it always did', async () => {
+  endpoint.workspaces.addImage(IMAGE, { sharedWith: [A, B] });
+
+  const response = await cfn.invoke(handler, cfn.deleteEvent(IMAGE_TYPE, 'Share', IMAGE, image([A, B])), context());
+
+  expect(response.Status).toBe('SUCCESS');
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+  expect(endpoint.callsOf('DeleteTags')).toHaveLength(0);
+});
