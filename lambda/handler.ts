@@ -57,7 +57,7 @@ type WorkOutcome = (Outcome & { log?: Record<string, unknown> }) | { readonly st
  */
 export async function handler(event: InvocationEvent, lambdaContext: Context): Promise<void> {
   const startedAt = Date.now();
-  const settings = loadSettings();
+  const settings = loadSettings(lambdaContext.getRemainingTimeInMillis());
   const continuation = continuationOf(event);
   const requestStartedAt = Math.min(continuation?.startedAt ?? startedAt, startedAt);
   const budgetSeconds = timeBudgetSeconds(event);
@@ -70,6 +70,7 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
     settings,
     log,
     propagation: { succeeded: false, startedAt },
+    abort: new AbortController(),
     progress,
     accountId: lambdaContext.invokedFunctionArn.split(':')[4],
     resumeFrom: continuation?.checkpoint,
@@ -120,7 +121,9 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
 
   let outcome: WorkOutcome = await Promise.race([work, watchdog]);
   clearTimeout(timer);
+  // Nothing of this invocation may reach AWS once it has an outcome: no new call, no request in flight, no retry.
   deadline.expire();
+  context.abort.abort();
 
   if (outcome.status === 'HAND_OVER') {
     try {

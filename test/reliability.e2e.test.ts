@@ -141,6 +141,43 @@ describe('time', () => {
   });
 });
 
+describe('an answered invocation', () => {
+  test('makes no call afterwards, not even a retry of a request in flight, while the next request runs in the same process', async () => {
+    useFastSettings({ SHARING_STOP_MARGIN_MS: 500, SHARING_WATCHDOG_MARGIN_MS: 400 });
+    // The image read is slow and then fails with a 5xx, which the SDK would retry.
+    endpoint.latencyMs = 1_200;
+    endpoint.inject({ kind: 'server-error', count: 1, operation: 'DescribeWorkspaceImages' });
+
+    const first = await cfn.invoke(handler, create([A]), lambdaContext(OWNER, 1_500));
+    const answeredAt = Date.now();
+    expect(first.Status).toBe('FAILED');
+    expect(first.Reason).toMatch(/still running close to the end/);
+
+    // The next request: CloudFormation's Delete after the failed Create, in the same execution environment.
+    endpoint.latencyMs = 0;
+    const next = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Share', first.PhysicalResourceId, { ImageId: IMAGE, AccountIds: [A] }), lambdaContext(OWNER));
+    expect(next.Status).toBe('SUCCESS');
+    // Long enough for the SDK's retry of the first request to have been sent, were it not aborted.
+    await new Promise(resolve => setTimeout(resolve, 1_500));
+
+    const late = endpoint.calls.filter(c => c.receivedAt > answeredAt && c.operation === 'DescribeWorkspaceImages');
+    expect(late).toEqual([]);
+    expect(endpoint.callsOf('DescribeWorkspaceImages')).toHaveLength(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+  });
+});
+
+describe('margins', () => {
+  test('follow the function\'s timeout: a function given 20 s still shares before it answers', async () => {
+    for (const name of ['SHARING_STOP_MARGIN_MS', 'SHARING_WATCHDOG_MARGIN_MS']) delete process.env[name];
+
+    const response = await cfn.invoke(handler, create([A, B]), lambdaContext(OWNER, 20_000));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+  });
+});
+
 describe('scale', () => {
   test('shares with 1,000 accounts in one resource, with one write per account and a small response', async () => {
     const many = accounts(1_000);

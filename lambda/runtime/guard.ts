@@ -23,6 +23,12 @@ export interface CallGuard {
   readonly log: CallLog;
   /** Whether a call of the invocation succeeded yet, and since when it runs: IAM propagation retries. */
   readonly propagation: { succeeded: boolean; readonly startedAt: number };
+  /**
+   * Aborted once the invocation has answered (or handed over): every SDK request of the
+   * invocation still in flight, and every retry the SDK still has in mind, ends there, so that
+   * nothing of it reaches AWS while the execution environment serves the next request.
+   */
+  readonly abort: AbortController;
 }
 
 /** The part of a client's middleware stack this module uses (the SDK's own type is a set of overloads). */
@@ -89,11 +95,17 @@ export function clientSettings(settings: Settings) {
   } as const;
 }
 
+/** Make every `send` of a client carry `signal`, unless the call passes its own options. */
+function withAbortSignal(client: { send: unknown }, signal: AbortSignal): void {
+  const send = (client.send as (command: unknown, options?: unknown) => Promise<unknown>).bind(client);
+  client.send = (command: unknown, options?: unknown) => send(command, options ?? { abortSignal: signal });
+}
+
 /**
  * A factory of one guarded client per invocation: `create` gets the shared client settings, and
  * each invocation's context gets its own client on first use, paced at `callsPerSecond` if given.
  */
-export function perInvocation<C extends { middlewareStack: unknown }>(
+export function perInvocation<C extends { middlewareStack: unknown; send: unknown }>(
   create: (settings: ReturnType<typeof clientSettings>) => C,
   callsPerSecond?: (settings: Settings) => number,
 ): (ctx: CallGuard) => C {
@@ -103,6 +115,7 @@ export function perInvocation<C extends { middlewareStack: unknown }>(
     if (!client) {
       const pacer = callsPerSecond ? new Pacer(callsPerSecond(ctx.settings)) : undefined;
       client = guard(create(clientSettings(ctx.settings)), ctx, pacer);
+      withAbortSignal(client, ctx.abort.signal);
       clients.set(ctx, client);
     }
     return client;

@@ -7,7 +7,7 @@ import { PLANNED_CALLS_PER_SECOND } from '../../src/private/time-budget';
 export interface Settings {
   /** Interval between polls of a resource that is not ready yet (image PENDING, alias CREATING). */
   readonly pollIntervalMs: number;
-  /** No new API call starts when less than this is left before the invocation's or the request's end. */
+  /** No new API call starts when less than this is left before the invocation's or the request's end: longer than any one request. */
   readonly stopMarginMs: number;
   /** The watchdog answers FAILED this long before the invocation's or the request's end, whatever is still running. */
   readonly watchdogMarginMs: number;
@@ -38,17 +38,28 @@ function numberFromEnv(name: string, fallback: number): number {
   return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
-export function loadSettings(): Settings {
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+/**
+ * The settings of an invocation that has `invocationMs` to run (the function's timeout, as the
+ * Lambda context reports it at the start). The margins follow that time: a tenth of it to stop
+ * starting calls (1 to 20 seconds), a hundredth for the watchdog (0.25 to 3 seconds), and no
+ * request may outlast the gap between the two, so that a function given 60 seconds works for 54.
+ * The environment overrides each of them (the tests and the benchmark shorten them so).
+ */
+export function loadSettings(invocationMs: number): Settings {
+  const stopMarginMs = numberFromEnv('SHARING_STOP_MARGIN_MS', Math.round(clamp(invocationMs / 10, 1_000, 20_000)));
+  const watchdogMarginMs = numberFromEnv('SHARING_WATCHDOG_MARGIN_MS', Math.round(clamp(invocationMs / 100, 250, 3_000)));
   return {
     pollIntervalMs: numberFromEnv('SHARING_POLL_INTERVAL_MS', 15_000),
-    stopMarginMs: numberFromEnv('SHARING_STOP_MARGIN_MS', 20_000),
-    watchdogMarginMs: numberFromEnv('SHARING_WATCHDOG_MARGIN_MS', 3_000),
+    stopMarginMs,
+    watchdogMarginMs,
     answerMarginMs: numberFromEnv('SHARING_ANSWER_MARGIN_MS', 30_000),
     minHandOverMs: numberFromEnv('SHARING_MIN_HAND_OVER_MS', 60_000),
     iamPropagationMs: numberFromEnv('SHARING_IAM_PROPAGATION_MS', 60_000),
     workspacesCallsPerSecond: numberFromEnv('SHARING_WORKSPACES_CALLS_PER_SECOND', PLANNED_CALLS_PER_SECOND),
     maxAttempts: numberFromEnv('SHARING_MAX_ATTEMPTS', 10),
-    requestTimeoutMs: numberFromEnv('SHARING_REQUEST_TIMEOUT_MS', 15_000),
+    requestTimeoutMs: numberFromEnv('SHARING_REQUEST_TIMEOUT_MS', Math.min(15_000, Math.max(1, stopMarginMs - watchdogMarginMs))),
     revisionConflictAttempts: numberFromEnv('SHARING_REVISION_CONFLICT_ATTEMPTS', 6),
     revisionConflictBaseMs: numberFromEnv('SHARING_REVISION_CONFLICT_BASE_MS', 500),
   };

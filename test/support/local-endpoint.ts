@@ -26,6 +26,8 @@ export interface RecordedCall {
   readonly error?: string;
   /** The SigV4 `Authorization` header (its credential scope names the Region and signing name). */
   readonly authorization?: string;
+  /** When the endpoint received the whole request (epoch ms), before any latency it adds. */
+  readonly receivedAt: number;
 }
 
 /**
@@ -93,7 +95,8 @@ export class LocalAwsEndpoint {
       let body = '';
       req.on('data', chunk => (body += chunk));
       req.on('end', () => {
-        const answer = () => this.answer(req, body, res);
+        const receivedAt = Date.now();
+        const answer = () => this.answer(req, body, res, receivedAt);
         if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
         else answer();
       });
@@ -137,10 +140,10 @@ export class LocalAwsEndpoint {
     return fault.kind;
   }
 
-  private answer(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+  private answer(req: http.IncomingMessage, body: string, res: http.ServerResponse, receivedAt: number): void {
     const invoked = req.headers['x-amz-target'] ? undefined : this.lambda.accept(req.url ?? '', req.headers, body);
     if (invoked) {
-      this.calls.push({ operation: 'Invoke', input: body ? JSON.parse(body) : {}, authorization: req.headers.authorization });
+      this.calls.push({ operation: 'Invoke', input: body ? JSON.parse(body) : {}, authorization: req.headers.authorization, receivedAt });
       res.writeHead(invoked.status, { 'content-type': 'application/json', 'x-amzn-requestid': `local-${this.calls.length}` });
       res.end(JSON.stringify(invoked.body));
       return;
@@ -158,7 +161,7 @@ export class LocalAwsEndpoint {
       res.end(JSON.stringify(payload));
     };
     const fail = (error: AwsError, input: Record<string, any>) => {
-      this.calls.push({ operation, input, error: error.code, authorization: req.headers.authorization });
+      this.calls.push({ operation, input, error: error.code, authorization: req.headers.authorization, receivedAt });
       send(error.status, { __type: error.code, [service?.messageMember ?? 'message']: error.message, ...error.members }, error.code);
     };
 
@@ -192,7 +195,7 @@ export class LocalAwsEndpoint {
 
     try {
       const output = service.operations[operation](input);
-      this.calls.push({ operation, input, authorization: req.headers.authorization });
+      this.calls.push({ operation, input, authorization: req.headers.authorization, receivedAt });
       send(200, output);
     } catch (error) {
       if (error instanceof AwsError) return fail(error, input);
