@@ -72,6 +72,8 @@ export class SharingProvider extends Construct {
   /** The literal or token catalogs named by the stack's PartnerConnectionPreferences, rendered into the condition at synth. */
   private readonly partnerCatalogs: string[] = [];
   private partnerConnectionPreferencesStatement?: iam.PolicyStatement;
+  /** The ownership tags of each catalog's connection preferences. */
+  private partnerTagsStatement?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -193,7 +195,20 @@ export class SharingProvider extends Construct {
       this.policy.addStatements(this.partnerConnectionPreferencesStatement);
       this.suppressWildcard('partnercentral:GetConnectionPreferences and partnercentral:UpdateConnectionPreferences take no resource and accept only "*"; the statement is scoped to the stack\'s catalogs by the partnercentral:Catalog condition.');
     }
-    if (!this.partnerCatalogs.includes(catalog)) this.partnerCatalogs.push(catalog);
+    if (!this.partnerCatalogs.includes(catalog)) {
+      this.partnerCatalogs.push(catalog);
+      if (!this.partnerTagsStatement) {
+        this.partnerTagsStatement = new iam.PolicyStatement({
+          actions: ['partnercentral:TagResource', 'partnercentral:ListTagsForResource', 'partnercentral:UntagResource'],
+        });
+        this.policy.addStatements(this.partnerTagsStatement);
+      }
+      // Partner Central answers from us-east-1 only; that its preferences ARNs name that Region is
+      // UNVERIFIED. Were IAM to refuse, the handler treats the tags as unsupported (see the README).
+      this.partnerTagsStatement.addResources(Stack.of(this).formatArn({
+        service: 'partnercentral', region: 'us-east-1', resource: 'catalog', resourceName: `${catalog}/connection-preferences`,
+      }));
+    }
   }
 
   /**

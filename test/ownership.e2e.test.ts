@@ -95,8 +95,8 @@ describe('a second stack', () => {
 
     const claim = await teamB.invoke(handler, teamB.createEvent(IMAGE_TYPE, 'Share', image([B, C])), context());
     expect(claim.Status).toBe('FAILED');
-    expect(claim.Reason).toContain(`Image ${IMAGE} is already shared by resource Share of stack ${cfn.stackId}, which owns it; nothing was changed`);
-    expect(claim.Reason).toMatch(/one construct per image: list all its accounts there/);
+    expect(claim.Reason).toContain(`Resource Share of stack ${cfn.stackId} already owns image ${IMAGE}; nothing was changed`);
+    expect(claim.Reason).toMatch(/Use one construct for it: list all its accounts there/);
     expect(endpoint.calls.filter(c => !c.operation.startsWith('Describe'))).toEqual([]);
 
     // CloudFormation rolls the second stack back: a Delete of what its Create answered.
@@ -113,7 +113,7 @@ describe('a second stack', () => {
 
     const claim = await teamB.invoke(handler, teamB.createEvent(ALIAS_TYPE, 'AliasShare', { AliasId: ALIAS, AccountId: A }), context());
     expect(claim.Status).toBe('FAILED');
-    expect(claim.Reason).toContain(`Connection alias ${ALIAS} is already shared by resource AliasShare of stack ${cfn.stackId}`);
+    expect(claim.Reason).toContain(`Resource AliasShare of stack ${cfn.stackId} already owns connection alias ${ALIAS}`);
 
     const rollback = await teamB.invoke(handler, teamB.deleteEvent(ALIAS_TYPE, 'AliasShare', claim.PhysicalResourceId, { AliasId: ALIAS, AccountId: A }), context());
     expect(rollback.Status).toBe('SUCCESS');
@@ -161,4 +161,49 @@ test('a Delete of a share made before ownership was recorded unshares as it alwa
   expect(response.Status).toBe('SUCCESS');
   expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
   expect(endpoint.callsOf('DeleteTags')).toHaveLength(0);
+});
+
+describe('Partner Central preferences with RemovalPolicy destroy', () => {
+  const PREFS_TYPE = 'Custom::PartnerConnectionPreferences';
+  const prefs = (accessType: string) => ({ Catalog: 'Sandbox', AccessType: accessType, ExcludedParticipantIds: [], RemovalPolicy: 'destroy' });
+  const PHYSICAL_ID = 'connection-preferences:Sandbox';
+
+  test('a rename keeps the preferences the new resource wrote, and the stack\'s later delete resets them', async () => {
+    await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'Old', prefs('DENY_ALL')), context());
+    await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'New', prefs('DENY_ALL')), context());
+
+    const cleanup = await cfn.invoke(handler, cfn.deleteEvent(PREFS_TYPE, 'Old', PHYSICAL_ID, prefs('DENY_ALL')), context());
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('DENY_ALL');
+    expect(endpoint.callsOf('UpdateConnectionPreferences')).toHaveLength(1);
+
+    await cfn.invoke(handler, cfn.deleteEvent(PREFS_TYPE, 'New', PHYSICAL_ID, prefs('DENY_ALL')), context());
+    expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('ALLOW_ALL');
+    expect(endpoint.partnerCentral.tagsOf(endpoint.partnerCentral.arnOf('Sandbox'))).toEqual({});
+  });
+
+  test('a second stack\'s claim fails at once, changing nothing, and its rollback resets nothing', async () => {
+    await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'Prefs', prefs('DENY_ALL')), context());
+
+    const claim = await teamB.invoke(handler, teamB.createEvent(PREFS_TYPE, 'Prefs', prefs('ALLOW_ALL')), context());
+    expect(claim.Status).toBe('FAILED');
+    expect(claim.Reason).toContain(`Resource Prefs of stack ${cfn.stackId} already owns the connection preferences of catalog Sandbox; nothing was changed`);
+    const rollback = await teamB.invoke(handler, teamB.deleteEvent(PREFS_TYPE, 'Prefs', claim.PhysicalResourceId, prefs('ALLOW_ALL')), context());
+
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('DENY_ALL');
+    expect(endpoint.callsOf('UpdateConnectionPreferences')).toHaveLength(1);
+  });
+
+  test('when Partner Central refuses tags on the preferences (UNVERIFIED), the deploy goes on and a DESTROY Delete resets as before', async () => {
+    endpoint.partnerCentral.preferencesTaggable = false;
+
+    const created = await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'Prefs', prefs('DENY_ALL')), context());
+    expect(created.Status).toBe('SUCCESS');
+    expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('DENY_ALL');
+
+    const deleted = await cfn.invoke(handler, cfn.deleteEvent(PREFS_TYPE, 'Prefs', PHYSICAL_ID, prefs('DENY_ALL')), context());
+    expect(deleted.Status).toBe('SUCCESS');
+    expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('ALLOW_ALL');
+  });
 });

@@ -6,6 +6,8 @@ import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './s
 import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
+const OWNER_STACK_TAG = 'cdk-cross-account-sharing:owner-stack';
+const OWNER_RESOURCE_TAG = 'cdk-cross-account-sharing:owner-resource';
 const TYPE = 'Custom::PartnerConnectionPreferences';
 const OWNER = '123456789012';
 const P1 = 'participant-1';
@@ -33,8 +35,12 @@ describe('Create', () => {
     expect(response.Status).toBe('SUCCESS');
     expect(response.PhysicalResourceId).toBe('connection-preferences:Sandbox');
     expect(response.Data).toEqual({ Revision: '42', Arn: `arn:aws:partnercentral:us-east-1:${OWNER}:catalog/Sandbox/connection-preferences` });
+    const arn = `arn:aws:partnercentral:us-east-1:${OWNER}:catalog/Sandbox/connection-preferences`;
     expect(endpoint.calls.map(c => [c.operation, c.input])).toEqual([
       ['GetConnectionPreferences', { Catalog: 'Sandbox' }],
+      // Before the write, the resource records itself as the preferences' owner.
+      ['ListTagsForResource', { ResourceArn: arn }],
+      ['TagResource', { ResourceArn: arn, Tags: [{ Key: OWNER_STACK_TAG, Value: cfn.stackId }, { Key: OWNER_RESOURCE_TAG, Value: 'Prefs' }] }],
       ['UpdateConnectionPreferences', { Catalog: 'Sandbox', Revision: 41, AccessType: 'ALLOW_BY_DEFAULT_DENY_SOME', ExcludedParticipantIdentifiers: [P1, P2] }],
     ]);
     expect(pc().preferencesOf('Sandbox')).toMatchObject({ AccessType: 'ALLOW_BY_DEFAULT_DENY_SOME', ExcludedParticipantIds: [P1, P2], Revision: 42 });
@@ -56,20 +62,20 @@ describe('Create', () => {
     const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Prefs', props('DENY_ALL')), context());
 
     expect(response.Status).toBe('SUCCESS');
-    expect(endpoint.calls).toHaveLength(2);
+    expect(endpoint.calls).toHaveLength(4);
     for (const call of endpoint.calls) {
       expect(call.authorization).toContain('/us-east-1/partnercentral-account/aws4_request');
     }
   });
 
-  test('that finds the state already in place writes nothing', async () => {
+  test('that finds the state already in place writes no preferences', async () => {
     pc().seed('Sandbox', { accessType: 'ALLOW_BY_DEFAULT_DENY_SOME', excludedParticipantIds: [P2, P1], revision: 7 });
 
     const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Prefs', props('ALLOW_BY_DEFAULT_DENY_SOME', [P1, P2])), context());
 
     expect(response.Status).toBe('SUCCESS');
     expect(response.Data.Revision).toBe('7');
-    expect(operations()).toEqual(['GetConnectionPreferences']);
+    expect(operations()).toEqual(['GetConnectionPreferences', 'ListTagsForResource', 'TagResource']);
   });
 
   test('retries a revision conflict with a fresh read, and succeeds once the revision holds', async () => {
@@ -79,7 +85,7 @@ describe('Create', () => {
 
     expect(response.Status).toBe('SUCCESS');
     expect(operations()).toEqual([
-      'GetConnectionPreferences', 'UpdateConnectionPreferences:ConflictException',
+      'GetConnectionPreferences', 'ListTagsForResource', 'TagResource', 'UpdateConnectionPreferences:ConflictException',
       'GetConnectionPreferences', 'UpdateConnectionPreferences:ConflictException',
       'GetConnectionPreferences', 'UpdateConnectionPreferences',
     ]);

@@ -3,6 +3,9 @@
  * of Partner Central Account.
  */
 import {
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   AccessDeniedException,
   ConflictException,
   GetConnectionPreferencesCommand,
@@ -29,6 +32,10 @@ const conflict = (reason: string) => new ConflictException({ $metadata, message:
 
 beforeEach(() => {
   pc.reset();
+  // No owner recorded yet: a Create claims the preferences, a DESTROY Delete resets as before ownership.
+  pc.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+  pc.on(TagResourceCommand).resolves({});
+  pc.on(UntagResourceCommand).resolves({});
   useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0, SHARING_REVISION_CONFLICT_ATTEMPTS: 3 });
 });
 afterEach(() => {

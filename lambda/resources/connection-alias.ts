@@ -7,7 +7,8 @@ import {
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { claimOwnership, deleteAction, Owner, ownerOf, settleOwnership } from './ownership';
+import { Owner, ownerOf } from './ownership';
+import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from './workspace-ownership';
 import { AWS_ACCOUNT_ID, CONNECTION_ALIAS_ID } from '../../src/private/patterns';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';
@@ -221,7 +222,7 @@ async function shareAlias(share: AliasShare, ctx: ResourceContext): Promise<void
 async function create(share: AliasShare, me: Owner, ctx: ResourceContext): Promise<ResourceResult> {
   ctx.physicalResourceIdOnFailure = share.aliasId;
   const { shared } = await readAlias(share, ctx);
-  await claimOwnership('Connection alias', share.aliasId, me, ctx);
+  await claimWorkspacesResource('connection alias', share.aliasId, me, ctx);
   await ensureShared(share, shared, ctx);
   return result(share.aliasId, share);
 }
@@ -231,7 +232,7 @@ async function create(share: AliasShare, me: Owner, ctx: ResourceContext): Promi
  * otherwise unshare nothing. Returns what the ownership said, for the log.
  */
 async function unshareOwned(aliasId: string, accountId: string, me: Owner, ctx: ResourceContext, retry: string): Promise<string> {
-  const action = await deleteAction(aliasId, me, ctx);
+  const action = await workspacesDeleteAction(aliasId, me, ctx);
   if (action.kind === 'unshare') {
     const ws = workspacesOf(ctx);
     const alias = await describeAlias(ws, aliasId);
@@ -240,7 +241,7 @@ async function unshareOwned(aliasId: string, accountId: string, me: Owner, ctx: 
     const shared = await sharedAccounts(ws, aliasId);
     if (shared) await unshare(aliasId, accountId, alias, shared, ctx, retry);
   }
-  await settleOwnership(aliasId, action, me, ctx);
+  await settleWorkspacesResource(aliasId, action, me, ctx);
   return action.kind;
 }
 

@@ -1,15 +1,14 @@
-import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { workspacesOf } from '../clients/workspaces';
-import { isErrorCode, PreconditionError } from '../runtime/errors';
-import type { ResourceContext } from '../runtime/resource';
+import { PreconditionError } from '../runtime/errors';
 
 /**
- * Which share resource owns an image or alias: the one that shares it records itself as its owner
- * in two WorkSpaces tags (a stack ID and a logical ID do not fit in one 255-character value), the
- * way aws-cdk-lib's BucketDeployment marks the buckets it owns. A resource that finds it is not the
- * owner when it is deleted unshares nothing: a rename or a second stack cannot unshare what another
- * resource declares.
+ * Which share resource owns an image, an alias or a catalog's connection preferences: the one that
+ * shares it records itself as its owner in two tags (a stack ID and a logical ID do not fit in one
+ * 255-character value), the way aws-cdk-lib's BucketDeployment marks the buckets it owns. A
+ * resource that finds it is not the owner when it is deleted undoes nothing: a rename or a second
+ * stack cannot unshare (or reset) what another resource declares. The tags are read and written
+ * through each service's own tag API (workspace-ownership.ts, partner-preferences.ts); this module
+ * holds the decisions.
  */
 export const OWNER_STACK_TAG = 'cdk-cross-account-sharing:owner-stack';
 export const OWNER_RESOURCE_TAG = 'cdk-cross-account-sharing:owner-resource';
@@ -22,11 +21,17 @@ export interface Owner {
   readonly logicalId: string;
 }
 
-/** What the tags of an image or alias say. */
+/** What the tags of a shared resource say. */
 export interface Ownership {
   readonly owner?: Owner;
   /** The logical ID that owned it before a rename took it over, in the owner's stack. */
   readonly previous?: string;
+}
+
+/** A tag to write. */
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
 }
 
 /** The resource a request is about, as its owner identity. */
@@ -34,67 +39,57 @@ export function ownerOf(event: CloudFormationCustomResourceEvent): Owner {
   return { stackId: event.StackId, logicalId: event.LogicalResourceId };
 }
 
-const same = (a: Owner | undefined, b: Owner) => a?.stackId === b.stackId && a.logicalId === b.logicalId;
-
-/** The ownership an image or alias records, or null when it does not exist. */
-export async function readOwnership(resourceId: string, ctx: ResourceContext): Promise<Ownership | null> {
-  let tags: Record<string, string | undefined>;
-  try {
-    const { TagList } = await workspacesOf(ctx).send(new DescribeTagsCommand({ ResourceId: resourceId }));
-    tags = Object.fromEntries((TagList ?? []).map(t => [t.Key, t.Value]));
-  } catch (error) {
-    if (isErrorCode(error, 'ResourceNotFoundException')) return null;
-    throw error;
-  }
-  const stackId = tags[OWNER_STACK_TAG];
-  const logicalId = tags[OWNER_RESOURCE_TAG];
+/** The ownership that tags record. */
+export function ownershipFrom(tags: readonly { Key?: string; Value?: string }[]): Ownership {
+  const byKey = Object.fromEntries(tags.map(t => [t.Key, t.Value]));
+  const stackId = byKey[OWNER_STACK_TAG];
+  const logicalId = byKey[OWNER_RESOURCE_TAG];
   return {
     owner: stackId && logicalId ? { stackId, logicalId } : undefined,
-    previous: tags[PREVIOUS_OWNER_TAG] || undefined,
+    previous: byKey[PREVIOUS_OWNER_TAG] || undefined,
   };
 }
 
-/**
- * Record `me` as the owner before the first share, changing nothing if another stack owns it.
- * The same stack under another logical ID is a rename (two live owners in one stack are a synth
- * error): `me` takes over and notes the logical ID it took over from, so that the rollback of the
- * rename can hand it back.
- */
-export async function claimOwnership(kind: string, resourceId: string, me: Owner, ctx: ResourceContext): Promise<void> {
-  const ownership = await readOwnership(resourceId, ctx);
-  if (ownership === null) return; // The share that follows reports the missing resource.
-  const { owner } = ownership;
-  if (same(owner, me)) return;
-  if (owner && owner.stackId !== me.stackId) {
-    throw new PreconditionError(
-      `${kind} ${resourceId} is already shared by resource ${owner.logicalId} of stack ${owner.stackId}, which owns it; nothing was changed. `
-      + `Use one construct per ${kind.toLowerCase()}: list all its accounts there, or remove it from that stack first`,
-    );
-  }
-  const tags = [
-    { Key: OWNER_STACK_TAG, Value: me.stackId },
-    { Key: OWNER_RESOURCE_TAG, Value: me.logicalId },
-    ...(owner ? [{ Key: PREVIOUS_OWNER_TAG, Value: owner.logicalId }] : []),
-  ];
-  await workspacesOf(ctx).send(new CreateTagsCommand({ ResourceId: resourceId, Tags: tags }));
+const same = (a: Owner | undefined, b: Owner) => a?.stackId === b.stackId && a.logicalId === b.logicalId;
+
+/** The tags that record `owner`. */
+export function ownerTags(owner: Owner): Tag[] {
+  return [{ Key: OWNER_STACK_TAG, Value: owner.stackId }, { Key: OWNER_RESOURCE_TAG, Value: owner.logicalId }];
 }
 
-/** What a Delete does with an image or alias, by its ownership. */
+/**
+ * The tags with which `me` claims a resource, or none when it owns it already. Another stack's
+ * ownership is an error that changes nothing. The same stack under another logical ID is a rename
+ * (two live owners in one stack are a synth error): `me` takes over and notes the logical ID it
+ * took over from, so that the rollback of the rename can hand it back.
+ */
+export function claimTags(what: string, ownership: Ownership, me: Owner): Tag[] {
+  const { owner } = ownership;
+  if (same(owner, me)) return [];
+  if (owner && owner.stackId !== me.stackId) {
+    throw new PreconditionError(
+      `Resource ${owner.logicalId} of stack ${owner.stackId} already owns ${what}; nothing was changed. `
+      + 'Use one construct for it: list all its accounts there, or remove it from that stack first',
+    );
+  }
+  return [...ownerTags(me), ...(owner ? [{ Key: PREVIOUS_OWNER_TAG, Value: owner.logicalId }] : [])];
+}
+
+/** What a Delete does with a shared resource, by its ownership. */
 export type DeleteAction =
-  /** Unshare its accounts: it owns the resource (or no ownership was ever recorded, by a release before ownership). */
+  /** Undo its share: it owns the resource (or no ownership was ever recorded, by a release before ownership). */
   | { readonly kind: 'unshare'; readonly recorded: boolean }
-  /** Unshare nothing: another resource owns it. */
+  /** Undo nothing: another resource owns it. */
   | { readonly kind: 'leave'; readonly owner: Owner }
-  /** Unshare nothing and hand ownership back to the logical ID a rename took it from: the rename is rolled back. */
+  /** Undo nothing and hand ownership back to the logical ID a rename took it from: the rename is rolled back. */
   | { readonly kind: 'hand-back'; readonly to: string }
-  /** Unshare nothing and forget the rename: this is the old resource of a rename that succeeded. */
+  /** Undo nothing and forget the rename: this is the old resource of a rename that succeeded. */
   | { readonly kind: 'renamed'; readonly owner: Owner }
   /** Nothing at all: the resource does not exist. */
   | { readonly kind: 'gone' };
 
-/** Decide what the Delete of `me` does with an image or alias. */
-export async function deleteAction(resourceId: string, me: Owner, ctx: ResourceContext): Promise<DeleteAction> {
-  const ownership = await readOwnership(resourceId, ctx);
+/** Decide what the Delete of `me` does with a resource whose ownership is `ownership` (null: the resource does not exist). */
+export function deleteAction(ownership: Ownership | null, me: Owner): DeleteAction {
   if (ownership === null) return { kind: 'gone' };
   const { owner, previous } = ownership;
   if (!owner) return { kind: 'unshare', recorded: false };
@@ -103,22 +98,16 @@ export async function deleteAction(resourceId: string, me: Owner, ctx: ResourceC
   return { kind: 'leave', owner };
 }
 
-/** Carry out the ownership part of a Delete's action, after any unsharing. */
-export async function settleOwnership(resourceId: string, action: DeleteAction, me: Owner, ctx: ResourceContext): Promise<void> {
-  const ws = workspacesOf(ctx);
-  const untag = (keys: string[]) => ws.send(new DeleteTagsCommand({ ResourceId: resourceId, TagKeys: keys }));
-  try {
-    if (action.kind === 'unshare' && action.recorded) {
-      await untag([OWNER_STACK_TAG, OWNER_RESOURCE_TAG]);
-    } else if (action.kind === 'hand-back') {
-      const owner = [{ Key: OWNER_STACK_TAG, Value: me.stackId }, { Key: OWNER_RESOURCE_TAG, Value: action.to }];
-      await ws.send(new CreateTagsCommand({ ResourceId: resourceId, Tags: owner }));
-      await untag([PREVIOUS_OWNER_TAG]);
-    } else if (action.kind === 'renamed') {
-      await untag([PREVIOUS_OWNER_TAG]);
-    }
-  } catch (error) {
-    // A resource deleted meanwhile has no ownership left to settle.
-    if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
+/** The tag changes that settle a Delete's action, after any undoing. */
+export function settlingChanges(action: DeleteAction, me: Owner): { readonly set: Tag[]; readonly remove: string[] } {
+  switch (action.kind) {
+    case 'unshare':
+      return { set: [], remove: action.recorded ? [OWNER_STACK_TAG, OWNER_RESOURCE_TAG] : [] };
+    case 'hand-back':
+      return { set: ownerTags({ stackId: me.stackId, logicalId: action.to }), remove: [PREVIOUS_OWNER_TAG] };
+    case 'renamed':
+      return { set: [], remove: [PREVIOUS_OWNER_TAG] };
+    default:
+      return { set: [], remove: [] };
   }
 }

@@ -1,9 +1,13 @@
 import {
   GetConnectionPreferencesCommand,
   GetConnectionPreferencesCommandOutput,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateConnectionPreferencesCommand,
 } from '@aws-sdk/client-partnercentral-account';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { claimTags, deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from './ownership';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/private/patterns';
 import { partnerCentralOf } from '../clients/partner-central';
 import { sleep } from '../runtime/deadline';
@@ -142,7 +146,10 @@ function explained(operation: string, catalog: string, error: unknown): unknown 
  * A read that already shows the desired state ends without a write: it would change nothing and
  * would only move the revision (and could collide with another editor).
  */
-async function apply(catalog: string, desired: Desired, action: string, ctx: ResourceContext): Promise<Applied> {
+async function apply(
+  catalog: string, desired: Desired, action: string, ctx: ResourceContext,
+  beforeWrite?: (current: GetConnectionPreferencesCommandOutput) => Promise<boolean>,
+): Promise<Applied> {
   const pc = partnerCentralOf(ctx);
   const maxAttempts = Math.max(1, Math.floor(ctx.settings.revisionConflictAttempts));
   ctx.progress.plan(action, [catalog]);
@@ -155,6 +162,10 @@ async function apply(catalog: string, desired: Desired, action: string, ctx: Res
     }
     if (typeof current.Revision !== 'number') {
       throw new Error(`GetConnectionPreferences of catalog ${catalog} answered without a Revision, which UpdateConnectionPreferences requires`);
+    }
+    // Once, after the first read: the ownership check may stop the write before anything changed.
+    if (attempt === 1 && beforeWrite && !(await beforeWrite(current))) {
+      return { revision: current.Revision, arn: current.Arn ?? '', written: false, attempts: 0 };
     }
     if (sameState(current, desired)) {
       ctx.progress.record(action, catalog);
@@ -199,9 +210,57 @@ function result(physicalResourceId: string, prefs: Preferences, applied: Applied
   };
 }
 
-async function put(prefs: Preferences, ctx: ResourceContext): Promise<ResourceResult> {
-  const applied = await apply(prefs.catalog, { accessType: prefs.accessType, excluded: prefs.excluded }, 'set', ctx);
-  return result(physicalIdOf(prefs.catalog), prefs, applied);
+/**
+ * Whether Partner Central refused a tag operation on the preferences ARN. The model's
+ * TaggableResourceArn pattern admits that ARN, but whether the service tags connection preferences
+ * is UNVERIFIED: a refusal means "no ownership here", never a failed deploy.
+ */
+function tagsRefused(error: unknown): boolean {
+  return isErrorCode(error, 'ValidationException', 'AccessDeniedException', 'ResourceNotFoundException');
+}
+
+/** The ownership the preferences record in their tags, or undefined when Partner Central refuses tags on them. */
+async function readOwnership(arn: string, ctx: ResourceContext): Promise<Ownership | undefined> {
+  try {
+    const { Tags } = await partnerCentralOf(ctx).send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+    return ownershipFrom(Tags ?? []);
+  } catch (error) {
+    if (tagsRefused(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Apply a tag change to the preferences; a refusal leaves them unowned (see tagsRefused). */
+async function changeTags(arn: string, change: { set: { Key: string; Value: string }[]; remove: string[] }, ctx: ResourceContext): Promise<void> {
+  const pc = partnerCentralOf(ctx);
+  try {
+    if (change.set.length > 0) await pc.send(new TagResourceCommand({ ResourceArn: arn, Tags: change.set }));
+    if (change.remove.length > 0) await pc.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: change.remove }));
+  } catch (error) {
+    if (!tagsRefused(error)) throw error;
+  }
+}
+
+/**
+ * Write the preferences. A Create, and an Update that moves to another catalog, first record this
+ * resource as their owner (see ownership.ts), which fails, changing nothing, when another stack owns them.
+ */
+async function put(prefs: Preferences, claim: Owner | undefined, ctx: ResourceContext): Promise<ResourceResult> {
+  let ownership = 'not checked';
+  const claimOwnership = async (current: GetConnectionPreferencesCommandOutput) => {
+    const recorded = current.Arn ? await readOwnership(current.Arn, ctx) : undefined;
+    if (!recorded || !claim) {
+      ownership = 'unsupported';
+      return true;
+    }
+    await changeTags(current.Arn!, { set: claimTags(`the connection preferences of catalog ${prefs.catalog}`, recorded, claim), remove: [] }, ctx);
+    ownership = 'owned';
+    return true;
+  };
+  const desired = { accessType: prefs.accessType, excluded: prefs.excluded };
+  const applied = await apply(prefs.catalog, desired, 'set', ctx, claim ? claimOwnership : undefined);
+  const answer = result(physicalIdOf(prefs.catalog), prefs, applied);
+  return claim ? { ...answer, log: { ...answer.log, ownership } } : answer;
 }
 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
@@ -216,8 +275,22 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
   if (prefs.removalPolicy === 'retain') {
     return { physicalResourceId, log: { catalog: prefs.catalog, retained: true } };
   }
-  const applied = await apply(prefs.catalog, RESET, 'reset', ctx);
-  return { physicalResourceId, log: { catalog: prefs.catalog, reset: true, written: applied.written, conflictAttempts: applied.attempts } };
+  // Reset only what this resource still owns: after a rename, the new resource owns them.
+  const me = ownerOf(event);
+  let action: DeleteAction = { kind: 'unshare', recorded: false };
+  let arn = '';
+  const decide = async (current: GetConnectionPreferencesCommandOutput) => {
+    arn = current.Arn ?? '';
+    const recorded = arn ? await readOwnership(arn, ctx) : undefined;
+    // Partner Central refuses tags on them: nothing records an owner, so reset as before ownership.
+    if (recorded) action = deleteAction(recorded, me);
+    return action.kind === 'unshare';
+  };
+  const applied = await apply(prefs.catalog, RESET, 'reset', ctx, decide);
+  if (arn) await changeTags(arn, settlingChanges(action, me), ctx);
+  const reset = action.kind === 'unshare';
+  const log = { catalog: prefs.catalog, reset, ownership: action.kind, written: applied.written, conflictAttempts: applied.attempts };
+  return { physicalResourceId, log };
 }
 
 export const handlePartnerConnectionPreferences: ResourceHandler = async (event, ctx) => {
@@ -226,5 +299,6 @@ export const handlePartnerConnectionPreferences: ResourceHandler = async (event,
   // Create and Update alike write the whole state of the catalog the properties name. A new
   // catalog is a new physical ID (a replacement): CloudFormation's cleanup Delete handles the old one.
   if (event.RequestType === 'Create') ctx.physicalResourceIdOnFailure = failedCreateIdOf(prefs.catalog);
-  return put(prefs, ctx);
+  const newCatalog = event.RequestType === 'Create' || event.OldResourceProperties?.Catalog !== prefs.catalog;
+  return put(prefs, newCatalog ? ownerOf(event) : undefined, ctx);
 };

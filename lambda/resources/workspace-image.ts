@@ -4,7 +4,8 @@ import {
   UpdateWorkspaceImagePermissionCommand,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { claimOwnership, deleteAction, DeleteAction, Owner, ownerOf, settleOwnership } from './ownership';
+import { DeleteAction, Owner, ownerOf } from './ownership';
+import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from './workspace-ownership';
 import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../../src/private/patterns';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';
@@ -208,7 +209,7 @@ async function create(share: ImageShare, me: Owner, ctx: ResourceContext): Promi
   ctx.physicalResourceIdOnFailure = share.imageId;
   const prepare = async () => {
     await checkImage(share, ctx);
-    await claimOwnership('Image', share.imageId, me, ctx);
+    await claimWorkspacesResource('image', share.imageId, me, ctx);
   };
   await run({ prepare, steps: grants(share.imageId, share.accountIds) }, ctx);
   return result(share.imageId, share);
@@ -220,12 +221,13 @@ async function create(share: ImageShare, me: Owner, ctx: ResourceContext): Promi
  */
 async function unshareAll(imageId: string, accounts: readonly string[], me: Owner, ctx: ResourceContext): Promise<DeleteAction> {
   const carried = ctx.resumeFrom?.recorded;
-  const action: DeleteAction = typeof carried === 'boolean' ? { kind: 'unshare', recorded: carried } : await deleteAction(imageId, me, ctx);
+  const action: DeleteAction = typeof carried === 'boolean' ? { kind: 'unshare', recorded: carried } : await workspacesDeleteAction(imageId, me, ctx);
   if (action.kind !== 'unshare') {
-    await settleOwnership(imageId, action, me, ctx);
+    await settleWorkspacesResource(imageId, action, me, ctx);
     return action;
   }
-  await run({ steps: revokes(imageId, accounts), finish: () => settleOwnership(imageId, action, me, ctx) }, ctx, { recorded: action.recorded });
+  const finish = () => settleWorkspacesResource(imageId, action, me, ctx);
+  await run({ steps: revokes(imageId, accounts), finish }, ctx, { recorded: action.recorded });
   return action;
 }
 

@@ -90,7 +90,15 @@ function updateErrors(input: Record<string, any>): FieldError[] {
  * by their member name.
  */
 export class PartnerCentralPreferences {
+  /**
+   * Whether TagResource, ListTagsForResource and UntagResource accept a connection-preferences
+   * ARN: the model's TaggableResourceArn pattern admits it, but whether the service does is
+   * UNVERIFIED. When false they answer ValidationException for it, as a service that does not
+   * support tags on that resource type plausibly would.
+   */
+  public preferencesTaggable = true;
   private readonly catalogs = new Map<string, ConnectionPreferencesState>();
+  private readonly tags = new Map<string, Map<string, string>>();
   private readonly writeFailures: WriteFailure[] = [];
   private changesAfterRead = 0;
 
@@ -115,6 +123,25 @@ export class PartnerCentralPreferences {
   /** The ARN of the preferences of a catalog. */
   public arnOf(catalog: string): string {
     return `arn:aws:partnercentral:us-east-1:${this.accountId}:catalog/${catalog}/connection-preferences`;
+  }
+
+  /** The tags of a resource ARN, as a plain object. */
+  public tagsOf(arn: string): Record<string, string> {
+    return Object.fromEntries(this.tags.get(arn) ?? []);
+  }
+
+  /** The tags of an ARN the tag operations accept, else ValidationException (see `preferencesTaggable`). */
+  private taggable(arn: unknown): Map<string, string> {
+    const match = typeof arn === 'string' ? /^arn:aws:partnercentral:us-east-1:(\d{12}):catalog\/([a-zA-Z0-9-]+)\/connection-preferences$/.exec(arn) : null;
+    if (!match || match[1] !== this.accountId || !this.preferencesTaggable) {
+      throw validationError([{ Name: 'ResourceArn', Code: 'INVALID_VALUE', Message: `${String(arn)} is not a taggable resource` }]);
+    }
+    let tags = this.tags.get(arn as string);
+    if (!tags) {
+      tags = new Map();
+      this.tags.set(arn as string, tags);
+    }
+    return tags;
   }
 
   /** Make the next `count` UpdateConnectionPreferences calls fail as `failure` says. */
@@ -202,6 +229,20 @@ export class PartnerCentralPreferences {
             UpdatedAt: new Date().toISOString(),
           });
           return this.output(input.Catalog);
+        },
+        TagResource: input => {
+          const tags = this.taggable(input.ResourceArn);
+          for (const tag of input.Tags ?? []) tags.set(tag.Key, tag.Value);
+          return {};
+        },
+        ListTagsForResource: input => {
+          const tags = this.taggable(input.ResourceArn);
+          return { ResourceArn: input.ResourceArn, Tags: [...tags].map(([Key, Value]) => ({ Key, Value })) };
+        },
+        UntagResource: input => {
+          const tags = this.taggable(input.ResourceArn);
+          for (const key of input.TagKeys ?? []) tags.delete(key);
+          return {};
         },
       },
     };
