@@ -76,6 +76,8 @@ test('creates, updates and deletes a share that needs several invocations, exact
   expect(cfn.answersTo(deleteEvent)).toHaveLength(1);
   expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE]);
   expect(writes()).toHaveLength(300);
+  // The invocation that finished the Delete released the image.
+  expect(endpoint.tags.of(IMAGE)).toEqual({});
 });
 
 test('each hand-over carries the request\'s start, so the budget counts from the first invocation', async () => {

@@ -89,11 +89,29 @@ describe('PartnerConnectionPreferences', () => {
     }]);
   });
 
+  test('grants the ownership tag actions on the preferences ARN of exactly the catalogs named', () => {
+    const stack = newStack();
+    new PartnerConnectionPreferences(stack, 'Production', { accessType: ConnectionAccessType.DENY_ALL });
+    new PartnerConnectionPreferences(stack, 'Testing', { catalog: 'Sandbox', accessType: ConnectionAccessType.ALLOW_ALL });
+
+    const policy = onlyResource(Template.fromStack(stack), 'AWS::IAM::Policy', 'SharePolicy').resource;
+    const tagging = policy.Properties.PolicyDocument.Statement.filter((st: any) => JSON.stringify(st.Action).includes('TagResource'));
+    const arn = (catalog: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':partnercentral:us-east-1:', { Ref: 'AWS::AccountId' }, `:catalog/${catalog}/connection-preferences`]],
+    });
+    expect(tagging).toEqual([{
+      Effect: 'Allow',
+      Action: ['partnercentral:TagResource', 'partnercentral:ListTagsForResource', 'partnercentral:UntagResource'],
+      Resource: [arn('AWS'), arn('Sandbox')],
+    }]);
+  });
+
   test('grants nothing for Partner Central to a stack without the construct', () => {
     const stack = newStack();
     new SharedWorkspaceImage(stack, 'Image', { imageId: 'wsi-abc123def', accountIds: ['111122223333'] });
 
-    expect(preferenceStatements(Template.fromStack(stack))).toEqual([]);
+    const policy = onlyResource(Template.fromStack(stack), 'AWS::IAM::Policy', 'SharePolicy').resource;
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).not.toContain('partnercentral:');
   });
 
   test('depends on the share policy, so the permissions exist before the first call', () => {
