@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG, RESOURCE_TYPES } from './private/patterns';
-import { checkPattern, synthError } from './private/validate';
+import { checkPattern, synthError, removalPolicyOf } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
 /**
@@ -106,7 +106,8 @@ export class PartnerConnectionPreferences extends Construct {
     checkPattern(this, 'catalog', catalog, PARTNER_CATALOG, 'a Partner Central catalog such as AWS or Sandbox');
     checkAccessType(this, props.accessType, excluded);
     checkExclusions(this, excluded);
-    const removalPolicy = removalPolicyOf(this, props.removalPolicy);
+    const removalPolicy = removalPolicyOf(this, props.removalPolicy, RemovalPolicy.RETAIN,
+      'connection preferences cannot be snapshotted, and there is nothing to delete, only a state to keep or reset');
     claimCatalog(this, catalog);
     this.catalog = catalog;
 
@@ -151,14 +152,6 @@ function checkExclusions(scope: IConstruct, excluded: readonly string[]): void {
   }
 }
 
-function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined): 'retain' | 'destroy' {
-  switch (policy ?? RemovalPolicy.RETAIN) {
-    case RemovalPolicy.RETAIN: return 'retain';
-    case RemovalPolicy.DESTROY: return 'destroy';
-    default:
-      throw synthError(scope, `removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${JSON.stringify(policy)}: connection preferences cannot be snapshotted, and there is nothing to delete, only a state to keep or reset`);
-  }
-}
 
 /**
  * One construct per account and literal catalog in an app. Stacks of different literal accounts

@@ -1,8 +1,9 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { claimInApp } from './private/claims';
 import { CONNECTION_ALIAS_ID, RESOURCE_TYPES } from './private/patterns';
 import { ALIAS_SHARE_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount } from './private/validate';
+import { checkPattern, checkShareAccount, removalPolicyOf } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
 /**
@@ -26,6 +27,18 @@ export interface SharedConnectionAliasProps {
    * unshares the alias from the old account before sharing it with the new one.
    */
   readonly accountId: string;
+
+  /**
+   * What deleting the construct, or its stack, does to the shares.
+   *
+   * `RemovalPolicy.DESTROY` unshares the alias. `RemovalPolicy.RETAIN` leaves the
+   * shares in place and releases the alias (its ownership record), so that a construct in another
+   * stack can take it over: the way to move a share from one stack to another. Either way, a
+   * Delete after a Create that failed undoes what that Create shared.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 
@@ -67,6 +80,7 @@ export class SharedConnectionAlias extends Construct {
     this.node.defaultChild = provider._createResource(this, 'Resource', RESOURCE_TYPES.connectionAlias, {
       AliasId: props.aliasId,
       AccountId: props.accountId,
+      RemovalPolicy: removalPolicyOf(this, props.removalPolicy, RemovalPolicy.DESTROY, 'a share cannot be snapshotted: it is either kept or undone'),
     }, () => ALIAS_SHARE_CALLS);
   }
 }

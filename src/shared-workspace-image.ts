@@ -1,10 +1,13 @@
-import { Lazy, Token } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { claimInApp } from './private/claims';
 import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
 import { IMAGE_SHARE_OVERHEAD_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount, synthError } from './private/validate';
+import { checkPattern, checkShareAccount, removalPolicyOf, synthError } from './private/validate';
 import { SharingProvider } from './sharing-provider';
+
+/** Why a share has no snapshot removal policy. */
+const SNAPSHOT_WHY = 'a share cannot be snapshotted: it is either kept or undone';
 
 /**
  * Properties of a `SharedWorkspaceImage`.
@@ -27,6 +30,18 @@ export interface SharedWorkspaceImageProps {
    * @default - no account until `addAccount()` is called
    */
   readonly accountIds?: string[];
+
+  /**
+   * What deleting the construct, or its stack, does to the shares.
+   *
+   * `RemovalPolicy.DESTROY` unshares every listed account. `RemovalPolicy.RETAIN` leaves the
+   * shares in place and releases the image (its ownership record), so that a construct in another
+   * stack can take it over: the way to move a share from one stack to another. Either way, a
+   * Delete after a Create that failed undoes what that Create shared.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -63,6 +78,7 @@ export class SharedWorkspaceImage extends Construct {
     provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImage, {
       ImageId: props.imageId,
       AccountIds: Lazy.list({ produce: () => [...this.accountIds] }),
+      RemovalPolicy: removalPolicyOf(this, props.removalPolicy, RemovalPolicy.DESTROY, SNAPSHOT_WHY),
     }, () => (this.accountIds.some(a => Token.isUnresolved(a)) ? undefined : this.accountIds.length + IMAGE_SHARE_OVERHEAD_CALLS));
   }
 

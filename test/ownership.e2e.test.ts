@@ -207,3 +207,50 @@ describe('Partner Central preferences with RemovalPolicy destroy', () => {
     expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('ALLOW_ALL');
   });
 });
+
+describe('RemovalPolicy retain', () => {
+  const retained = (accountIds: string[]) => ({ ...image(accountIds), RemovalPolicy: 'retain' });
+
+  test('an image share\'s Delete keeps the shares and releases the image, which another stack then takes over', async () => {
+    await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Share', retained([A, B])), context());
+
+    const deleted = await cfn.invoke(handler, cfn.deleteEvent(IMAGE_TYPE, 'Share', IMAGE, retained([A, B])), context());
+    expect(deleted.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+    expect(owner(IMAGE)).toEqual({});
+    expect(endpoint.callsOf('UpdateWorkspaceImagePermission').filter(c => c.input.AllowCopyImage === false)).toHaveLength(0);
+
+    // The share moves to another stack: its Create claims the released image and lists the accounts.
+    const moved = await teamB.invoke(handler, teamB.createEvent(IMAGE_TYPE, 'Share', image([A, B, C])), context());
+    expect(moved.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B, C]);
+    expect(owner(IMAGE)[OWNER_STACK]).toBe(teamB.stackId);
+  });
+
+  test('an alias share\'s Delete keeps the share and releases the alias', async () => {
+    const props = { AliasId: ALIAS, AccountId: A, RemovalPolicy: 'retain' };
+    await cfn.invoke(handler, cfn.createEvent(ALIAS_TYPE, 'AliasShare', props), context());
+
+    const deleted = await cfn.invoke(handler, cfn.deleteEvent(ALIAS_TYPE, 'AliasShare', ALIAS, props), context());
+
+    expect(deleted.Status).toBe('SUCCESS');
+    expect(endpoint.aliases.shareOf(ALIAS)).toBe(A);
+    expect(owner(ALIAS)).toEqual({});
+    expect(endpoint.callsOf('UpdateConnectionAliasPermission')).toHaveLength(1);
+  });
+
+  test('still undoes what a Create that failed part-way shared', async () => {
+    process.env.SHARING_IAM_PROPAGATION_MS = '0';
+    endpoint.inject({ kind: 'access-denied', count: 1, operation: 'UpdateWorkspaceImagePermission', after: 1 });
+
+    const created = await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Share', retained([A, B])), context());
+    expect(created.Status).toBe('FAILED');
+    expect(created.PhysicalResourceId).toBe(`${IMAGE}:create-failed`);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A]);
+
+    const rollback = await cfn.invoke(handler, cfn.deleteEvent(IMAGE_TYPE, 'Share', created.PhysicalResourceId, retained([A, B])), context());
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+    expect(owner(IMAGE)).toEqual({});
+  });
+});

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { SharedConnectionAlias, SharedWorkspaceImage, SharingProvider } from '../src';
@@ -21,6 +21,7 @@ describe('SharedConnectionAlias', () => {
     Template.fromStack(stack).hasResourceProperties('Custom::SharedConnectionAlias', {
       AliasId: ALIAS,
       AccountId: A,
+      RemovalPolicy: 'destroy',
       ServiceTimeout: 660,
     });
     expect(share.aliasId).toBe(ALIAS);
@@ -126,6 +127,11 @@ describe('SharedConnectionAlias rejects bad literal input at synth', () => {
     const stack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
     expect(() => new SharedConnectionAlias(stack, 'AliasShare', { aliasId: ALIAS, accountId: '123456789012' }))
       .toThrow(/TestStack\/AliasShare: accountId "123456789012" is the stack's own account/);
+  });
+
+  test('a removal policy other than RETAIN or DESTROY', () => {
+    expect(() => new SharedConnectionAlias(newStack(), 'AliasShare', { aliasId: ALIAS, accountId: A, removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/TestStack\/AliasShare: removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got "snapshot"/);
   });
 
   test('two constructs for one alias in one stack, naming both paths', () => {

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
 import { newStack, onlyResource, templateForSnapshot } from './support/template';
@@ -27,6 +27,16 @@ describe('SharedWorkspaceImage', () => {
       ServiceTimeout: 660,
       TimeBudgetSeconds: 660,
     });
+  });
+
+  test('sends the removal policy: DESTROY by default, RETAIN when asked', () => {
+    const stack = newStack();
+    new SharedWorkspaceImage(stack, 'Destroyed', { imageId: IMAGE, accountIds: [A] });
+    new SharedWorkspaceImage(stack, 'Kept', { imageId: 'wsi-zzz999yyy', accountIds: [A], removalPolicy: RemovalPolicy.RETAIN });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::SharedWorkspaceImage', { ImageId: IMAGE, RemovalPolicy: 'destroy' });
+    template.hasResourceProperties('Custom::SharedWorkspaceImage', { ImageId: 'wsi-zzz999yyy', RemovalPolicy: 'retain' });
   });
 
   test('serves every share of a stack from one function and one role', () => {
@@ -131,6 +141,11 @@ describe('SharedWorkspaceImage rejects bad literal input at synth', () => {
   test('a repeated account added later', () => {
     const share = build(newStack(), IMAGE, [A]);
     expect(() => share.addAccount(A)).toThrow(/account 111122223333 is listed more than once/);
+  });
+
+  test('a removal policy other than RETAIN or DESTROY', () => {
+    expect(() => new SharedWorkspaceImage(newStack(), 'GoldenImage', { imageId: IMAGE, accountIds: [A], removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/TestStack\/GoldenImage: removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got "snapshot"/);
   });
 
   test('two constructs for one image in one stack, naming both paths', () => {

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Owner, ownerOf } from './ownership';
-import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from './workspace-ownership';
+import { failedCreateIdOf, keepsShares, readRemovalPolicy, ShareRemovalPolicy } from './removal-policy';
+import { claimWorkspacesResource, releaseWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from './workspace-ownership';
 import { AWS_ACCOUNT_ID, CONNECTION_ALIAS_ID } from '../../src/private/patterns';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';
@@ -20,6 +21,7 @@ import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtim
 interface AliasShare {
   readonly aliasId: string;
   readonly accountId: string;
+  readonly removalPolicy: ShareRemovalPolicy;
 }
 
 /** Association states in which the shared account holds the alias: unsharing must wait for its disassociation. */
@@ -41,8 +43,9 @@ export function validateAliasShare(properties: Record<string, unknown> | undefin
   } else if (accountId === ownAccountId) {
     problems.push(`AccountId ${accountId} is the account that owns the alias: an alias cannot be shared with its owner`);
   }
+  const removalPolicy = readRemovalPolicy(properties, problems);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
-  return { aliasId: aliasId as string, accountId: accountId as string };
+  return { aliasId: aliasId as string, accountId: accountId as string, removalPolicy };
 }
 
 /** The alias, or undefined when it does not exist (DescribeConnectionAliases has no not-found error: it just leaves it out). */
@@ -220,7 +223,7 @@ async function shareAlias(share: AliasShare, ctx: ResourceContext): Promise<void
 
 /** Wait for the alias to be CREATED, record this resource as its owner, then share it with the account. */
 async function create(share: AliasShare, me: Owner, ctx: ResourceContext): Promise<ResourceResult> {
-  ctx.physicalResourceIdOnFailure = share.aliasId;
+  ctx.physicalResourceIdOnFailure = share.removalPolicy === 'retain' ? failedCreateIdOf(share.aliasId) : share.aliasId;
   const { shared } = await readAlias(share, ctx);
   await claimWorkspacesResource('connection alias', share.aliasId, me, ctx);
   await ensureShared(share, shared, ctx);
@@ -286,7 +289,13 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
   const share = validForDelete(() => validateAliasShare(event.ResourceProperties, ctx.accountId));
   if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  const ownership = await unshareOwned(share.aliasId, share.accountId, ownerOf(event), ctx, 'delete');
+  const me = ownerOf(event);
+  if (keepsShares(share.removalPolicy, share.aliasId, event)) {
+    // RemovalPolicy retain: the share stays; the alias is released for another stack to take over.
+    const kept = await releaseWorkspacesResource(share.aliasId, me, ctx);
+    return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: share.aliasId, retained: true, ownership: kept.kind } };
+  }
+  const ownership = await unshareOwned(share.aliasId, share.accountId, me, ctx, 'delete');
   return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: share.aliasId, ownership } };
 }
 

@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DeleteAction, Owner, ownerOf } from './ownership';
-import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from './workspace-ownership';
+import { failedCreateIdOf, keepsShares, readRemovalPolicy, ShareRemovalPolicy } from './removal-policy';
+import { claimWorkspacesResource, releaseWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from './workspace-ownership';
 import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../../src/private/patterns';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';
@@ -17,6 +18,7 @@ import type { Checkpoint, ResourceContext, ResourceHandler, ResourceResult } fro
 interface ImageShare {
   readonly imageId: string;
   readonly accountIds: readonly string[];
+  readonly removalPolicy: ShareRemovalPolicy;
 }
 
 /** One write of a request: share (grant) or unshare (revoke) one image with one account. */
@@ -67,8 +69,9 @@ export function validateImageShare(properties: Record<string, unknown> | undefin
     if (repeated.length > 0) problems.push(`AccountIds lists an account more than once: ${repeated.join(', ')}`);
     if (accountIds.includes(ownAccountId)) problems.push(`AccountIds holds ${ownAccountId}, the account that owns the image: an image cannot be shared with its owner`);
   }
+  const removalPolicy = readRemovalPolicy(properties, problems);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
-  return { imageId: imageId as string, accountIds: accountIds as string[] };
+  return { imageId: imageId as string, accountIds: accountIds as string[], removalPolicy };
 }
 
 /**
@@ -206,7 +209,7 @@ function result(physicalResourceId: string, share: ImageShare): ResourceResult {
 
 /** Check the image and record this resource as its owner, then share it with every listed account: one write each. */
 async function create(share: ImageShare, me: Owner, ctx: ResourceContext): Promise<ResourceResult> {
-  ctx.physicalResourceIdOnFailure = share.imageId;
+  ctx.physicalResourceIdOnFailure = share.removalPolicy === 'retain' ? failedCreateIdOf(share.imageId) : share.imageId;
   const prepare = async () => {
     await checkImage(share, ctx);
     await claimWorkspacesResource('image', share.imageId, me, ctx);
@@ -268,11 +271,17 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
 /**
  * If this resource owns the image, unshare every listed account (one write each; accounts never
  * shared, after a Create that failed part-way, are confirmed by one read) and release the image.
+ * With RemovalPolicy retain, keep the shares and only release the image.
  */
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
   const share = validForDelete(() => validateImageShare(event.ResourceProperties, ctx.accountId));
   if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  const action = await unshareAll(share.imageId, share.accountIds, ownerOf(event), ctx);
+  const me = ownerOf(event);
+  if (keepsShares(share.removalPolicy, share.imageId, event)) {
+    const kept = await releaseWorkspacesResource(share.imageId, me, ctx);
+    return { physicalResourceId: event.PhysicalResourceId, log: { imageId: share.imageId, retained: true, ownership: kept.kind } };
+  }
+  const action = await unshareAll(share.imageId, share.accountIds, me, ctx);
   return { physicalResourceId: event.PhysicalResourceId, log: { imageId: share.imageId, ownership: action.kind } };
 }
 

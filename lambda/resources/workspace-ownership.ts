@@ -43,3 +43,13 @@ export async function settleWorkspacesResource(resourceId: string, action: Delet
     if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
   }
 }
+
+/**
+ * The Delete of a RETAIN share: keep the shares, and release the image or alias if this resource
+ * owns it (settled as if it had unshared), so that another stack can take it over.
+ */
+export async function releaseWorkspacesResource(resourceId: string, me: Owner, ctx: ResourceContext): Promise<DeleteAction> {
+  const action = await workspacesDeleteAction(resourceId, me, ctx);
+  await settleWorkspacesResource(resourceId, action, me, ctx);
+  return action;
+}

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AWS_ACCOUNT_ID } from './patterns';
 
@@ -25,5 +25,18 @@ export function checkShareAccount(scope: IConstruct, prop: string, accountId: st
   const own = Stack.of(scope).account;
   if (!Token.isUnresolved(own) && own === accountId) {
     throw synthError(scope, `${prop} ${JSON.stringify(accountId)} is the stack's own account: share with other accounts only`);
+  }
+}
+
+/**
+ * The removal policy of a share construct as its resource property: RETAIN or DESTROY, else a
+ * synth error that says why no other policy applies.
+ */
+export function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined, fallback: RemovalPolicy, why: string): 'retain' | 'destroy' {
+  switch (policy ?? fallback) {
+    case RemovalPolicy.RETAIN: return 'retain';
+    case RemovalPolicy.DESTROY: return 'destroy';
+    default:
+      throw synthError(scope, `removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${JSON.stringify(policy)}: ${why}`);
   }
 }
