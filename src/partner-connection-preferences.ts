@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG, RESOURCE_TYPES } from './private/patterns';
-import { checkPattern, synthError, removalPolicyOf } from './private/validate';
+import { checkPattern, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
 /**
@@ -101,6 +101,10 @@ export class PartnerConnectionPreferences extends Construct {
 
   constructor(scope: Construct, id: string, props: PartnerConnectionPreferencesProps) {
     super(scope, id);
+    requireProps(this, props, 'accessType');
+    checkString(this, 'catalog', props.catalog, true);
+    checkString(this, 'accessType', props.accessType);
+    checkStringList(this, 'excludedParticipantIds', props.excludedParticipantIds);
     const catalog = props.catalog ?? 'AWS';
     const excluded = [...(props.excludedParticipantIds ?? [])];
     checkPattern(this, 'catalog', catalog, PARTNER_CATALOG, 'a Partner Central catalog such as AWS or Sandbox');

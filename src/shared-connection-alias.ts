@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { claimInApp } from './private/claims';
 import { CONNECTION_ALIAS_ID, RESOURCE_TYPES } from './private/patterns';
 import { ALIAS_SHARE_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount, removalPolicyOf } from './private/validate';
+import { checkPattern, checkShareAccount, checkString, removalPolicyOf, requireProps } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
 /**
@@ -65,6 +65,9 @@ export class SharedConnectionAlias extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedConnectionAliasProps) {
     super(scope, id);
+    requireProps(this, props, 'aliasId and accountId');
+    checkString(this, 'aliasId', props.aliasId);
+    checkString(this, 'accountId', props.accountId);
     checkPattern(this, 'aliasId', props.aliasId, CONNECTION_ALIAS_ID, 'a WorkSpaces connection alias ID');
     checkShareAccount(this, 'accountId', props.accountId);
     // A connection alias can be shared with only one account: two constructs would take the share from each other.

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { claimInApp } from './private/claims';
 import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
 import { IMAGE_SHARE_OVERHEAD_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount, removalPolicyOf, synthError } from './private/validate';
+import { checkPattern, checkShareAccount, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
 /** Why a share has no snapshot removal policy. */
@@ -64,6 +64,9 @@ export class SharedWorkspaceImage extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedWorkspaceImageProps) {
     super(scope, id);
+    requireProps(this, props, 'imageId');
+    checkString(this, 'imageId', props.imageId);
+    checkStringList(this, 'accountIds', props.accountIds);
     checkPattern(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
     // One owner per image: a second construct's Delete would unshare what the first one declares.
     claimInApp(this, 'workspaceimage', 'imageId', props.imageId, 'one image has one owner, so list all its accounts in one SharedWorkspaceImage');
@@ -88,6 +91,7 @@ export class SharedWorkspaceImage extends Construct {
    * @param accountId the 12-digit ID of the account
    */
   public addAccount(accountId: string): void {
+    checkString(this, 'accountId', accountId);
     checkShareAccount(this, 'accountIds', accountId);
     if (!Token.isUnresolved(accountId) && this.accountIds.includes(accountId)) {
       throw synthError(this, `account ${accountId} is listed more than once: list each account once`);

@@ -7,6 +7,48 @@ export function synthError(scope: IConstruct, message: string): Error {
   return new Error(`${scope.node.path}: ${message}`);
 }
 
+/** How a value reads in an error: as JSON, with what it is. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing (undefined)';
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  return json === undefined || value === null ? kind : `${json} (${kind})`;
+}
+
+/**
+ * The props of a construct that cannot do without them: callers without types (plain JavaScript)
+ * get an error that names the construct, not a TypeError.
+ */
+export function requireProps<T>(scope: IConstruct, props: T | undefined, required: string): T {
+  if (props === undefined || props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throw synthError(scope, `props are required, with at least ${required}; got ${shown(props)}`);
+  }
+  return props;
+}
+
+/** Check that a prop is a string (a token is one); `optional` lets it be absent. */
+export function checkString(scope: IConstruct, prop: string, value: unknown, optional = false): void {
+  if (optional && value === undefined) return;
+  if (typeof value !== 'string') throw synthError(scope, `${prop} must be a string, got ${shown(value)}`);
+}
+
+/** Check that a prop is a list of strings (tokens included); `optional` lets it be absent. */
+export function checkStringList(scope: IConstruct, prop: string, value: unknown, optional = true): void {
+  if (optional && value === undefined) return;
+  if (!Array.isArray(value)) {
+    const hint = typeof value === 'string' ? `: for one value, write [${JSON.stringify(value)}]` : '';
+    throw synthError(scope, `${prop} must be a list of strings, got ${shown(value)}${hint}`);
+  }
+  value.forEach((item, i) => {
+    if (typeof item !== 'string') throw synthError(scope, `${prop}[${i}] must be a string, got ${shown(item)}`);
+  });
+}
+
 /** Check a literal value against a pattern; tokens are checked by the handler once resolved. */
 export function checkPattern(scope: IConstruct, prop: string, value: string, pattern: RegExp, what: string): void {
   if (Token.isUnresolved(value)) return;
