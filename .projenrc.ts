@@ -34,6 +34,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@4.1.0',
     'aws-sdk-client-mock-jest@4.1.0',
     'cdk-nag@3.0.2',
+    // cdk-nag 2 (the Aspects API many apps still use), side by side with 3 for the tests.
+    'cdk-nag-v2@npm:cdk-nag@2.38.2',
   ],
 
   bundlerOptions: {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -63,6 +63,9 @@ export class SharingProvider extends Construct {
    * Every share resource depends on it, so it exists before the handler's first call.
    */
   public readonly policy: iam.Policy;
+
+  /** cdk-nag 2's suppressions on the share policy (see suppressWildcard). */
+  private readonly nagSuppressions: { id: string; reason: string; applies_to: string[] }[] = [];
 
   /** The WorkSpaces calls of each resource this provider serves, by construct path. */
   private readonly workloads = new Map<string, CallEstimate>();
@@ -246,9 +249,13 @@ export class SharingProvider extends Construct {
 
   /**
    * Acknowledge cdk-nag's AwsSolutions-IAM5 finding for a "*" resource on the share policy, with the
-   * reason (aws-cdk-lib's native acknowledgement, which cdk-nag 3 reads).
+   * reason, where both cdk-nag lines look, with no dependency on cdk-nag: aws-cdk-lib's native
+   * acknowledgement (cdk-nag 3), and the `cdk_nag` metadata of the policy's CloudFormation resource
+   * (cdk-nag 2, whose Aspects API many apps still use). The metadata holds every reason given so far.
    */
   private suppressWildcard(reason: string): void {
     Validations.of(this.policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    this.nagSuppressions.push({ id: 'AwsSolutions-IAM5', reason, applies_to: ['Resource::*'] });
+    (this.policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', { rules_to_suppress: [...this.nagSuppressions] });
   }
 }

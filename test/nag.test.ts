@@ -1,6 +1,8 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-v2';
 import { IConstruct } from 'constructs';
 import { ConnectionAccessType, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
 
@@ -52,5 +54,38 @@ describe('cdk-nag AwsSolutions', () => {
     }
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.violations.map(v => v.ruleName)).toContain('AwsSolutions-IAM5[Resource::*]');
+  });
+});
+
+describe('cdk-nag 2 AwsSolutions, through the Aspects API', () => {
+  /** The errors cdk-nag 2 reports on a stack once its checks ran as an Aspect of the app. */
+  function nag2Errors(stack: Stack): string[] {
+    Aspects.of(stack.node.root).add(new AwsSolutionsChecksV2());
+    return Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-')).map(e => `${String(e.entry.data)} at ${e.id}`);
+  }
+
+  test('finds nothing unsuppressed in a stack holding the constructs', () => {
+    const stack = stackWithEveryConstruct();
+
+    expect(nag2Errors(stack)).toEqual([]);
+  });
+
+  test('reads the suppression from the share policy\'s cdk_nag metadata, with each reason', () => {
+    const stack = stackWithEveryConstruct();
+    const policy = stack.node.findAll().find(c => c.node.path.endsWith('CrossAccountSharingProvider/SharePolicy/Resource')) as CfnResource;
+
+    const suppressions = policy.getMetadata('cdk_nag').rules_to_suppress;
+    expect(suppressions.length).toBeGreaterThan(1);
+    for (const suppression of suppressions) {
+      expect(suppression).toEqual({ id: 'AwsSolutions-IAM5', reason: expect.stringMatching(/.{30,}/), applies_to: ['Resource::*'] });
+    }
+  });
+
+  test('would report the wildcard without the suppression', () => {
+    const stack = stackWithEveryConstruct();
+    const policy = stack.node.findAll().find(c => c.node.path.endsWith('CrossAccountSharingProvider/SharePolicy/Resource')) as CfnResource;
+    policy.addMetadata('cdk_nag', { rules_to_suppress: [] });
+
+    expect(nag2Errors(stack).join('\n')).toMatch(/AwsSolutions-IAM5\[Resource::\*\].*SharePolicy/s);
   });
 });
