@@ -24,6 +24,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
 
+  // jsii targets: the same constructs for Python, Java, .NET and Go, under conventional names.
+  // CI packages JavaScript only; the others need their toolchains and registries (see the README).
+  publishToPypi: { distName: 'cdk-cross-account-sharing', module: 'cdk_cross_account_sharing' },
+  publishToMaven: {
+    javaPackage: 'com.example.cdk.crossaccountsharing',
+    mavenGroupId: 'com.example',
+    mavenArtifactId: 'cdk-cross-account-sharing',
+  },
+  publishToNuget: { dotNetNamespace: 'Example.Cdk.CrossAccountSharing', packageId: 'Example.Cdk.CrossAccountSharing' },
+  publishToGo: { moduleName: 'github.com/example/cdk-cross-account-sharing-go' },
+
   devDeps: [
     '@aws-sdk/client-workspaces@3.1048.0',
     '@aws-sdk/client-partnercentral-account@3.1086.0',
@@ -34,6 +45,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@4.1.0',
     'aws-sdk-client-mock-jest@4.1.0',
     'cdk-nag@3.0.2',
+    'source-map-js@1.3.0',
     // cdk-nag 2 (the Aspects API many apps still use), side by side with 3 for the tests.
     'cdk-nag-v2@npm:cdk-nag@2.38.2',
   ],
@@ -81,7 +93,9 @@ const handlerBundle = {
   platform: 'node',
   target: 'node20',
   minify: true,
-  sourcemap: false,
+  // Maps without the sources (a third of the size): stack traces of failures are mapped back to
+  // the source file and line when they are logged (lambda/modules/stack-traces.ts), not at load.
+  sourcemap: true,
   mainFields: ['module', 'main'],
   // The handler imports only what it bundles.
   tsconfigPath: 'lambda/tsconfig.json',
@@ -90,6 +104,7 @@ const handlerBundle = {
     // The ES-module builds import Node's own modules with import(): as require(), they load in
     // CommonJS hosts too (jest's sandbox has no dynamic-import hook).
     '--supported:dynamic-import': 'false',
+    '--sources-content': 'false',
   },
 };
 project.bundler.addBundle('lambda/handler.ts', {
@@ -97,12 +112,14 @@ project.bundler.addBundle('lambda/handler.ts', {
   // The hand-over module is bundled on its own (below) and required only when a request hands over.
   externals: ['./modules/*'],
 });
-// Bundled next to the handler, where its `require('./modules/hand-over')` finds it.
-project.bundler.addBundle('lambda/modules/hand-over.ts', {
-  ...handlerBundle,
-  outfile: '../../handler/modules/hand-over.js',
-  watchTask: false,
-});
+// Bundled next to the handler, where its `require('./modules/…')` finds them.
+for (const module of ['hand-over', 'stack-traces']) {
+  project.bundler.addBundle(`lambda/modules/${module}.ts`, {
+    ...handlerBundle,
+    outfile: `../../handler/modules/${module}.js`,
+    watchTask: false,
+  });
+}
 
 // esbuild does not type-check and jsii only compiles src/: type-check the handler on its own.
 const typecheckLambda = project.addTask('typecheck:lambda', {
@@ -135,6 +152,14 @@ const benchmark = project.addTask('benchmark', {
 });
 benchmark.spawn(bundleTask);
 benchmark.exec('ts-node --transpile-only --project test/tsconfig.json benchmark/run.ts');
+
+// The other languages' bindings, as source: building their packages needs PyPI, Maven Central,
+// NuGet and the Go toolchain, none of which this project's machines reach.
+const bindings = project.addTask('bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings as source (no packaging) into dist/bindings, and byte-compile the Python',
+});
+bindings.exec('jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/bindings');
+bindings.exec('python3 -m compileall -q dist/bindings/python/src');
 
 project.gitignore.exclude('/cdk.out/', '/examples/cdk.out/');
 project.npmignore?.exclude('/examples/', '/benchmark/', '/lambda/', '/.ci/');

@@ -59,7 +59,12 @@ async function main(): Promise<void> {
     const started = endpoint.calls.length;
     printResults(await run());
     printShares();
-    console.log(`  API calls: ${endpoint.calls.length - started}`);
+    const calls = endpoint.calls.slice(started);
+    const conflicts = calls.filter(c => c.operation === 'UpdateConnectionPreferences' && c.error === 'ConflictException').length;
+    if (conflicts > 0) {
+      console.log(`  revision conflicts ridden out: ${conflicts} (another editor wrote between the handler's read and its write; it read again and retried)`);
+    }
+    console.log(`  API calls: ${calls.length}`);
   };
 
   try {

@@ -30,6 +30,21 @@ const RESOURCE_HANDLERS: Record<string, ResourceHandler> = {
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handOverModule = (): typeof import('./modules/hand-over') => require('./modules/hand-over');
+/** Likewise the source-map reader, required only to log a failure's stack trace. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stackTracesModule = (): typeof import('./modules/stack-traces') => require('./modules/stack-traces');
+
+/** A failure's error for the log line, its stack trace mapped back to the source files; never throws. */
+function errorForLog(error: unknown): Record<string, string> | undefined {
+  if (!(error instanceof Error)) return undefined;
+  let stack = error.stack ?? '';
+  try {
+    stack = stackTracesModule().originalStack(stack);
+  } catch {
+    // The stack as it is: a log line must not cost the answer.
+  }
+  return { name: error.name, stack };
+}
 
 /**
  * The resource's time budget in seconds: the `ServiceTimeout` the construct set, which it also
@@ -90,6 +105,7 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
     return;
   }
 
+  let failure: unknown;
   const work = (async (): Promise<WorkOutcome> => {
     try {
       const resourceHandler = RESOURCE_HANDLERS[event.ResourceType];
@@ -99,6 +115,7 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
       const result = await resourceHandler(event, context);
       return { status: 'SUCCESS', physicalResourceId: result.physicalResourceId, data: result.data, log: result.log };
     } catch (error) {
+      failure = error;
       const timeShort = isErrorCode(error, 'TimeShortError');
       if (timeShort && deadline.canHandOver) return { status: 'HAND_OVER' };
       const budget = timeShort ? ` The resource's time budget of ${budgetSeconds} s ran out in invocation ${invocation} of the request.` : '';
@@ -149,6 +166,7 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
     ...('log' in outcome ? outcome.log : {}),
     ...progress.changes,
     reason: outcome.reason,
+    ...(outcome.status === 'FAILED' ? { error: errorForLog(failure) } : {}),
     calls: log.calls,
     httpAttempts: log.attempts,
     durationMs: Date.now() - startedAt,

@@ -242,4 +242,32 @@ describe('logs', () => {
     expect(text).not.toContain(process.env.AWS_SECRET_ACCESS_KEY!);
     expect(text).not.toContain(process.env.AWS_ACCESS_KEY_ID!);
   });
+
+  test('a failure\'s line carries its stack trace, mapped back to the source files and lines', async () => {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    let fresh!: Handler;
+    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });
+    endpoint.inject({ kind: 'access-denied', count: 1, operation: 'UpdateWorkspaceImagePermission' });
+    jest.isolateModules(() => {
+      fresh = loadBundledHandler();
+    });
+    try {
+      await cfn.invoke(fresh, create([A]), lambdaContext(OWNER));
+    } finally {
+      write.mockRestore();
+      process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    }
+
+    const [record] = lines.join('').trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l));
+    expect(record.status).toBe('FAILED');
+    expect(record.error.name).toBe('AccessDeniedException');
+    // The handler's own frames, by source file and line, not index.js:1:<column>.
+    expect(record.error.stack).toMatch(/lambda\/resources\/workspace-image\.ts:\d+:\d+/);
+    expect(record.error.stack).not.toMatch(/index\.js:1:\d+/);
+  });
 });
