@@ -63,6 +63,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       // The local endpoint and handler runs use real sockets and timers.
       testTimeout: 60_000,
+      // Coverage of the library's own code: not the minified bundle, not the test support.
+      collectCoverageFrom: ['<rootDir>/src/**/*.ts', '<rootDir>/lambda/**/*.ts'],
+      coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
     },
   },
   tsconfigDev: {
