@@ -57,6 +57,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Snapshots must be able to fail: never let the test task rewrite them.
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // A summary of the coverage, not a table per file (jestConfig below).
+    coverageText: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // Keeps the handler's JSON log lines out of the test output (a test turns them on to read them).
