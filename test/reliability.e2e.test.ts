@@ -206,7 +206,8 @@ describe('scale', () => {
 });
 
 describe('logs', () => {
-  test('one structured JSON line per action, without credentials or the ResponseURL', async () => {
+  /** Run one request through a freshly loaded handler with its logs on: the text written, and its JSON records. */
+  async function logsOf(event: ReturnType<typeof create>): Promise<{ text: string; records: any[] }> {
     const lines: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
       lines.push(String(chunk));
@@ -217,15 +218,20 @@ describe('logs', () => {
     jest.isolateModules(() => {
       fresh = loadBundledHandler();
     });
-    const event = create([A, B]);
     try {
       await cfn.invoke(fresh, event, lambdaContext(OWNER));
     } finally {
       write.mockRestore();
       process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     }
+    const text = lines.join('');
+    return { text, records: text.trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l)) };
+  }
 
-    const records = lines.join('').trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l));
+  test('one structured JSON line per action, without credentials or the ResponseURL', async () => {
+    const event = create([A, B]);
+    const { text, records } = await logsOf(event);
+
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
       level: 'INFO',
@@ -237,33 +243,17 @@ describe('logs', () => {
       invocation: 1,
       calls: { DescribeWorkspaceImages: 1, UpdateWorkspaceImagePermission: 2 },
     });
-    const text = lines.join('');
     expect(text).not.toContain(event.ResponseURL);
     expect(text).not.toContain(process.env.AWS_SECRET_ACCESS_KEY!);
     expect(text).not.toContain(process.env.AWS_ACCESS_KEY_ID!);
   });
 
   test('a failure\'s line carries its stack trace, mapped back to the source files and lines', async () => {
-    const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    let fresh!: Handler;
-    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
     useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });
     endpoint.inject({ kind: 'access-denied', count: 1, operation: 'UpdateWorkspaceImagePermission' });
-    jest.isolateModules(() => {
-      fresh = loadBundledHandler();
-    });
-    try {
-      await cfn.invoke(fresh, create([A]), lambdaContext(OWNER));
-    } finally {
-      write.mockRestore();
-      process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-    }
 
-    const [record] = lines.join('').trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l));
+    const { records: [record] } = await logsOf(create([A]));
+
     expect(record.status).toBe('FAILED');
     expect(record.error.name).toBe('AccessDeniedException');
     // The handler's own frames, by source file and line, not index.js:1:<column>.
