@@ -182,6 +182,18 @@ describe('Partner Central preferences with RemovalPolicy destroy', () => {
     expect(endpoint.partnerCentral.tagsOf(endpoint.partnerCentral.arnOf('Sandbox'))).toEqual({});
   });
 
+  test('a rename away from a RETAIN construct clears the rename\'s note, so the new one\'s DESTROY delete still resets', async () => {
+    const retained = { ...prefs('DENY_ALL'), RemovalPolicy: 'retain' };
+    await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'Old', retained), context());
+    await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'New', prefs('DENY_ALL')), context());
+
+    await cfn.invoke(handler, cfn.deleteEvent(PREFS_TYPE, 'Old', PHYSICAL_ID, retained), context());
+    expect(endpoint.partnerCentral.tagsOf(endpoint.partnerCentral.arnOf('Sandbox'))).toEqual({ [OWNER_STACK]: cfn.stackId, [OWNER_RESOURCE]: 'New' });
+
+    await cfn.invoke(handler, cfn.deleteEvent(PREFS_TYPE, 'New', PHYSICAL_ID, prefs('DENY_ALL')), context());
+    expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('ALLOW_ALL');
+  });
+
   test('a second stack\'s claim fails at once, changing nothing, and its rollback resets nothing', async () => {
     await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'Prefs', prefs('DENY_ALL')), context());
 

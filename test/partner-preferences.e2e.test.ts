@@ -227,15 +227,18 @@ describe('Update', () => {
 });
 
 describe('Delete', () => {
-  test('with RemovalPolicy retain makes no call and leaves the preferences', async () => {
+  test('with RemovalPolicy retain writes no preferences, and only releases its ownership', async () => {
     pc().seed('Sandbox', { accessType: 'DENY_ALL' });
+    await cfn.invoke(handler, cfn.createEvent(TYPE, 'Prefs', props('DENY_ALL', [], 'retain')), context());
+    endpoint.resetCalls();
 
     const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Prefs', 'connection-preferences:Sandbox', props('DENY_ALL', [], 'retain')), context());
 
     expect(response.Status).toBe('SUCCESS');
     expect(response.PhysicalResourceId).toBe('connection-preferences:Sandbox');
-    expect(endpoint.calls).toHaveLength(0);
+    expect(endpoint.callsOf('UpdateConnectionPreferences')).toHaveLength(0);
     expect(pc().preferencesOf('Sandbox').AccessType).toBe('DENY_ALL');
+    expect(pc().tagsOf(pc().arnOf('Sandbox'))).toEqual({});
   });
 
   test('with RemovalPolicy destroy resets to ALLOW_ALL with no exclusions', async () => {
@@ -273,8 +276,10 @@ describe('Delete', () => {
 
     const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Prefs', create.PhysicalResourceId, properties), context());
     expect(response.Status).toBe('SUCCESS');
-    expect(endpoint.calls).toHaveLength(0);
+    expect(endpoint.callsOf('UpdateConnectionPreferences')).toHaveLength(0);
     expect(pc().preferencesOf('Sandbox')).toMatchObject({ AccessType: 'DENY_ALL', Revision: 5 });
+    // The ownership the Create recorded before its write failed is released.
+    expect(pc().tagsOf(pc().arnOf('Sandbox'))).toEqual({});
   });
 
   test('with properties a Create rejected succeeds without calling any API', async () => {

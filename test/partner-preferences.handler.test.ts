@@ -74,7 +74,7 @@ test('defaults a missing exclusion list to [] and a missing RemovalPolicy to ret
   pc.reset();
   const removed = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Prefs', PHYSICAL_ID, { Catalog: 'Sandbox', AccessType: 'DENY_ALL' }), lambdaContext(OWNER));
   expect(removed.Status).toBe('SUCCESS');
-  expect(pc).not.toHaveReceivedAnyCommand();
+  expect(pc).not.toHaveReceivedCommand(UpdateConnectionPreferencesCommand);
 });
 
 test.each([
@@ -220,7 +220,17 @@ test('Delete whose physical ID names another catalog than its properties changes
   const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Prefs', 'connection-preferences:AWS', props('DENY_ALL', [], 'destroy')), lambdaContext(OWNER));
 
   expect(response.Status).toBe('SUCCESS');
-  expect(pc).not.toHaveReceivedAnyCommand();
+  expect(pc).not.toHaveReceivedCommand(UpdateConnectionPreferencesCommand);
+});
+
+test('a release that Partner Central refuses never fails the Delete', async () => {
+  pc.on(GetConnectionPreferencesCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerException', $metadata: { httpStatusCode: 500 } }));
+  useFastSettings({ SHARING_MAX_ATTEMPTS: 1 });
+
+  const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Prefs', PHYSICAL_ID, props('DENY_ALL', [], 'retain')), lambdaContext(OWNER));
+
+  expect(response.Status).toBe('SUCCESS');
+  expect(pc).not.toHaveReceivedCommand(UpdateConnectionPreferencesCommand);
 });
 
 test('Delete with RemovalPolicy destroy of preferences already reset writes nothing', async () => {

@@ -11,7 +11,7 @@ import { claimTags, deleteAction, DeleteAction, Owner, Ownership, ownerOf, owner
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/private/patterns';
 import { partnerCentralOf } from '../clients/partner-central';
 import { sleep } from '../runtime/deadline';
-import { InputError, isErrorCode } from '../runtime/errors';
+import { InputError, isErrorCode, messageOf } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
@@ -263,20 +263,42 @@ async function put(prefs: Preferences, claim: Owner | undefined, ctx: ResourceCo
   return claim ? { ...answer, log: { ...answer.log, ownership } } : answer;
 }
 
+/**
+ * Release the preferences without resetting them (a RETAIN Delete, or the Delete after a failed
+ * Create): settle this resource's ownership as a Delete would, so that a rename's note is cleared
+ * and another stack can take them over. Never fails the Delete: a preferences read or tag change
+ * that fails leaves the tags as they are, and says so in the log.
+ */
+async function release(catalog: string, me: Owner, ctx: ResourceContext): Promise<string> {
+  try {
+    const { Arn: arn } = await partnerCentralOf(ctx).send(new GetConnectionPreferencesCommand({ Catalog: catalog }));
+    const recorded = arn ? await readOwnership(arn, ctx) : undefined;
+    if (!arn || !recorded) return 'unsupported';
+    const action = deleteAction(recorded, me);
+    await changeTags(arn, settlingChanges(action, me), ctx);
+    return action.kind;
+  } catch (error) {
+    return `not released: ${messageOf(error)}`;
+  }
+}
+
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
   const physicalResourceId = event.PhysicalResourceId;
   const prefs = validForDelete(() => validatePreferences(event.ResourceProperties));
   if (!prefs) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
+  const me = ownerOf(event);
   if (physicalResourceId !== physicalIdOf(prefs.catalog)) {
     // A Create that failed answers with another ID (failedCreateIdOf, or the framework's
-    // "<LogicalId>-create-failed"): it set nothing this resource owns, so there is nothing to reset.
-    return { physicalResourceId, log: { catalog: prefs.catalog, skipped: 'the Create failed; nothing to reset' } };
+    // "<LogicalId>-create-failed"): it wrote no preferences, so there is nothing to reset; only
+    // the ownership it may have recorded before the write goes.
+    const ownership = await release(prefs.catalog, me, ctx);
+    return { physicalResourceId, log: { catalog: prefs.catalog, skipped: 'the Create failed; nothing to reset', ownership } };
   }
   if (prefs.removalPolicy === 'retain') {
-    return { physicalResourceId, log: { catalog: prefs.catalog, retained: true } };
+    const ownership = await release(prefs.catalog, me, ctx);
+    return { physicalResourceId, log: { catalog: prefs.catalog, retained: true, ownership } };
   }
   // Reset only what this resource still owns: after a rename, the new resource owns them.
-  const me = ownerOf(event);
   let action: DeleteAction = { kind: 'unshare', recorded: false };
   let arn = '';
   const decide = async (current: GetConnectionPreferencesCommandOutput) => {
