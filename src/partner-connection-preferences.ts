@@ -156,7 +156,6 @@ function checkExclusions(scope: IConstruct, excluded: readonly string[]): void {
   }
 }
 
-
 /**
  * One construct per account and literal catalog in an app. Stacks of different literal accounts
  * may each set a catalog (a pipeline's stages); a stack whose account is unknown until deploy

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { claimInApp } from './private/claims';
 import { CONNECTION_ALIAS_ID, RESOURCE_TYPES } from './private/patterns';
 import { ALIAS_SHARE_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount, checkString, removalPolicyOf, requireProps } from './private/validate';
+import { checkPattern, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf } from './private/validate';
 import { SharingProvider } from './sharing-provider';
 
 /**
@@ -40,7 +40,6 @@ export interface SharedConnectionAliasProps {
    */
   readonly removalPolicy?: RemovalPolicy;
 }
-
 
 /**
  * Shares a WorkSpaces connection alias (cross-Region redirection) with one other AWS account in
@@ -83,7 +82,7 @@ export class SharedConnectionAlias extends Construct {
     this.node.defaultChild = provider._createResource(this, 'Resource', RESOURCE_TYPES.connectionAlias, {
       AliasId: props.aliasId,
       AccountId: props.accountId,
-      RemovalPolicy: removalPolicyOf(this, props.removalPolicy, RemovalPolicy.DESTROY, 'a share cannot be snapshotted: it is either kept or undone'),
+      RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
     }, () => ALIAS_SHARE_CALLS);
   }
 }

@@ -3,11 +3,8 @@ import { Construct } from 'constructs';
 import { claimInApp } from './private/claims';
 import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
 import { IMAGE_SHARE_OVERHEAD_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
+import { checkPattern, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
 import { SharingProvider } from './sharing-provider';
-
-/** Why a share has no snapshot removal policy. */
-const SNAPSHOT_WHY = 'a share cannot be snapshotted: it is either kept or undone';
 
 /**
  * Properties of a `SharedWorkspaceImage`.
@@ -81,7 +78,7 @@ export class SharedWorkspaceImage extends Construct {
     provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImage, {
       ImageId: props.imageId,
       AccountIds: Lazy.list({ produce: () => [...this.accountIds] }),
-      RemovalPolicy: removalPolicyOf(this, props.removalPolicy, RemovalPolicy.DESTROY, SNAPSHOT_WHY),
+      RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
     }, () => (this.accountIds.some(a => Token.isUnresolved(a)) ? undefined : this.accountIds.length + IMAGE_SHARE_OVERHEAD_CALLS));
   }
 

@@ -122,21 +122,20 @@ export class SharingProvider extends Construct {
    * allowance for waits; CloudFormation's 3,600 s at most, and that when a list is a token.
    */
   private budgetSeconds(): number {
-    let calls = 0;
-    for (const estimate of this.workloads.values()) {
-      const n = estimate();
-      if (n === undefined) return MAX_TIME_BUDGET_SECONDS;
-      calls += n;
-    }
-    return Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(calls));
+    const { calls, unknown } = this.workload();
+    return unknown ? MAX_TIME_BUDGET_SECONDS : Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(calls));
+  }
+
+  /** The WorkSpaces calls the provider's resources can make at once, as far as synth knows them. */
+  private workload(): { calls: number; unknown: boolean; known: { constructPath: string; calls: number }[] } {
+    const estimates = [...this.workloads.entries()].map(([constructPath, estimate]) => ({ constructPath, calls: estimate() }));
+    const known = estimates.filter((w): w is { constructPath: string; calls: number } => w.calls !== undefined);
+    return { calls: known.reduce((sum, w) => sum + w.calls, 0), unknown: known.length < estimates.length, known };
   }
 
   /** Synth-time errors: the literal account lists must fit in the longest budget CloudFormation allows. */
   private validateBudget(): string[] {
-    const known = [...this.workloads.entries()]
-      .map(([constructPath, estimate]) => ({ constructPath, calls: estimate() }))
-      .filter((w): w is { constructPath: string; calls: number } => w.calls !== undefined);
-    const calls = known.reduce((sum, w) => sum + w.calls, 0);
+    const { calls, known } = this.workload();
     if (calls <= MAX_CALLS_PER_BUDGET) return [];
     const biggest = known.sort((a, b) => b.calls - a.calls).slice(0, 5).map(w => `${w.constructPath} (${w.calls})`).join(', ');
     return [

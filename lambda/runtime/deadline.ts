@@ -18,7 +18,7 @@ export class Deadline {
   constructor(
     private readonly context: Pick<Context, 'getRemainingTimeInMillis'>,
     private readonly settings: Settings,
-    public readonly requestEndsAt: number,
+    private readonly requestEndsAt: number,
   ) {}
 
   /** Milliseconds until this invocation must have answered or handed over. */

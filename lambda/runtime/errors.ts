@@ -8,7 +8,7 @@ export class PreconditionError extends Error {
   public readonly name = 'PreconditionError';
 }
 
-/** Too little time was left before the Lambda timeout to start another call. */
+/** Too little time was left, before the invocation's end or the request's budget, to start another call or wait longer. */
 export class TimeShortError extends Error {
   public readonly name = 'TimeShortError';
 }

@@ -31,7 +31,10 @@ export const BUDGET_STEP_SECONDS = 60;
 /** WorkSpaces calls one image share costs besides one write per account: the image read, and reading and writing its owner tags. */
 export const IMAGE_SHARE_OVERHEAD_CALLS = 3;
 
-/** WorkSpaces calls one alias share costs at most, polls of a CREATING alias aside: the alias, its permissions, its owner tags, the write. */
+/**
+ * WorkSpaces calls one alias share costs at most, polls of a CREATING alias aside: the alias, its
+ * permissions, its owner tags read and written, the write, and the unshare of an account it moves from.
+ */
 export const ALIAS_SHARE_CALLS = 6;
 
 /**

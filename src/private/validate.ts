@@ -71,8 +71,8 @@ export function checkShareAccount(scope: IConstruct, prop: string, accountId: st
 }
 
 /**
- * The removal policy of a share construct as its resource property: RETAIN or DESTROY, else a
- * synth error that says why no other policy applies.
+ * The removal policy of a construct as its resource property: RETAIN or DESTROY, else a synth
+ * error that says why no other policy applies.
  */
 export function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined, fallback: RemovalPolicy, why: string): 'retain' | 'destroy' {
   switch (policy ?? fallback) {
@@ -81,4 +81,9 @@ export function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undef
     default:
       throw synthError(scope, `removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${JSON.stringify(policy)}: ${why}`);
   }
+}
+
+/** The removal policy of an image or alias share: DESTROY unless RETAIN is asked for. */
+export function shareRemovalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined): 'retain' | 'destroy' {
+  return removalPolicyOf(scope, policy, RemovalPolicy.DESTROY, 'a share cannot be snapshotted: it is either kept or undone');
 }
