@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { handleAliasAssociation } from './resources/alias-association';
+import { handleBundle } from './resources/bundle';
 import { handleConnectionAlias } from './resources/connection-alias';
+import { handleImageCopy } from './resources/image-copy';
 import { handlePartnerConnectionPreferences } from './resources/partner-preferences';
 import { handleWorkspaceImage } from './resources/workspace-image';
 import { Outcome, sendResponse } from './runtime/cfn-response';
@@ -21,6 +24,9 @@ const RESOURCE_HANDLERS: Record<string, ResourceHandler> = {
   [RESOURCE_TYPES.workspaceImage]: handleWorkspaceImage,
   [RESOURCE_TYPES.connectionAlias]: handleConnectionAlias,
   [RESOURCE_TYPES.partnerConnectionPreferences]: handlePartnerConnectionPreferences,
+  [RESOURCE_TYPES.workspaceImageCopy]: handleImageCopy,
+  [RESOURCE_TYPES.workspaceBundle]: handleBundle,
+  [RESOURCE_TYPES.connectionAliasAssociation]: handleAliasAssociation,
 };
 
 /**

@@ -8,6 +8,8 @@ import {
   budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET,
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
 } from './private/time-budget';
+import { nagArn } from './private/nag-findings';
+import { OWNER_STACK_TAG } from './private/patterns';
 
 /** The tag actions with which a share resource records itself as the owner of the image or alias it shares. */
 const OWNERSHIP_ACTIONS = ['workspaces:CreateTags', 'workspaces:DescribeTags', 'workspaces:DeleteTags'];
@@ -63,6 +65,9 @@ export class SharingProvider extends Construct {
    * Every share resource depends on it, so it exists before the handler's first call.
    */
   public readonly policy: iam.Policy;
+
+  /** The WorkSpaces Describe actions granted on "*" so far. */
+  private readonly describeActions = new Set<string>();
 
   /** cdk-nag 2's suppressions on the share policy (see suppressWildcard). */
   private readonly nagSuppressions: { id: string; reason: string; applies_to: string[] }[] = [];
@@ -154,9 +159,10 @@ export class SharingProvider extends Construct {
    * @internal
    */
   public _createResource(
-    scope: Construct, id: string, resourceType: string, properties: Record<string, unknown>, calls: CallEstimate,
+    scope: Construct, id: string, resourceType: string, properties: Record<string, unknown>, calls: CallEstimate, minBudgetSeconds = 0,
   ): CustomResource {
-    const budget = Lazy.number({ produce: () => this.budgetSeconds() });
+    // A resource that waits on WorkSpaces for longer than its calls take (an image copy) sets its own minimum.
+    const budget = Lazy.number({ produce: () => Math.max(minBudgetSeconds, this.budgetSeconds()) });
     const resource = new CustomResource(scope, id, {
       serviceToken: this.function.functionArn,
       resourceType,
@@ -235,10 +241,14 @@ export class SharingProvider extends Construct {
     if (!scoped) {
       scoped = { statement: new iam.PolicyStatement({ actions: grant.actions }), arns: new Set() };
       this.scopedStatements.set(resource, scoped);
-      this.policy.addStatements(scoped.statement, new iam.PolicyStatement({ actions: [grant.describeAction], resources: ['*'] }));
-      this.suppressWildcard(grant.reason);
+      this.policy.addStatements(scoped.statement);
+      this.grantDescribe(grant.describeAction, grant.reason);
     }
-    const arn = Stack.of(this).formatArn({ service: 'workspaces', resource, resourceName });
+    this.addScopedResource(scoped, Stack.of(this).formatArn({ service: 'workspaces', resource, resourceName }));
+  }
+
+  /** Add an ARN to a scoped statement, once. */
+  private addScopedResource(scoped: { statement: iam.PolicyStatement; arns: Set<string> }, arn: string): void {
     const key = JSON.stringify(Stack.of(this).resolve(arn));
     if (!scoped.arns.has(key)) {
       scoped.arns.add(key);
@@ -246,15 +256,117 @@ export class SharingProvider extends Construct {
     }
   }
 
+  /** A WorkSpaces Describe action that accepts only "*", granted once, with the reason cdk-nag is told. */
+  private grantDescribe(action: string, reason: string): void {
+    if (this.describeActions.has(action)) return;
+    this.describeActions.add(action);
+    this.policy.addStatements(new iam.PolicyStatement({ actions: [action], resources: ['*'] }));
+    this.suppressWildcard(reason);
+  }
+
+  /**
+   * The statement of `key` (created on first use with `actions` and `conditions`), with `arns` added
+   * once each. A wildcard in an ARN is acknowledged for cdk-nag with `reason`, finding by finding.
+   */
+  private grantReceiving(key: string, actions: string[], arns: string[], conditions?: Record<string, unknown>, reason?: string): void {
+    let scoped = this.scopedStatements.get(key);
+    if (!scoped) {
+      scoped = { statement: new iam.PolicyStatement({ actions, conditions }), arns: new Set() };
+      this.scopedStatements.set(key, scoped);
+      this.policy.addStatements(scoped.statement);
+    }
+    for (const arn of arns) {
+      this.addScopedResource(scoped, arn);
+      if (reason && arn.includes('*')) this.suppressWildcard(reason, `Resource::${nagArn(Stack.of(this).resolve(arn))}`);
+    }
+  }
+
+  /** The ARN of a WorkSpaces resource of the stack's account and Region, or of `account` and `region`. */
+  private workspacesArn(resource: string, resourceName: string, account?: string, region?: string): string {
+    return Stack.of(this).formatArn({ service: 'workspaces', resource, resourceName, account, region });
+  }
+
+  /** The condition that a request tags what it creates as this stack's (the ownership tag). */
+  private requestTaggedByStack(): Record<string, unknown> {
+    return { StringEquals: { [`aws:RequestTag/${OWNER_STACK_TAG}`]: Stack.of(this).stackId } };
+  }
+
+  /** The condition that a resource carries this stack's ownership tag. */
+  private taggedByStack(): Record<string, unknown> {
+    return { StringEquals: { [`aws:ResourceTag/${OWNER_STACK_TAG}`]: Stack.of(this).stackId } };
+  }
+
+  /**
+   * Let the handler copy one image into the stack's account and Region, and delete the copies
+   * that carry the stack's ownership tag.
+   *
+   * @internal
+   */
+  public _grantImageCopy(sourceImageId: string, sourceRegion: string): void {
+    const reason = 'The copy\'s image ID is known only once CopyWorkspaceImage made it, and the shared source belongs to an account the '
+      + 'stack does not know: CopyWorkspaceImage and CreateTags are allowed on the stack\'s images only with the stack\'s ownership tag '
+      + 'in the request, the delete only on images that carry it, and the source image by its own ID in any account.';
+    this.grantReceiving('copy', ['workspaces:CopyWorkspaceImage', 'workspaces:CreateTags'], [
+      this.workspacesArn('workspaceimage', sourceImageId, '*', sourceRegion),
+      this.workspacesArn('workspaceimage', '*'),
+    ], this.requestTaggedByStack(), reason);
+    this.grantReceiving('copy-delete', ['workspaces:DeleteWorkspaceImage'], [this.workspacesArn('workspaceimage', '*')], this.taggedByStack(), reason);
+    this.grantReceiving('copy-tags', ['workspaces:DescribeTags'], [this.workspacesArn('workspaceimage', '*')], undefined,
+      'DescribeTags reads the ownership tags of an image of the stack\'s account found by the copy\'s name, whose ID is not known at synth; it changes nothing.');
+    this.grantDescribe('workspaces:DescribeWorkspaceImages', 'workspaces:DescribeWorkspaceImages accepts only the "*" resource; it reads image state and changes nothing.');
+  }
+
+  /**
+   * Let the handler create a bundle from one image of the stack's account, and delete the bundles
+   * that carry the stack's ownership tag.
+   *
+   * @internal
+   */
+  public _grantBundle(imageId: string): void {
+    const reason = 'A bundle\'s ID is known only once CreateWorkspaceBundle made it: CreateWorkspaceBundle and CreateTags are allowed on '
+      + 'the stack\'s bundles only with the stack\'s ownership tag in the request, and the delete only on bundles that carry it.';
+    this.grantReceiving('bundle', ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'], [
+      this.workspacesArn('workspaceimage', imageId),
+      this.workspacesArn('workspacebundle', '*'),
+    ], this.requestTaggedByStack(), reason);
+    // A new imageId updates the bundle in place: the bundle must carry the stack's tag; the image is named.
+    this.grantReceiving('bundle-delete', ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle'],
+      [this.workspacesArn('workspacebundle', '*')], this.taggedByStack(), reason);
+    this.grantReceiving('bundle-image', ['workspaces:UpdateWorkspaceBundle'], [this.workspacesArn('workspaceimage', imageId)]);
+    this.grantReceiving('bundle-tags', ['workspaces:DescribeTags'], [this.workspacesArn('workspacebundle', '*')], undefined,
+      'DescribeTags reads the ownership tags of a bundle of the stack\'s account found by the bundle\'s name, whose ID is not known at synth; it changes nothing.');
+    this.grantDescribe('workspaces:DescribeWorkspaceBundles', 'workspaces:DescribeWorkspaceBundles accepts only the "*" resource; it reads bundle state and changes nothing.');
+    this.grantDescribe('workspaces:DescribeWorkspaceImages', 'workspaces:DescribeWorkspaceImages accepts only the "*" resource; it reads image state and changes nothing.');
+  }
+
+  /**
+   * Let the handler associate one shared connection alias with one directory of the stack's
+   * account, and disassociate it.
+   *
+   * @internal
+   */
+  public _grantAliasAssociation(aliasId: string, directoryId: string): void {
+    // The alias belongs to the account that shares it, which the stack does not know: its ARN
+    // names any account, as the WorkSpaces Administration Guide asks of the shared account's policy.
+    const reason = 'A shared connection alias belongs to the account that shares it, which the receiving stack does not know: '
+      + 'the alias is named by its ID in any account, as the WorkSpaces Administration Guide asks of the shared account\'s policy.';
+    const alias = this.workspacesArn('connectionalias', aliasId, '*');
+    this.grantReceiving('associate', ['workspaces:AssociateConnectionAlias'], [alias, this.workspacesArn('directory', directoryId)], undefined, reason);
+    this.grantReceiving('disassociate', ['workspaces:DisassociateConnectionAlias'], [alias], undefined, reason);
+    this.grantDescribe('workspaces:DescribeConnectionAliases',
+      'workspaces:DescribeConnectionAliases accepts only the "*" resource; it reads alias state and associations and changes nothing.');
+  }
+
+
   /**
    * Acknowledge cdk-nag's AwsSolutions-IAM5 finding for a "*" resource on the share policy, with the
    * reason, where both cdk-nag lines look, with no dependency on cdk-nag: aws-cdk-lib's native
    * acknowledgement (cdk-nag 3), and the `cdk_nag` metadata of the policy's CloudFormation resource
    * (cdk-nag 2, whose Aspects API many apps still use). The metadata holds every reason given so far.
    */
-  private suppressWildcard(reason: string): void {
-    Validations.of(this.policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
-    this.nagSuppressions.push({ id: 'AwsSolutions-IAM5', reason, applies_to: ['Resource::*'] });
+  private suppressWildcard(reason: string, finding = 'Resource::*'): void {
+    Validations.of(this.policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    this.nagSuppressions.push({ id: 'AwsSolutions-IAM5', reason, applies_to: [finding] });
     (this.policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', { rules_to_suppress: [...this.nagSuppressions] });
   }
 }

@@ -1,4 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { OWNER_STACK_TAG } from '../../src/private/patterns';
 import { PreconditionError } from '../runtime/errors';
 
 /**
@@ -10,7 +11,7 @@ import { PreconditionError } from '../runtime/errors';
  * through each service's own tag API (workspace-ownership.ts, partner-preferences.ts); this module
  * holds the decisions.
  */
-export const OWNER_STACK_TAG = 'cdk-cross-account-sharing:owner-stack';
+export { OWNER_STACK_TAG };
 export const OWNER_RESOURCE_TAG = 'cdk-cross-account-sharing:owner-resource';
 /** Set by a rename's takeover: the logical ID, in the same stack, that owned the resource before. */
 export const PREVIOUS_OWNER_TAG = 'cdk-cross-account-sharing:previous-owner-resource';

@@ -21,11 +21,53 @@ export const PARTICIPANT_ID = /^[a-zA-Z0-9-]{1,100}$/;
 /** `ParticipantIdentifierList` holds at most this many unique identifiers. */
 export const MAX_EXCLUDED_PARTICIPANTS = 100;
 
+/** `WorkspaceImageName` and `WorkspaceBundleName` in the WorkSpaces model (length 1-64). */
+export const WORKSPACE_NAME = /^[a-zA-Z0-9_./()\\-]{1,64}$/;
+
+/** `WorkspaceImageDescription` in the WorkSpaces model (length 1-256). */
+export const WORKSPACE_IMAGE_DESCRIPTION = /^[a-zA-Z0-9_./() -]{1,256}$/;
+
+/** `WorkspaceBundleDescription` in the WorkSpaces model (length 1-255). */
+export const WORKSPACE_BUNDLE_DESCRIPTION = /^[a-zA-Z0-9_./() -]{1,255}$/;
+
+/** `BundleId` in the WorkSpaces model. */
+export const WORKSPACE_BUNDLE_ID = /^wsb-[0-9a-z]{8,63}$/;
+
+/** `Region` in the WorkSpaces model (CopyWorkspaceImage's SourceRegion, length 1-31). */
+export const AWS_REGION = /^[-0-9a-z]{1,31}$/;
+
+/** `DirectoryId` in the WorkSpaces model (length 10-65 follows from the pattern). */
+export const DIRECTORY_ID = /^(d-[0-9a-f]{8,63}|wsd-[0-9a-z]{8,63})$/;
+
+/** The `Compute` enum of the WorkSpaces model: the compute types of a bundle. */
+export const COMPUTE_TYPES: readonly string[] = [
+  'VALUE', 'STANDARD', 'PERFORMANCE', 'POWER', 'GRAPHICS', 'POWERPRO', 'GENERALPURPOSE_4XLARGE', 'GENERALPURPOSE_8XLARGE',
+  'GRAPHICSPRO', 'GRAPHICS_G4DN', 'GRAPHICSPRO_G4DN', 'GRAPHICS_G6_XLARGE', 'GRAPHICS_G6_2XLARGE', 'GRAPHICS_G6_4XLARGE',
+  'GRAPHICS_G6_8XLARGE', 'GRAPHICS_G6_16XLARGE', 'GRAPHICS_GR6_4XLARGE', 'GRAPHICS_GR6_8XLARGE', 'GRAPHICS_G6F_LARGE',
+  'GRAPHICS_G6F_XLARGE', 'GRAPHICS_G6F_2XLARGE', 'GRAPHICS_G6F_4XLARGE', 'GRAPHICS_GR6F_4XLARGE',
+];
+
+/**
+ * A volume size in GiB. The model types `RootStorage.Capacity` and `UserStorage.Capacity` as
+ * non-empty strings; the sizes WorkSpaces accepts (and which root and user sizes combine) are
+ * its own rule, which the handler reports as WorkSpaces answers it.
+ */
+export const STORAGE_GIB = /^[1-9][0-9]{0,4}$/;
+
+/**
+ * The ownership tag that names the owning stack (lambda/resources/ownership.ts writes it): the
+ * receiving side's IAM statements test it in their conditions.
+ */
+export const OWNER_STACK_TAG = 'cdk-cross-account-sharing:owner-stack';
+
 /** The custom resource types, part of the library's contract: never rename them. */
 export const RESOURCE_TYPES = {
   workspaceImage: 'Custom::SharedWorkspaceImage',
   connectionAlias: 'Custom::SharedConnectionAlias',
   partnerConnectionPreferences: 'Custom::PartnerConnectionPreferences',
+  workspaceImageCopy: 'Custom::WorkspaceImageCopy',
+  workspaceBundle: 'Custom::WorkspaceBundle',
+  connectionAliasAssociation: 'Custom::ConnectionAliasAssociation',
 } as const;
 
 /** Values repeated in a list, each once, in first-seen order. */

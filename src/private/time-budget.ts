@@ -51,3 +51,21 @@ export function budgetSecondsFor(calls: number): number {
 
 /** How many WorkSpaces calls fit in the longest budget CloudFormation allows. */
 export const MAX_CALLS_PER_BUDGET = Math.floor((MAX_TIME_BUDGET_SECONDS - FIXED_ALLOWANCE_SECONDS) * PLANNED_CALLS_PER_SECOND);
+
+/**
+ * WorkSpaces calls one image copy makes besides its polls: the source image read (in its Region),
+ * the name check, the copy, and on a Delete the copy's read, its tags and the delete.
+ */
+export const IMAGE_COPY_CALLS = 6;
+
+/** WorkSpaces calls one bundle makes besides its polls: the create (or the name check and tags on a retry) and the delete. */
+export const BUNDLE_CALLS = 4;
+
+/** WorkSpaces calls one alias association makes besides its polls: the alias read, the association, and a disassociation. */
+export const ALIAS_ASSOCIATION_CALLS = 4;
+
+/**
+ * The shortest budget of an image copy: CloudFormation's longest. A copy stays PENDING for as long
+ * as WorkSpaces takes (often tens of minutes), which no count of calls can predict.
+ */
+export const IMAGE_COPY_MIN_BUDGET_SECONDS = MAX_TIME_BUDGET_SECONDS;

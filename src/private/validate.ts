@@ -87,3 +87,21 @@ export function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undef
 export function shareRemovalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined): 'retain' | 'destroy' {
   return removalPolicyOf(scope, policy, RemovalPolicy.DESTROY, 'a share cannot be snapshotted: it is either kept or undone');
 }
+
+/** Check a literal whole number within [min, max]; tokens are checked by the handler once resolved. */
+export function checkWholeNumber(scope: IConstruct, prop: string, value: unknown, min: number, max: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number') throw synthError(scope, `${prop} must be a number, got ${shown(value)}`);
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw synthError(scope, `${prop} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Check a literal value against a list of allowed values; tokens are checked by the handler once resolved. */
+export function checkOneOf(scope: IConstruct, prop: string, value: string, allowed: readonly string[], what: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!allowed.includes(value)) {
+    throw synthError(scope, `${prop} must be ${what}, one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+}

@@ -10,8 +10,11 @@ export class AwsError extends Error {
   }
 }
 
-/** One operation of a local service: takes the JSON input, returns the JSON output or throws AwsError. */
-export type Operation = (input: Record<string, any>) => Record<string, unknown>;
+/**
+ * One operation of a local service: takes the JSON input and the calling account (from the
+ * request's access key, see LocalAwsEndpoint.addAccount), returns the JSON output or throws AwsError.
+ */
+export type Operation = (input: Record<string, any>, caller: string) => Record<string, unknown>;
 
 /** A service the local endpoint speaks: its X-Amz-Target prefix, protocol and operations. */
 export interface LocalService {

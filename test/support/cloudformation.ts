@@ -35,6 +35,14 @@ export function useLocalEndpoint(url: string, region = 'eu-west-1'): void {
   delete process.env.AWS_PROFILE;
 }
 
+/**
+ * Sign the handler's next requests as `accountId` (the local endpoint tells accounts by access key,
+ * see LocalAwsEndpoint.addAccount): what Lambda's credentials of a function in that account do.
+ */
+export function signAs(accountId: string): void {
+  process.env.AWS_ACCESS_KEY_ID = `AKIDLOCAL${accountId}`;
+}
+
 /** Short waits and margins so that polls and time-outs run in test time. */
 export function useFastSettings(overrides: Record<string, number> = {}): void {
   const values: Record<string, number> = {
@@ -157,6 +165,7 @@ export class CloudFormationStub {
    * `answerWithinMs` for it.
    */
   public async invoke(handler: Handler, event: CloudFormationCustomResourceEvent, context: Context, answerWithinMs = 30_000): Promise<CfnResponse> {
+    signAs(context.invokedFunctionArn.split(':')[4]);
     await handler(event, context);
     return this.answer(event, answerWithinMs);
   }

@@ -14,6 +14,8 @@ interface Association {
   readonly directoryId: string;
   status: AliasAssociationStatus;
   readonly connectionIdentifier: string;
+  /** When a PENDING_ASSOCIATION turns associated, or a PENDING_DISASSOCIATION ends (epoch ms). */
+  changesAt?: number;
 }
 
 interface Alias {
@@ -45,14 +47,19 @@ export interface SeedAlias {
  * Where the model lists several errors and the docs do not say which one answers a case, the
  * choice is commented; those choices are UNVERIFIED against a real account.
  *
- * The endpoint has one caller, the alias owner. What the shared account does (associate the alias
- * with its directory, disassociate it) is done through `associate` / `disassociate`.
+ * The caller is the alias owner, or the account the alias is shared with (LocalAwsEndpoint.addAccount),
+ * which sees the alias and can associate it with its directory and disassociate it; a test can
+ * also do that directly through `associate` / `disassociate`.
  */
 export class WorkSpacesConnectionAliases {
   /** How long an alias made by CreateConnectionAlias stays CREATING. */
   public creatingMs = 100;
   /** How long an alias stays DELETING after DeleteConnectionAlias. */
   public deletingMs = 100;
+  /** How long an association made by AssociateConnectionAlias stays PENDING_ASSOCIATION. @default 0: none */
+  public associatingMs = 0;
+  /** How long a disassociation stays PENDING_DISASSOCIATION. @default 0: none */
+  public disassociatingMs = 0;
 
   private readonly aliases = new Map<string, Alias>();
   private created = 0;
@@ -139,9 +146,24 @@ export class WorkSpacesConnectionAliases {
     return id;
   }
 
+  /** The directory the alias is associated with now, and the status. */
+  public associationOf(aliasId: string): { accountId: string; directoryId: string; status: AliasAssociationStatus } | undefined {
+    const association = this.alias(aliasId)?.association;
+    return association && { accountId: association.accountId, directoryId: association.directoryId, status: association.status };
+  }
+
   /** The alias after its timed transitions, or undefined when it does not exist (any more). */
   private alias(aliasId: unknown): Alias | undefined {
     const alias = this.aliases.get(String(aliasId));
+    const association = alias?.association;
+    if (association?.changesAt !== undefined && Date.now() >= association.changesAt) {
+      if (association.status === 'PENDING_DISASSOCIATION') {
+        alias!.association = undefined;
+      } else {
+        association.status = association.accountId === this.ownerAccountId ? 'ASSOCIATED_WITH_OWNER_ACCOUNT' : 'ASSOCIATED_WITH_SHARED_ACCOUNT';
+        association.changesAt = undefined;
+      }
+    }
     if (alias?.changesAt !== undefined && Date.now() >= alias.changesAt) {
       if (alias.state === 'CREATING') {
         alias.state = 'CREATED';
@@ -154,13 +176,23 @@ export class WorkSpacesConnectionAliases {
     return alias;
   }
 
-  private requireAlias(aliasId: unknown): Alias {
+  /** The alias, which `caller` must see: it owns it, or it is shared with it (UNVERIFIED: what another account gets is not documented). */
+  private requireAlias(aliasId: unknown, caller = this.ownerAccountId): Alias {
     if (typeof aliasId !== 'string' || !ALIAS_ID.test(aliasId)) {
       throw new AwsError('InvalidParameterValuesException', `The connection alias ID ${aliasId} is not valid`);
     }
     const alias = this.alias(aliasId);
-    if (!alias) throw new AwsError('ResourceNotFoundException', 'The resource could not be found.', 400, { ResourceId: aliasId });
+    if (!alias || !this.visible(alias, caller)) throw new AwsError('ResourceNotFoundException', 'The resource could not be found.', 400, { ResourceId: aliasId });
     return alias;
+  }
+
+  private visible(alias: Alias, caller: string): boolean {
+    return caller === this.ownerAccountId || alias.sharedWith === caller;
+  }
+
+  /** Only the owner changes an alias's permissions or deletes it. */
+  private requireOwner(caller: string, operation: string): void {
+    if (caller !== this.ownerAccountId) throw new AwsError('AccessDeniedException', `Only the owner of a connection alias can call ${operation}`);
   }
 
   /** The model: "Before performing this operation, ... make sure that the current state of the connection alias is CREATED." */
@@ -175,7 +207,7 @@ export class WorkSpacesConnectionAliases {
     return {
       CreateConnectionAlias: input => ({ AliasId: this.create(input.ConnectionString) }),
 
-      DescribeConnectionAliases: input => {
+      DescribeConnectionAliases: (input, caller) => {
         const ids: unknown = input.AliasIds;
         if (ids !== undefined) {
           if (!Array.isArray(ids) || ids.length < 1 || ids.length > 25) throw new AwsError('InvalidParameterValuesException', 'AliasIds must hold 1 to 25 IDs');
@@ -184,7 +216,7 @@ export class WorkSpacesConnectionAliases {
         }
         const all = (ids as string[] | undefined ?? [...this.aliases.keys()])
           .map(id => this.alias(id))
-          .filter((a): a is Alias => a !== undefined)
+          .filter((a): a is Alias => a !== undefined && this.visible(a, caller))
           .filter(a => input.ResourceId === undefined || a.association?.directoryId === input.ResourceId);
         // This operation pages with `Limit`, not `MaxResults`.
         const { items, NextToken } = page(all, { NextToken: input.NextToken, MaxResults: input.Limit }, 25, 'Limit');
@@ -214,7 +246,8 @@ export class WorkSpacesConnectionAliases {
         return { AliasId: alias.id, ConnectionAliasPermissions: items, NextToken };
       },
 
-      UpdateConnectionAliasPermission: input => {
+      UpdateConnectionAliasPermission: (input, caller) => {
+        this.requireOwner(caller, 'UpdateConnectionAliasPermission');
         const permission = input.ConnectionAliasPermission;
         if (!permission || typeof permission !== 'object') throw new AwsError('InvalidParameterValuesException', 'ConnectionAliasPermission is required');
         const account = permission.SharedAccountId;
@@ -241,30 +274,40 @@ export class WorkSpacesConnectionAliases {
         return {};
       },
 
-      AssociateConnectionAlias: input => {
-        const alias = this.requireAlias(input.AliasId);
+      AssociateConnectionAlias: (input, caller) => {
+        const alias = this.requireAlias(input.AliasId, caller);
         if (typeof input.ResourceId !== 'string' || input.ResourceId.length < 1) throw new AwsError('InvalidParameterValuesException', 'ResourceId is required');
         this.requireCreated(alias);
         // One directory per alias per Region, whichever account owns it.
         if (alias.association) throw new AwsError('ResourceAssociatedException', 'The resource is associated with a directory.');
-        this.associate(alias.id, this.ownerAccountId, input.ResourceId);
+        this.associate(alias.id, caller, input.ResourceId, this.associatingMs > 0 ? 'PENDING_ASSOCIATION' : undefined);
+        if (this.associatingMs > 0) alias.association!.changesAt = Date.now() + this.associatingMs;
         return { ConnectionIdentifier: alias.association!.connectionIdentifier };
       },
 
-      DisassociateConnectionAlias: input => {
-        const alias = this.requireAlias(input.AliasId);
+      DisassociateConnectionAlias: (input, caller) => {
+        const alias = this.requireAlias(input.AliasId, caller);
         this.requireCreated(alias);
         // Not associated: the model lists no dedicated error; InvalidResourceState is the closest.
         if (!alias.association) throw new AwsError('InvalidResourceStateException', `The connection alias ${alias.id} is not associated with a directory`);
-        // Only the account that owns the directory can disassociate; this endpoint's caller is the owner.
-        if (alias.association.accountId !== this.ownerAccountId) {
+        // Only the account that owns the directory can disassociate.
+        if (alias.association.accountId !== caller) {
           throw new AwsError('AccessDeniedException', `The connection alias ${alias.id} is associated with a directory of account ${alias.association.accountId}; only that account can disassociate it`);
         }
-        alias.association = undefined;
+        if (alias.association.status.startsWith('PENDING')) {
+          throw new AwsError('InvalidResourceStateException', `The association of the connection alias ${alias.id} is ${alias.association.status}`);
+        }
+        if (this.disassociatingMs > 0) {
+          alias.association.status = 'PENDING_DISASSOCIATION';
+          alias.association.changesAt = Date.now() + this.disassociatingMs;
+        } else {
+          alias.association = undefined;
+        }
         return {};
       },
 
-      DeleteConnectionAlias: input => {
+      DeleteConnectionAlias: (input, caller) => {
+        this.requireOwner(caller, 'DeleteConnectionAlias');
         const alias = this.requireAlias(input.AliasId);
         this.requireCreated(alias);
         // "The resource is associated with a directory" is ResourceAssociatedException's own text.

@@ -1,5 +1,5 @@
 import type { Handler } from './cloudformation';
-import { lambdaContext } from './cloudformation';
+import { lambdaContext, signAs } from './cloudformation';
 
 /** One asynchronous invocation the local Lambda queued. */
 export interface QueuedInvocation {
@@ -48,7 +48,11 @@ export class LocalLambda {
     void (async () => {
       this.running += 1;
       try {
-        for (let i = 0; i < runs; i++) await handler(payload, lambdaContext(account, timeoutMs));
+        for (let i = 0; i < runs; i++) {
+          // The function runs with its own account's credentials.
+          signAs(account);
+          await handler(payload, lambdaContext(account, timeoutMs));
+        }
       } finally {
         this.running -= 1;
       }

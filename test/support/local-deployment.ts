@@ -117,7 +117,7 @@ export class LocalDeployment {
     if (old.type === 'AWS::WorkSpaces::ConnectionAlias') {
       // Through the API's own rules: refused while the alias is still shared or associated.
       try {
-        this.endpoint.aliases.operations().DeleteConnectionAlias({ AliasId: old.physicalId });
+        this.endpoint.aliases.operations().DeleteConnectionAlias({ AliasId: old.physicalId }, this.endpoint.accountId);
         return { logicalId, type: old.type, action: 'Delete' };
       } catch (error) {
         return { logicalId, type: old.type, action: 'Delete', error: (error as { code?: string }).code ?? String(error) };

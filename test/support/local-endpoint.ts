@@ -1,6 +1,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { AwsError, LocalService } from './aws-error';
+import { WorkSpacesBundles } from './bundles-service';
 import { WorkSpacesConnectionAliases } from './connection-alias-service';
 import { LocalLambda } from './lambda-service';
 import { PartnerCentralPreferences } from './partner-central-service';
@@ -42,8 +43,10 @@ export class LocalAwsEndpoint {
   public readonly aliases: WorkSpacesConnectionAliases;
   /** Partner Central Account connection preferences, per catalog. */
   public readonly partnerCentral: PartnerCentralPreferences;
-  /** WorkSpaces tags of the images and aliases, served under the same WorkSpaces target prefix. */
+  /** WorkSpaces tags of the images, aliases and bundles, served under the same WorkSpaces target prefix. */
   public readonly tags: WorkSpacesTags;
+  /** WorkSpaces bundles, served under the same WorkSpaces target prefix. */
+  public readonly bundles: WorkSpacesBundles;
   /** Lambda's asynchronous Invoke, which runs the handler's hand-overs. */
   public readonly lambda = new LocalLambda();
   public readonly calls: RecordedCall[] = [];
@@ -58,17 +61,40 @@ export class LocalAwsEndpoint {
   private bucket?: { tokens: number; at: number };
 
   private readonly faults: { kind: Fault['kind']; left: number; skip: number; operation?: string }[] = [];
+  /** The accounts besides the owner that may call, each signing with accessKeyFor(account). */
+  private readonly accounts = new Set<string>();
   private readonly services: LocalService[];
   private server?: http.Server;
 
   constructor(public readonly accountId = '123456789012') {
     this.workspaces = new WorkSpacesImages(accountId);
     this.aliases = new WorkSpacesConnectionAliases(accountId);
-    this.tags = new WorkSpacesTags(id => this.workspaces.has(id) || this.aliases.stateOf(id) !== undefined);
+    this.bundles = new WorkSpacesBundles(this.workspaces);
+    this.tags = new WorkSpacesTags(id => this.workspaces.has(id) || this.aliases.stateOf(id) !== undefined || this.bundles.has(id));
+    this.workspaces.tagged = (id, tags) => this.tags.set(id, tags);
+    this.workspaces.inUse = id => this.bundles.usingImage(id);
+    this.bundles.tagged = (id, tags) => this.tags.set(id, tags);
     const workspaces = this.workspaces.service();
-    this.services = [{ ...workspaces, operations: { ...workspaces.operations, ...this.aliases.operations(), ...this.tags.operations() } }];
+    this.services = [{
+      ...workspaces,
+      operations: { ...workspaces.operations, ...this.aliases.operations(), ...this.tags.operations(), ...this.bundles.operations() },
+    }];
     this.partnerCentral = new PartnerCentralPreferences(accountId);
     this.services.push(this.partnerCentral.service());
+  }
+
+  /**
+   * Let another account call the endpoint: a request signed as that account (`signAs`) is that
+   * account's (it sees what is shared with it, and what it owns); any other key is the owner's.
+   */
+  public addAccount(accountId: string): void {
+    this.accounts.add(accountId);
+  }
+
+  /** The account a request comes from, by the access key ID in its SigV4 credential scope. */
+  private callerOf(authorization: string | undefined): string {
+    const key = /Credential=AKIDLOCAL(\d{12})\//.exec(authorization ?? '')?.[1];
+    return key && this.accounts.has(key) ? key : this.accountId;
   }
 
   /** Register another service (the local endpoint grows with the constructs). */
@@ -194,7 +220,7 @@ export class LocalAwsEndpoint {
     }
 
     try {
-      const output = service.operations[operation](input);
+      const output = service.operations[operation](input, this.callerOf(req.headers.authorization));
       this.calls.push({ operation, input, authorization: req.headers.authorization, receivedAt });
       send(200, output);
     } catch (error) {

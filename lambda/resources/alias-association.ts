@@ -1,0 +1,181 @@
+import {
+  AssociateConnectionAliasCommand, ConnectionAlias, ConnectionAliasAssociation, DescribeConnectionAliasesCommand,
+  DisassociateConnectionAliasCommand, WorkSpacesClient,
+} from '@aws-sdk/client-workspaces';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { CONNECTION_ALIAS_ID, DIRECTORY_ID } from '../../src/private/patterns';
+import { workspacesOf } from '../clients/workspaces';
+import { sleep } from '../runtime/deadline';
+import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
+import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
+import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+
+/** The resolved properties of a Custom::ConnectionAliasAssociation. */
+interface Association {
+  readonly aliasId: string;
+  readonly directoryId: string;
+}
+
+/** Association states that hold the alias (NOT_ASSOCIATED does not). */
+const HOLDING = new Set(['ASSOCIATED_WITH_OWNER_ACCOUNT', 'ASSOCIATED_WITH_SHARED_ACCOUNT', 'PENDING_ASSOCIATION', 'PENDING_DISASSOCIATION']);
+
+function readProperties(properties: Record<string, unknown> | undefined): { aliasId: unknown; directoryId: unknown } {
+  return { aliasId: properties?.AliasId, directoryId: properties?.DirectoryId };
+}
+
+/** Check resolved properties before any API call; throws InputError naming each bad value. */
+export function validateAssociation(properties: Record<string, unknown> | undefined): Association {
+  const { aliasId, directoryId } = readProperties(properties);
+  const problems: string[] = [];
+  if (typeof aliasId !== 'string' || !CONNECTION_ALIAS_ID.test(aliasId)) {
+    problems.push(`AliasId ${JSON.stringify(aliasId)} is not a WorkSpaces connection alias ID (${CONNECTION_ALIAS_ID})`);
+  }
+  if (typeof directoryId !== 'string' || !DIRECTORY_ID.test(directoryId)) {
+    problems.push(`DirectoryId ${JSON.stringify(directoryId)} is not a WorkSpaces directory ID (${DIRECTORY_ID})`);
+  }
+  if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
+  return { aliasId: aliasId as string, directoryId: directoryId as string };
+}
+
+/** The alias as this account sees it, or undefined when it does not see it (not shared with it, or gone). */
+async function describeAlias(ws: WorkSpacesClient, aliasId: string): Promise<ConnectionAlias | undefined> {
+  const { ConnectionAliases } = await ws.send(new DescribeConnectionAliasesCommand({ AliasIds: [aliasId] }));
+  return ConnectionAliases?.find(a => a.AliasId === aliasId);
+}
+
+/** The association that holds the alias, if any (one directory per alias and Region). */
+const holder = (alias: ConnectionAlias | undefined): ConnectionAliasAssociation | undefined =>
+  alias?.Associations?.find(a => a.AssociationStatus !== undefined && HOLDING.has(a.AssociationStatus));
+
+/** Wait one poll interval, or throw the deadline's error with `message` when no time is left for it. */
+async function pause(ctx: ResourceContext, message: string): Promise<void> {
+  if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) throw ctx.deadline.outOfTime(message);
+  await sleep(ctx.settings.pollIntervalMs);
+}
+
+/**
+ * Associate the alias with the directory: wait (bounded by the budget) until the alias is shared
+ * with this account and CREATED, associate it unless it is already, and wait through
+ * PENDING_ASSOCIATION. An alias held by another directory fails the request, naming it.
+ */
+async function associate(association: Association, ctx: ResourceContext): Promise<string> {
+  const { aliasId, directoryId } = association;
+  const ws = workspacesOf(ctx);
+  let requested = false;
+  for (;;) {
+    const alias = await describeAlias(ws, aliasId);
+    if (!alias) {
+      await pause(ctx, `Connection alias ${aliasId} is not shared with account ${ctx.accountId} (DescribeConnectionAliases does not list it) `
+        + `and the time to wait for the share ran out: the alias's owner must share it with ${ctx.accountId} (a SharedConnectionAlias with that accountId), then deploy again`);
+      continue;
+    }
+    if (alias.State === 'DELETING') throw new PreconditionError(`Connection alias ${aliasId} is being deleted (state DELETING): it cannot be associated; use another alias`);
+    if (alias.State === 'CREATING') {
+      await pause(ctx, `Connection alias ${aliasId} is still CREATING and the time to wait for it ran out: deploy again once it is CREATED`);
+      continue;
+    }
+    const held = holder(alias);
+    if (held && held.ResourceId !== directoryId) {
+      const account = held.AssociatedAccountId ? ` of account ${held.AssociatedAccountId}` : '';
+      throw new PreconditionError(
+        `Connection alias ${aliasId} is already associated with directory ${held.ResourceId ?? '(not named)'}${account} (${held.AssociationStatus}): `
+        + `an alias can be associated with one directory per Region, so it cannot also be associated with ${directoryId}; `
+        + 'disassociate it from that directory first, then deploy again',
+      );
+    }
+    if (held?.AssociationStatus === 'ASSOCIATED_WITH_SHARED_ACCOUNT' || held?.AssociationStatus === 'ASSOCIATED_WITH_OWNER_ACCOUNT') {
+      if (requested) ctx.progress.record('associated', `${aliasId} with ${directoryId}`);
+      return held.ConnectionIdentifier ?? '';
+    }
+    if (held) {
+      // PENDING_ASSOCIATION ends by itself; PENDING_DISASSOCIATION too, and then the alias is free again.
+      await pause(ctx, `Connection alias ${aliasId} is still ${held.AssociationStatus} for directory ${directoryId} and the time to wait ran out: deploy again`);
+      continue;
+    }
+    if (requested) throw new PreconditionError(`Connection alias ${aliasId} shows no association with ${directoryId} after AssociateConnectionAlias succeeded: deploy again`);
+    ctx.progress.plan('associated', [`${aliasId} with ${directoryId}`]);
+    try {
+      await ws.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId }));
+    } catch (error) {
+      // Associated meanwhile: the next read names the directory.
+      if (isErrorCode(error, 'ResourceAssociatedException')) continue;
+      if (isErrorCode(error, 'ResourceNotFoundException')) {
+        throw new PreconditionError(`Associating connection alias ${aliasId} with directory ${directoryId} failed: ${messageOf(error)}. Check that the directory is registered with WorkSpaces in this Region`);
+      }
+      throw error;
+    }
+    requested = true;
+  }
+}
+
+/**
+ * Disassociate the alias if it is associated with the directory, and wait through
+ * PENDING_DISASSOCIATION. An alias this account no longer sees, or held by another directory,
+ * has nothing to undo here.
+ */
+async function disassociate(aliasId: string, directoryId: string, ctx: ResourceContext): Promise<boolean> {
+  const ws = workspacesOf(ctx);
+  let requested = false;
+  for (;;) {
+    const held = holder(await describeAlias(ws, aliasId));
+    if (!held || held.ResourceId !== directoryId) {
+      if (requested) ctx.progress.record('disassociated', `${aliasId} from ${directoryId}`);
+      return requested;
+    }
+    if (held.AssociationStatus === 'PENDING_ASSOCIATION' || held.AssociationStatus === 'PENDING_DISASSOCIATION') {
+      await pause(ctx, `Connection alias ${aliasId} is still ${held.AssociationStatus} for directory ${directoryId} and the time to wait ran out: delete again`);
+      continue;
+    }
+    ctx.progress.plan('disassociated', [`${aliasId} from ${directoryId}`]);
+    try {
+      await ws.send(new DisassociateConnectionAliasCommand({ AliasId: aliasId }));
+    } catch (error) {
+      // Not associated any more (the model names no dedicated error), or gone: the next read tells.
+      if (!isErrorCode(error, 'InvalidResourceStateException', 'ResourceNotFoundException')) throw error;
+    }
+    requested = true;
+  }
+}
+
+function result(association: Association, connectionIdentifier: string): ResourceResult {
+  return {
+    physicalResourceId: association.aliasId,
+    data: { AliasId: association.aliasId, DirectoryId: association.directoryId, ConnectionIdentifier: connectionIdentifier },
+    log: { aliasId: association.aliasId, directoryId: association.directoryId },
+  };
+}
+
+async function create(association: Association, ctx: ResourceContext): Promise<ResourceResult> {
+  // A failed Create names the alias, so that the Delete that follows disassociates what it associated.
+  ctx.physicalResourceIdOnFailure = association.aliasId;
+  return result(association, await associate(association, ctx));
+}
+
+async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, association: Association, ctx: ResourceContext): Promise<ResourceResult> {
+  const old = readProperties(event.OldResourceProperties);
+  const oldDirectory = typeof old.directoryId === 'string' && DIRECTORY_ID.test(old.directoryId) ? old.directoryId : undefined;
+  if (old.aliasId !== association.aliasId) {
+    // Another alias: a replacement. CloudFormation's cleanup Delete disassociates the old one.
+    if (event.PhysicalResourceId !== association.aliasId) return create(association, ctx);
+    // The physical ID already names the new properties' alias: the rollback of a failed replacement.
+    // Undo the association it made on the other alias, then make sure of this one.
+    if (typeof old.aliasId === 'string' && CONNECTION_ALIAS_ID.test(old.aliasId) && oldDirectory) await disassociate(old.aliasId, oldDirectory, ctx);
+    return create(association, ctx);
+  }
+  // The same alias, another directory: one directory at a time, so the old one lets go first.
+  if (oldDirectory && oldDirectory !== association.directoryId) await disassociate(association.aliasId, oldDirectory, ctx);
+  return { ...result(association, await associate(association, ctx)), physicalResourceId: event.PhysicalResourceId };
+}
+
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
+  const association = validForDelete(() => validateAssociation(event.ResourceProperties));
+  if (!association) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
+  const disassociated = await disassociate(association.aliasId, association.directoryId, ctx);
+  return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: association.aliasId, directoryId: association.directoryId, disassociated } };
+}
+
+export const handleAliasAssociation: ResourceHandler = async (event, ctx) => {
+  if (event.RequestType === 'Delete') return remove(event, ctx);
+  const association = validateAssociation(event.ResourceProperties);
+  return event.RequestType === 'Create' ? create(association, ctx) : update(event, association, ctx);
+};
