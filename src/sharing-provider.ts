@@ -1,15 +1,15 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { nagArn } from './private/nag-findings';
+import { OWNER_STACK_TAG } from './private/patterns';
 import {
   budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET,
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
 } from './private/time-budget';
-import { nagArn } from './private/nag-findings';
-import { OWNER_STACK_TAG } from './private/patterns';
 
 /** The tag actions with which a share resource records itself as the owner of the image or alias it shares. */
 const OWNERSHIP_ACTIONS = ['workspaces:CreateTags', 'workspaces:DescribeTags', 'workspaces:DeleteTags'];
@@ -65,6 +65,9 @@ export class SharingProvider extends Construct {
    * Every share resource depends on it, so it exists before the handler's first call.
    */
   public readonly policy: iam.Policy;
+
+  /** The ARN findings acknowledged so far (each once). */
+  private readonly suppressedFindings = new Set<string>();
 
   /** The WorkSpaces Describe actions granted on "*" so far. */
   private readonly describeActions = new Set<string>();
@@ -318,25 +321,33 @@ export class SharingProvider extends Construct {
 
   /**
    * Let the handler create a bundle from one image of the stack's account, and delete the bundles
-   * that carry the stack's ownership tag.
+   * that carry the stack's ownership tag. An image ID that is a token (say a copy of the stack) is
+   * granted in a policy of its own under `scope`, returned for the bundle to depend on: in the share
+   * policy, on which every resource of the provider depends, it would make a cycle.
    *
    * @internal
    */
-  public _grantBundle(imageId: string): void {
+  public _grantBundle(scope: Construct, imageId: string): iam.Policy | undefined {
     const reason = 'A bundle\'s ID is known only once CreateWorkspaceBundle made it: CreateWorkspaceBundle and CreateTags are allowed on '
       + 'the stack\'s bundles only with the stack\'s ownership tag in the request, and the delete only on bundles that carry it.';
-    this.grantReceiving('bundle', ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'], [
-      this.workspacesArn('workspaceimage', imageId),
-      this.workspacesArn('workspacebundle', '*'),
-    ], this.requestTaggedByStack(), reason);
+    const create = ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'];
+    this.grantReceiving('bundle', create, [this.workspacesArn('workspacebundle', '*')], this.requestTaggedByStack(), reason);
     // A new imageId updates the bundle in place: the bundle must carry the stack's tag; the image is named.
     this.grantReceiving('bundle-delete', ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle'],
       [this.workspacesArn('workspacebundle', '*')], this.taggedByStack(), reason);
-    this.grantReceiving('bundle-image', ['workspaces:UpdateWorkspaceBundle'], [this.workspacesArn('workspaceimage', imageId)]);
     this.grantReceiving('bundle-tags', ['workspaces:DescribeTags'], [this.workspacesArn('workspacebundle', '*')], undefined,
       'DescribeTags reads the ownership tags of a bundle of the stack\'s account found by the bundle\'s name, whose ID is not known at synth; it changes nothing.');
     this.grantDescribe('workspaces:DescribeWorkspaceBundles', 'workspaces:DescribeWorkspaceBundles accepts only the "*" resource; it reads bundle state and changes nothing.');
     this.grantDescribe('workspaces:DescribeWorkspaceImages', 'workspaces:DescribeWorkspaceImages accepts only the "*" resource; it reads image state and changes nothing.');
+    const image = this.workspacesArn('workspaceimage', imageId);
+    const onImage = [
+      new iam.PolicyStatement({ actions: create, resources: [image], conditions: this.requestTaggedByStack() }),
+      new iam.PolicyStatement({ actions: ['workspaces:UpdateWorkspaceBundle'], resources: [image] }),
+    ];
+    if (Token.isUnresolved(imageId)) return new iam.Policy(scope, 'ImagePolicy', { roles: [this.role], statements: onImage });
+    this.grantReceiving('bundle', create, [image]);
+    this.grantReceiving('bundle-image', ['workspaces:UpdateWorkspaceBundle'], [image]);
+    return undefined;
   }
 
   /**
@@ -365,7 +376,16 @@ export class SharingProvider extends Construct {
    * (cdk-nag 2, whose Aspects API many apps still use). The metadata holds every reason given so far.
    */
   private suppressWildcard(reason: string, finding = 'Resource::*'): void {
-    Validations.of(this.policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    const id = `AwsSolutions-IAM5[${finding}]`;
+    if (finding !== 'Resource::*' && this.suppressedFindings.has(finding)) return;
+    this.suppressedFindings.add(finding);
+    if (finding.split('::').length > 2) {
+      // An ARN finding (`Resource::arn:<AWS::Partition>:…`) holds more '::' than acknowledge() accepts:
+      // the same metadata entry it would write, under the finding's exact ID, which cdk-nag 3 reads.
+      this.policy.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
+    } else {
+      Validations.of(this.policy).acknowledge({ id, reason });
+    }
     this.nagSuppressions.push({ id: 'AwsSolutions-IAM5', reason, applies_to: [finding] });
     (this.policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', { rules_to_suppress: [...this.nagSuppressions] });
   }

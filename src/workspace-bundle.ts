@@ -108,7 +108,7 @@ export class WorkspaceBundle extends Construct {
     }
 
     const provider = props.provider ?? SharingProvider.getOrCreate(this);
-    provider._grantBundle(props.imageId);
+    const imagePolicy = provider._grantBundle(this, props.imageId);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceBundle, {
       ImageId: props.imageId,
       ComputeType: props.computeType,
@@ -117,6 +117,7 @@ export class WorkspaceBundle extends Construct {
       Name: props.name,
       Description: props.description ?? 'Created by cdk-cross-account-sharing',
     }, () => BUNDLE_CALLS);
+    if (imagePolicy) resource.node.addDependency(imagePolicy);
     this.node.defaultChild = resource;
     this.bundleId = resource.getAttString('BundleId');
   }

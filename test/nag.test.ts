@@ -4,7 +4,10 @@ import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-v2';
 import { IConstruct } from 'constructs';
-import { ConnectionAccessType, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
+import {
+  ConnectionAccessType, ConnectionAliasAssociation, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage,
+  WorkspaceBundle, WorkspaceImageCopy,
+} from '../src';
 
 /** Every acknowledgement in the tree, with the construct it sits on. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -19,6 +22,11 @@ function stackWithEveryConstruct(): Stack {
   const alias = new workspaces.CfnConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
   new SharedConnectionAlias(stack, 'AliasShare', { aliasId: alias.attrAliasId, accountId: '111122223333' });
   new PartnerConnectionPreferences(stack, 'Connections', { accessType: ConnectionAccessType.DENY_ALL });
+  // The receiving side, in the same stack, as nag sees it the same way in a stack of its own.
+  const copy = new WorkspaceImageCopy(stack, 'Copy', { sourceImageId: 'wsi-golden1234', sourceRegion: 'us-east-1', name: 'golden-copy' });
+  new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: 'STANDARD', name: 'golden-bundle' });
+  new WorkspaceBundle(stack, 'LiteralBundle', { imageId: 'wsi-mine12345', computeType: 'VALUE', name: 'value-bundle' });
+  new ConnectionAliasAssociation(stack, 'Association', { aliasId: 'wsca-abc12345de', directoryId: 'd-9067a1b2c3' });
   return stack;
 }
 
@@ -38,8 +46,16 @@ describe('cdk-nag AwsSolutions', () => {
     const acks = acknowledgements(stack);
 
     expect(acks.length).toBeGreaterThan(0);
+    // The "*" of actions that take no resource, and the ARNs with a wildcard of the receiving side
+    // (a copy's or bundle's ID, unknown at synth; the account of a shared image or alias).
+    expect(acks.filter(a => a.id !== 'AwsSolutions-IAM5[Resource::*]').map(a => a.id).sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:eu-west-1:*:connectionalias/wsca-abc12345de]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:eu-west-1:123456789012:workspacebundle/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:eu-west-1:123456789012:workspaceimage/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:us-east-1:*:workspaceimage/wsi-golden1234]',
+    ]);
     for (const ack of acks) {
-      expect(ack.id).toMatch(/AwsSolutions-IAM5\[Resource::\*\]/);
+      expect(ack.id).toMatch(/^AwsSolutions-IAM5\[Resource::(\*|arn:.*\*.*)\]$/);
       expect(ack.path).toMatch(/CrossAccountSharingProvider\/SharePolicy$/);
       expect(ack.reason.length).toBeGreaterThan(30);
     }
@@ -77,7 +93,7 @@ describe('cdk-nag 2 AwsSolutions, through the Aspects API', () => {
     const suppressions = policy.getMetadata('cdk_nag').rules_to_suppress;
     expect(suppressions.length).toBeGreaterThan(1);
     for (const suppression of suppressions) {
-      expect(suppression).toEqual({ id: 'AwsSolutions-IAM5', reason: expect.stringMatching(/.{30,}/), applies_to: ['Resource::*'] });
+      expect(suppression).toEqual({ id: 'AwsSolutions-IAM5', reason: expect.stringMatching(/.{30,}/), applies_to: [expect.stringMatching(/^Resource::(\*|arn:.*\*.*)$/)] });
     }
   });
 

@@ -26,12 +26,13 @@ interface Bundle {
  * with the errors of shared/aws-models/workspaces.json. Bundles are AVAILABLE at once.
  */
 export class WorkSpacesBundles {
-  /** Called with the tags of a create request (the endpoint's tag store). */
-  public tagged: (bundleId: string, tags: Record<string, string>) => void = () => undefined;
   private readonly bundles = new Map<string, Bundle>();
   private created = 0;
 
   constructor(private readonly images: WorkSpacesImages) {}
+
+  /** Called with the tags of a create request (the endpoint's tag store). */
+  public tagged: (bundleId: string, tags: Record<string, string>) => void = () => undefined;
 
   public has(bundleId: string): boolean {
     return this.bundles.has(bundleId);
@@ -69,8 +70,16 @@ export class WorkSpacesBundles {
 
   private view(b: Bundle): Record<string, unknown> {
     return {
-      BundleId: b.id, Name: b.name, Owner: b.owner, Description: b.description, ImageId: b.imageId, State: 'AVAILABLE', BundleType: 'REGULAR',
-      ComputeType: { Name: b.computeType }, UserStorage: { Capacity: b.userStorage }, ...(b.rootStorage ? { RootStorage: { Capacity: b.rootStorage } } : {}),
+      BundleId: b.id,
+      Name: b.name,
+      Owner: b.owner,
+      Description: b.description,
+      ImageId: b.imageId,
+      State: 'AVAILABLE',
+      BundleType: 'REGULAR',
+      ComputeType: { Name: b.computeType },
+      UserStorage: { Capacity: b.userStorage },
+      ...(b.rootStorage ? { RootStorage: { Capacity: b.rootStorage } } : {}),
     };
   }
 
@@ -89,8 +98,15 @@ export class WorkSpacesBundles {
         }
         const id = `wsb-local${String(++this.created).padStart(5, '0')}`;
         const bundle: Bundle = {
-          id, owner: caller, name: input.BundleName, description: input.BundleDescription, imageId, computeType: input.ComputeType.Name,
-          rootStorage: input.RootStorage?.Capacity, userStorage: input.UserStorage.Capacity, workspaces: 0,
+          id,
+          owner: caller,
+          name: input.BundleName,
+          description: input.BundleDescription,
+          imageId,
+          computeType: input.ComputeType.Name,
+          rootStorage: input.RootStorage?.Capacity,
+          userStorage: input.UserStorage.Capacity,
+          workspaces: 0,
         };
         this.bundles.set(id, bundle);
         const tags: { Key: string; Value?: string }[] = input.Tags ?? [];

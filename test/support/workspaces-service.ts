@@ -67,15 +67,16 @@ export class WorkSpacesImages {
   public copyPendingMs = 100;
   /** The state copies end in: ERROR stands for a copy that fails. */
   public copiesEndAs: 'AVAILABLE' | 'ERROR' = 'AVAILABLE';
-  /** Called with the tags of a copy's request (the endpoint's tag store). */
-  public tagged: (imageId: string, tags: Record<string, string>) => void = () => undefined;
-  /** Whether a bundle uses an image (the endpoint's bundles). */
-  public inUse: (imageId: string) => boolean = () => false;
   private copies = 0;
   /** How the UNVERIFIED answers behave. */
   public unverified: UnverifiedImageBehaviour = UNVERIFIED_READINGS['lenient re-grant, InvalidParameterValues on revoke'];
 
   constructor(private readonly ownerAccountId: string) {}
+
+  /** Called with the tags of a copy's request (the endpoint's tag store). */
+  public tagged: (imageId: string, tags: Record<string, string>) => void = () => undefined;
+  /** Whether a bundle uses an image (the endpoint's bundles). */
+  public inUse: (imageId: string) => boolean = () => false;
 
   public addImage(imageId: string, seed: SeedImage = {}): void {
     const pending = seed.pendingMs !== undefined;
@@ -104,13 +105,14 @@ export class WorkSpacesImages {
   }
 
   /** The image as it is now, or undefined. */
-  public get(imageId: string): { id: string; owner: string; name: string; state: ImageState; copiedFrom?: { imageId: string; region: string } } | undefined {
+  public get(imageId: string): Pick<Image, 'id' | 'owner' | 'name' | 'state' | 'copiedFrom'> | undefined {
     return this.image(imageId);
   }
 
   /** The images an account owns, by name. */
   public ownedBy(accountId: string): { id: string; name: string; state: ImageState }[] {
-    return [...this.images.keys()].map(id => this.image(id)!).filter(i => i.owner === accountId).map(i => ({ id: i.id, name: i.name, state: i.state }));
+    const owned = [...this.images.keys()].map(id => this.image(id)!).filter(i => i.owner === accountId);
+    return owned.map(i => ({ id: i.id, name: i.name, state: i.state }));
   }
 
   private image(imageId: unknown): Image | undefined {
@@ -144,8 +146,15 @@ export class WorkSpacesImages {
     }
     const id = `wsi-copy${String(++this.copies).padStart(5, '0')}`;
     this.images.set(id, {
-      id, owner: caller, name: input.Name, description: input.Description, state: 'PENDING', availableAt: Date.now() + this.copyPendingMs,
-      endsAs: this.copiesEndAs, permissions: [], copiedFrom: { imageId: source.id, region: input.SourceRegion },
+      id,
+      owner: caller,
+      name: input.Name,
+      description: input.Description,
+      state: 'PENDING',
+      availableAt: Date.now() + this.copyPendingMs,
+      endsAs: this.copiesEndAs,
+      permissions: [],
+      copiedFrom: { imageId: source.id, region: input.SourceRegion },
     });
     const tags: { Key: string; Value?: string }[] = input.Tags ?? [];
     if (tags.length > 0) this.tagged(id, Object.fromEntries(tags.map(t => [t.Key, t.Value ?? ''])));
