@@ -11,10 +11,14 @@
  *   -c imageAccounts=1111...,2222...   the accounts to share it with
  *   -c aliasAccount=3333...            the account the connection alias is shared with
  *   -c excludedParticipants=a,b        participants that may not send connection requests
+ *
+ * With -c ownerAccount=... -c receivingAccount=..., it declares instead an owner stack and a
+ * receiving stack, one per account (examples/two-accounts.ts).
  */
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 // In your own app: import { ... } from 'cdk-cross-account-sharing';
+import { buildTwoAccountStacks } from './two-accounts';
 import { ConnectionAccessType, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
 
 export const DEFAULT_IMAGE_ID = 'wsi-abc123def';
@@ -56,6 +60,11 @@ export function buildExampleStack(app: App): Stack {
 
 if (require.main === module) {
   const app = new App();
-  buildExampleStack(app);
+  if (app.node.tryGetContext('receivingAccount')) {
+    // -c ownerAccount=... -c receivingAccount=...: both halves of the shares, one stack per account.
+    buildTwoAccountStacks(app);
+  } else {
+    buildExampleStack(app);
+  }
   app.synth();
 }

@@ -5,11 +5,13 @@
  */
 import { App } from 'aws-cdk-lib';
 import { buildExampleStack, DEFAULT_ALIAS_ACCOUNT, DEFAULT_IMAGE_ACCOUNTS, DEFAULT_IMAGE_ID, PARTNER_CATALOG } from './app';
+import { buildTwoAccountStacks, DEFAULT_DIRECTORY_ID } from './two-accounts';
 import { CloudFormationStub, lambdaContext, loadBundledHandler, useLocalEndpoint } from '../test/support/cloudformation';
 import { LocalDeployment, StepResult, TemplateJson } from '../test/support/local-deployment';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 
 const OWNER = '123456789012';
+const RECEIVING = '210987654321';
 const REGION = 'eu-west-1';
 
 function synth(context: Record<string, string>): TemplateJson {
@@ -73,10 +75,61 @@ async function main(): Promise<void> {
     const updated = { imageAccounts: '444455556666,777788889999', aliasAccount: '888899990000', excludedParticipants: 'competitor-1,competitor-2' };
     await step(`update: image shared with ${updated.imageAccounts}, alias moved to ${updated.aliasAccount}, one more exclusion`, () => deployment.deploy(synth(updated)));
     await step('delete: remove the stack', () => deployment.destroy());
+
+    await twoAccounts(endpoint, cfn);
   } finally {
     await cfn.stop();
     await endpoint.stop();
   }
+}
+
+/**
+ * Both halves in two accounts (examples/two-accounts.ts): the owner shares the image and the alias,
+ * the receiving account copies the image, builds a bundle and associates the alias; then the
+ * receiving stack is deleted first, which lets the owner's stack delete cleanly.
+ */
+async function twoAccounts(endpoint: LocalAwsEndpoint, cfn: CloudFormationStub): Promise<void> {
+  console.log(`\n\ncdk-cross-account-sharing demo: two accounts, owner ${OWNER} and receiving ${RECEIVING} (examples/two-accounts.ts)`);
+  endpoint.addAccount(RECEIVING);
+  endpoint.workspaces.copyPendingMs = 750;
+  endpoint.aliases.associatingMs = 500;
+  endpoint.aliases.disassociatingMs = 500;
+  const synthPair = (extra: Record<string, string> = {}) => {
+    const app = new App({ context: { ownerAccount: OWNER, receivingAccount: RECEIVING, ...extra } });
+    const { owner, receiving } = buildTwoAccountStacks(app);
+    const assembly = app.synth();
+    return { owner: assembly.getStackArtifact(owner.artifactId).template, receiving: assembly.getStackArtifact(receiving.artifactId).template };
+  };
+  const handler = loadBundledHandler();
+  const owner = new LocalDeployment(endpoint, cfn, handler, () => lambdaContext(OWNER, 900_000, REGION));
+  const receiving = new LocalDeployment(endpoint, cfn, handler, () => lambdaContext(RECEIVING, 900_000, REGION));
+  const show = () => {
+    const copies = endpoint.workspaces.ownedBy(RECEIVING);
+    console.log(`  receiving account's images: ${copies.length ? copies.map(c => `${c.id} "${c.name}" (${c.state})`).join(', ') : '(none)'}`);
+    const bundles = endpoint.bundles.list();
+    console.log(`  receiving account's bundles: ${bundles.length ? bundles.map(b => `${b.id} "${b.name}" from ${b.imageId} (${b.computeType})`).join(', ') : '(none)'}`);
+    for (const alias of endpoint.aliases.list()) {
+      const association = endpoint.aliases.associationOf(alias.id);
+      const held = association ? `associated with ${association.directoryId} of ${association.accountId} (${association.status})` : 'not associated';
+      console.log(`  connection alias ${alias.id} (${alias.state}), shared with ${alias.sharedWith ?? '(no account)'}, ${held}`);
+    }
+  };
+  const twoAccountStep = async (title: string, run: () => Promise<StepResult[]>) => {
+    console.log(`\n== ${title}`);
+    const started = endpoint.calls.length;
+    printResults(await run());
+    const image = endpoint.workspaces.sharesOf(DEFAULT_IMAGE_ID);
+    console.log(`  image ${DEFAULT_IMAGE_ID} is shared with: ${image.length ? image.join(', ') : '(no account)'}`);
+    show();
+    console.log(`  API calls: ${endpoint.calls.length - started}`);
+  };
+
+  await twoAccountStep(`owner create: image ${DEFAULT_IMAGE_ID} and a new alias shared with ${RECEIVING}`, () => owner.deploy(synthPair().owner));
+  const aliasId = endpoint.aliases.list()[0].id;
+  await twoAccountStep(`receiving create (-c sharedAliasId=${aliasId}): copy the image, build a bundle, associate the alias with ${DEFAULT_DIRECTORY_ID}`,
+    () => receiving.deploy(synthPair({ sharedAliasId: aliasId }).receiving));
+  await twoAccountStep('receiving delete: disassociate the alias, delete the bundle and the copy', () => receiving.destroy());
+  await twoAccountStep('owner delete: unshare the alias (now possible), delete it, unshare the image', () => owner.destroy());
 }
 
 main().catch(error => {

@@ -135,6 +135,13 @@ export class LocalDeployment {
       if (entries.length === 1 && entries[0][0] === 'Ref' && this.deployed.has(String(entries[0][1]))) {
         return this.deployed.get(String(entries[0][1]))!.physicalId;
       }
+      // The pseudo parameters of an environment-agnostic stack, as CloudFormation fills them in for the function's account.
+      const pseudo: Record<string, string | undefined> = {
+        'AWS::Region': process.env.AWS_REGION,
+        'AWS::AccountId': this.context().invokedFunctionArn.split(':')[4],
+        'AWS::Partition': 'aws',
+      };
+      if (entries.length === 1 && entries[0][0] === 'Ref' && pseudo[String(entries[0][1])] !== undefined) return pseudo[String(entries[0][1])];
       if (entries.length === 1 && entries[0][0] === 'Fn::GetAtt') {
         const [id, attribute] = entries[0][1] as [string, string];
         if (this.deployed.has(id)) return this.deployed.get(id)!.attributes[attribute];
