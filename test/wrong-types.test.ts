@@ -3,7 +3,7 @@
  * path, the prop and the value for every wrong type, never a bare TypeError.
  */
 import { Construct } from 'constructs';
-import { PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
+import { ConnectionAliasAssociation, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage, WorkspaceBundle, WorkspaceImageCopy } from '../src';
 import { newStack } from './support/template';
 
 /** Build a construct the way an untyped caller can. */
@@ -11,6 +11,9 @@ type Untyped = (scope: Construct, id: string, props?: any) => unknown;
 const image: Untyped = (scope, id, props) => new SharedWorkspaceImage(scope, id, props);
 const alias: Untyped = (scope, id, props) => new SharedConnectionAlias(scope, id, props);
 const preferences: Untyped = (scope, id, props) => new PartnerConnectionPreferences(scope, id, props);
+const copy: Untyped = (scope, id, props) => new WorkspaceImageCopy(scope, id, props);
+const bundle: Untyped = (scope, id, props) => new WorkspaceBundle(scope, id, props);
+const association: Untyped = (scope, id, props) => new ConnectionAliasAssociation(scope, id, props);
 
 const IMAGE = 'wsi-abc123def';
 const ALIAS = 'wsca-abc12345de';
@@ -37,6 +40,16 @@ test.each([
     /TestStack\/Share: excludedParticipantIds must be a list of strings, got "competitor" \(a string\)/],
   ['PartnerConnectionPreferences with null in the exclusions', preferences, { accessType: 'ALLOW_BY_DEFAULT_DENY_SOME', excludedParticipantIds: [null] },
     /TestStack\/Share: excludedParticipantIds\[0\] must be a string, got null/],
+  ['WorkspaceImageCopy without props', copy, undefined, /TestStack\/Share: props are required, with at least sourceImageId and name/],
+  ['WorkspaceImageCopy with a missing name', copy, { sourceImageId: IMAGE }, /TestStack\/Share: name must be a string, got nothing \(undefined\)/],
+  ['WorkspaceImageCopy with a numeric description', copy, { sourceImageId: IMAGE, name: 'x', description: 5 }, /TestStack\/Share: description must be a string, got 5 \(a number\)/],
+  ['WorkspaceImageCopy with a boolean removal policy', copy, { sourceImageId: IMAGE, name: 'x', removalPolicy: true }, /TestStack\/Share: removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got true/],
+  ['WorkspaceBundle without props', bundle, undefined, /TestStack\/Share: props are required, with at least imageId, computeType and name/],
+  ['WorkspaceBundle with a storage size as a string', bundle, { imageId: IMAGE, computeType: 'VALUE', name: 'x', userStorageGiB: '50' },
+    /TestStack\/Share: userStorageGiB must be a number, got "50" \(a string\)/],
+  ['WorkspaceBundle with a missing compute type', bundle, { imageId: IMAGE, name: 'x' }, /TestStack\/Share: computeType must be a string, got nothing \(undefined\)/],
+  ['ConnectionAliasAssociation without props', association, undefined, /TestStack\/Share: props are required, with at least aliasId and directoryId/],
+  ['ConnectionAliasAssociation with a numeric directoryId', association, { aliasId: ALIAS, directoryId: 7 }, /TestStack\/Share: directoryId must be a string, got 7 \(a number\)/],
 ])('%s is a synth error that names the construct, the prop and the value', (_name, build, props, message) => {
   expect(() => build(newStack(), 'Share', props)).toThrow(message);
 });
