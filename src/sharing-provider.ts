@@ -157,7 +157,8 @@ export class SharingProvider extends Construct {
   /**
    * A share resource served by this provider, created after the permissions it needs. Its time
    * budget (`ServiceTimeout`, also sent to the handler as a property) follows from `calls` and
-   * those of the provider's other resources.
+   * those of the provider's other resources, and is at least `minBudgetSeconds` (an image copy,
+   * whose wait depends on WorkSpaces rather than on calls, asks for CloudFormation's longest).
    *
    * @internal
    */

@@ -62,6 +62,7 @@ async function associate(association: Association, ctx: ResourceContext): Promis
   const { aliasId, directoryId } = association;
   const ws = workspacesOf(ctx);
   let requested = false;
+  let refusals = 0;
   for (;;) {
     const alias = await describeAlias(ws, aliasId);
     if (!alias) {
@@ -97,8 +98,15 @@ async function associate(association: Association, ctx: ResourceContext): Promis
     try {
       await ws.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId }));
     } catch (error) {
-      // Associated meanwhile: the next read names the directory.
-      if (isErrorCode(error, 'ResourceAssociatedException')) continue;
+      // Associated meanwhile: the next read names the directory. Refused again with no directory to
+      // show (an association this account cannot see), it fails rather than retrying for the whole budget.
+      if (isErrorCode(error, 'ResourceAssociatedException') && ++refusals < 2) continue;
+      if (isErrorCode(error, 'ResourceAssociatedException')) {
+        throw new PreconditionError(
+          `WorkSpaces says connection alias ${aliasId} is associated with a directory (${messageOf(error)}), though DescribeConnectionAliases `
+          + `shows none to account ${ctx.accountId}: ask the alias's owner which directory holds it, disassociate it there, then deploy again`,
+        );
+      }
       if (isErrorCode(error, 'ResourceNotFoundException')) {
         throw new PreconditionError(`Associating connection alias ${aliasId} with directory ${directoryId} failed: ${messageOf(error)}. Check that the directory is registered with WorkSpaces in this Region`);
       }

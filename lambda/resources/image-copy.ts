@@ -155,7 +155,11 @@ async function create(copy: ImageCopy, me: Owner, ctx: ResourceContext, replacin
         SourceImageId: copy.sourceImageId,
         SourceRegion: copy.sourceRegion,
         Tags: [...ownerTags(me), { Key: SOURCE_TAG, Value: sourceOf(copy) }],
-      }));
+      })).catch(error => {
+        // An image of that name made since the check (which name ResourceAlreadyExists is about is UNVERIFIED).
+        if (!isErrorCode(error, 'ResourceAlreadyExistsException')) throw error;
+        throw new PreconditionError(`An image named ${JSON.stringify(copy.name)} already exists in account ${ctx.accountId} in this Region (${messageOf(error)}): choose another name, then deploy again`);
+      });
       if (!ImageId) throw new Error(`CopyWorkspaceImage answered without an image ID for ${copy.sourceImageId}`);
       copyId = ImageId;
       ctx.progress.record('copied', `${copy.sourceImageId} to ${copyId}`);
