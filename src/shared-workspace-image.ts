@@ -4,12 +4,12 @@ import { claimInApp } from './private/claims';
 import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
 import { IMAGE_SHARE_OVERHEAD_CALLS } from './private/time-budget';
 import { checkPattern, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
-import { SharingProvider } from './sharing-provider';
+import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
  * Properties of a `SharedWorkspaceImage`.
  */
-export interface SharedWorkspaceImageProps {
+export interface SharedWorkspaceImageProps extends SharingConstructProps {
   /**
    * The ID of the custom WorkSpaces image to share, such as `wsi-abc123def`.
    *
@@ -73,7 +73,7 @@ export class SharedWorkspaceImage extends Construct {
       this.addAccount(accountId);
     }
 
-    const provider = SharingProvider.getOrCreate(this);
+    const provider = SharingProvider._for(this, props.provider);
     provider._grantWorkspaceImage(props.imageId);
     provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImage, {
       ImageId: props.imageId,

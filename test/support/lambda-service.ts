@@ -48,7 +48,8 @@ export class LocalLambda {
     void (async () => {
       this.running += 1;
       try {
-        for (let i = 0; i < runs; i++) await handler(payload, lambdaContext(account, timeoutMs));
+        // Each run is an invocation of the function that was invoked: its own hand-overs invoke it again.
+        for (let i = 0; i < runs; i++) await handler(payload, { ...lambdaContext(account, timeoutMs), invokedFunctionArn: functionName });
       } finally {
         this.running -= 1;
       }
