@@ -185,7 +185,7 @@ export class SharingProvider extends Construct {
    */
   private static readonly MAX_EVENT_AGE = Duration.minutes(5);
 
-  /** The handler function; its ARN is the service token of every share resource of the stack. */
+  /** The handler function; its ARN is the service token of every share resource this provider serves. */
   public readonly function: lambda.IFunction;
 
   /** The function's execution role. */
@@ -195,8 +195,8 @@ export class SharingProvider extends Construct {
   public readonly logGroup: logs.ILogGroup;
 
   /**
-   * The policy that holds the share permissions of the stack's constructs.
-   * Every share resource depends on it, so it exists before the handler's first call.
+   * The policy that holds the share permissions of the constructs this provider serves.
+   * Each of their resources depends on it, so it exists before the handler's first call.
    */
   public readonly policy: iam.Policy;
 
