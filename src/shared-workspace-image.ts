@@ -84,7 +84,10 @@ export class SharedWorkspaceImage extends Construct {
       ImageId: props.imageId,
       AccountIds: Lazy.list({ produce: () => this.accountListToken ?? [...this.accountIds] }),
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
-    }, () => (this.accountListToken || this.accountIds.some(a => Token.isUnresolved(a)) ? undefined : this.accountIds.length + IMAGE_SHARE_OVERHEAD_CALLS));
+    }, () => {
+      const unknown = this.accountListToken !== undefined || this.accountIds.some(a => Token.isUnresolved(a));
+      return unknown ? undefined : this.accountIds.length + IMAGE_SHARE_OVERHEAD_CALLS;
+    });
   }
 
   /**
