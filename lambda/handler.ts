@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { handleAliasAssociation } from './resources/alias-association';
 import { handleBundle } from './resources/bundle';
@@ -11,13 +10,12 @@ import { continuationOf, handOverPayload, InvocationEvent } from './runtime/cont
 import { Deadline } from './runtime/deadline';
 import { isErrorCode, messageOf } from './runtime/errors';
 import { CallLog } from './runtime/guard';
+import { logger } from './runtime/logger';
 import { Progress } from './runtime/progress';
 import type { ResourceContext, ResourceHandler } from './runtime/resource';
 import { loadSettings } from './runtime/settings';
 import { RESOURCE_TYPES } from '../src/private/patterns';
 import { LEGACY_TIME_BUDGET_SECONDS, MAX_TIME_BUDGET_SECONDS, TIME_BUDGET_PROPERTY } from '../src/private/time-budget';
-
-const logger = new Logger({ serviceName: 'cdk-cross-account-sharing' });
 
 /** The handler of each resource type. */
 const RESOURCE_HANDLERS: Record<string, ResourceHandler> = {
@@ -165,7 +163,9 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
     }
   }
 
-  logger.info(`${event.RequestType} ${event.ResourceType} ${outcome.status}`, {
+  // A failure is an error line: a function logging at ERROR still shows every request that failed.
+  const logOutcome = outcome.status === 'FAILED' ? logger.error.bind(logger) : logger.info.bind(logger);
+  logOutcome(`${event.RequestType} ${event.ResourceType} ${outcome.status}`, {
     ...logFields,
     physicalResourceId: outcome.physicalResourceId,
     status: outcome.status,

@@ -3,12 +3,12 @@ import { claimInApp } from './private/claims';
 import { CONNECTION_ALIAS_ID, DIRECTORY_ID, RESOURCE_TYPES } from './private/patterns';
 import { ALIAS_ASSOCIATION_CALLS } from './private/time-budget';
 import { checkPattern, checkString, requireProps } from './private/validate';
-import { SharingProvider } from './sharing-provider';
+import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
  * Properties of a `ConnectionAliasAssociation`.
  */
-export interface ConnectionAliasAssociationProps {
+export interface ConnectionAliasAssociationProps extends SharingConstructProps {
   /**
    * The ID of the connection alias, such as `wsca-abc12345`: one that another account shares with
    * the stack's account (a `SharedConnectionAlias` in the owner's stack), in the stack's Region.
@@ -25,13 +25,6 @@ export interface ConnectionAliasAssociationProps {
    * the old directory before associating it with the new one.
    */
   readonly directoryId: string;
-
-  /**
-   * The provider whose function associates the alias.
-   *
-   * @default - the stack's shared provider (SharingProvider.getOrCreate)
-   */
-  readonly provider?: SharingProvider;
 }
 
 /**
@@ -74,7 +67,7 @@ export class ConnectionAliasAssociation extends Construct {
     this.aliasId = props.aliasId;
     this.directoryId = props.directoryId;
 
-    const provider = props.provider ?? SharingProvider.getOrCreate(this);
+    const provider = SharingProvider._for(this, props.provider);
     provider._grantAliasAssociation(props.aliasId, props.directoryId);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.connectionAliasAssociation, {
       AliasId: props.aliasId,

@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG, RESOURCE_TYPES } from './private/patterns';
 import { checkPattern, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
-import { SharingProvider } from './sharing-provider';
+import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
  * Who may send the account connection invitations in AWS Partner Central.
@@ -19,7 +19,7 @@ export enum ConnectionAccessType {
 /**
  * Properties of a `PartnerConnectionPreferences`.
  */
-export interface PartnerConnectionPreferencesProps {
+export interface PartnerConnectionPreferencesProps extends SharingConstructProps {
   /**
    * The Partner Central catalog whose preferences to set: `AWS` for production, `Sandbox` for testing.
    *
@@ -115,7 +115,7 @@ export class PartnerConnectionPreferences extends Construct {
     claimCatalog(this, catalog);
     this.catalog = catalog;
 
-    const provider = SharingProvider.getOrCreate(this);
+    const provider = SharingProvider._for(this, props.provider);
     provider._grantPartnerConnectionPreferences(catalog);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.partnerConnectionPreferences, {
       Catalog: catalog,

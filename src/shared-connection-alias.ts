@@ -4,12 +4,12 @@ import { claimInApp } from './private/claims';
 import { CONNECTION_ALIAS_ID, RESOURCE_TYPES } from './private/patterns';
 import { ALIAS_SHARE_CALLS } from './private/time-budget';
 import { checkPattern, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf } from './private/validate';
-import { SharingProvider } from './sharing-provider';
+import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
  * Properties of a `SharedConnectionAlias`.
  */
-export interface SharedConnectionAliasProps {
+export interface SharedConnectionAliasProps extends SharingConstructProps {
   /**
    * The ID of the WorkSpaces connection alias to share, such as `wsca-abc12345`, usually
    * `CfnConnectionAlias.attrAliasId`.
@@ -75,7 +75,7 @@ export class SharedConnectionAlias extends Construct {
     this.aliasId = props.aliasId;
     this.accountId = props.accountId;
 
-    const provider = SharingProvider.getOrCreate(this);
+    const provider = SharingProvider._for(this, props.provider);
     provider._grantConnectionAlias(props.aliasId);
     // A token aliasId (e.g. CfnConnectionAlias.attrAliasId) becomes a Fn::GetAtt, so CloudFormation
     // creates the share after the alias and deletes it (unshares) before deleting the alias.

@@ -4,12 +4,12 @@ import { claimInApp } from './private/claims';
 import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
 import { IMAGE_SHARE_OVERHEAD_CALLS } from './private/time-budget';
 import { checkPattern, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
-import { SharingProvider } from './sharing-provider';
+import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
  * Properties of a `SharedWorkspaceImage`.
  */
-export interface SharedWorkspaceImageProps {
+export interface SharedWorkspaceImageProps extends SharingConstructProps {
   /**
    * The ID of the custom WorkSpaces image to share, such as `wsi-abc123def`.
    *
@@ -59,6 +59,9 @@ export class SharedWorkspaceImage extends Construct {
 
   private readonly accountIds: string[] = [];
 
+  /** The account list when it is one token as a whole (a CommaDelimitedList parameter, say), which only the handler can check. */
+  private readonly accountListToken?: string[];
+
   constructor(scope: Construct, id: string, props: SharedWorkspaceImageProps) {
     super(scope, id);
     requireProps(this, props, 'imageId');
@@ -69,17 +72,22 @@ export class SharedWorkspaceImage extends Construct {
     claimInApp(this, 'workspaceimage', 'imageId', props.imageId, 'one image has one owner, so list all its accounts in one SharedWorkspaceImage');
     this.imageId = props.imageId;
 
-    for (const accountId of props.accountIds ?? []) {
-      this.addAccount(accountId);
+    if (props.accountIds !== undefined && Token.isUnresolved(props.accountIds)) {
+      this.accountListToken = props.accountIds;
+    } else {
+      for (const accountId of props.accountIds ?? []) this.addAccount(accountId);
     }
 
-    const provider = SharingProvider.getOrCreate(this);
+    const provider = SharingProvider._for(this, props.provider);
     provider._grantWorkspaceImage(props.imageId);
     provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImage, {
       ImageId: props.imageId,
-      AccountIds: Lazy.list({ produce: () => [...this.accountIds] }),
+      AccountIds: Lazy.list({ produce: () => this.accountListToken ?? [...this.accountIds] }),
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
-    }, () => (this.accountIds.some(a => Token.isUnresolved(a)) ? undefined : this.accountIds.length + IMAGE_SHARE_OVERHEAD_CALLS));
+    }, () => {
+      const unknown = this.accountListToken !== undefined || this.accountIds.some(a => Token.isUnresolved(a));
+      return unknown ? undefined : this.accountIds.length + IMAGE_SHARE_OVERHEAD_CALLS;
+    });
   }
 
   /**
@@ -88,6 +96,10 @@ export class SharedWorkspaceImage extends Construct {
    * @param accountId the 12-digit ID of the account
    */
   public addAccount(accountId: string): void {
+    if (this.accountListToken) {
+      throw synthError(this, `accountIds is a list token (a CommaDelimitedList parameter, say), so addAccount(${JSON.stringify(accountId)}) cannot add to it: `
+        + 'add the account where the list comes from, or pass accountIds as a list of strings');
+    }
     checkString(this, 'accountId', accountId);
     checkShareAccount(this, 'accountIds', accountId);
     if (!Token.isUnresolved(accountId) && this.accountIds.includes(accountId)) {

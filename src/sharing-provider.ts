@@ -1,11 +1,13 @@
 import * as path from 'path';
 import { CfnResource, CustomResource, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { nagArn } from './private/nag-findings';
+import { acknowledgeWildcardArn, wildcardArnFinding } from './private/nag';
 import { OWNER_STACK_TAG } from './private/patterns';
+import { checkProviderProps } from './private/provider-props';
 import {
   budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET,
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
@@ -15,24 +17,157 @@ import {
 const OWNERSHIP_ACTIONS = ['workspaces:CreateTags', 'workspaces:DescribeTags', 'workspaces:DeleteTags'];
 
 /**
- * The one Lambda function, role and log group that serve every share construct of a stack.
+ * Properties of a `SharingProvider`: where its Lambda function runs and how it logs.
+ */
+export interface SharingProviderProps {
+  /**
+   * The VPC to run the function in, where your organization requires Lambda functions in a VPC.
+   *
+   * The function calls WorkSpaces (in the stack's Region), Partner Central (in us-east-1) and
+   * CloudFormation's response URL (an S3 pre-signed URL): the subnets need a route to each, through
+   * a NAT gateway or VPC endpoints (see the README, "Run the provider in a VPC").
+   *
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in the VPC to place the function. Only with `vpc`.
+   *
+   * @default - the VPC's private subnets with egress, as for any Lambda function
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security groups of the function. Only with `vpc`; they must allow outbound HTTPS (443)
+   * to the AWS APIs and S3.
+   *
+   * @default - a new security group that allows all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The memory of the function, in MiB (128 to 10,240). The work is API calls, so more memory
+   * buys little besides a faster cold start.
+   *
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * How long one invocation of the function may run (1 to 15 minutes). It does not limit a
+   * request: work that outlasts one invocation goes on in a new invocation of the function, within
+   * the resource's time budget (its `ServiceTimeout`). A shorter timeout means more of those
+   * hand-overs for long account lists.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * The log group of the function. The function gets the right to write to it.
+   *
+   * @default - a new log group, kept for `logRetention`
+   */
+  readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * How long the log group this provider creates keeps its logs. Not with `logGroup`.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The lowest level of the handler's structured (JSON) log lines that reach the log group:
+   * `DEBUG` adds one line per AWS API call, `INFO` one line per request it answers, `WARN` only
+   * the requests it ignores, `ERROR` only the requests that fail.
+   *
+   * @default lambda.ApplicationLogLevel.INFO
+   */
+  readonly logLevel?: lambda.ApplicationLogLevel;
+}
+
+/**
+ * Properties every construct served by a `SharingProvider` has.
+ */
+export interface SharingConstructProps {
+  /**
+   * The provider whose Lambda function serves this construct's custom resource. It must be in
+   * the construct's stack.
+   *
+   * @default - the stack's default provider, `SharingProvider.getOrCreate(this)`
+   */
+  readonly provider?: SharingProvider;
+}
+
+/** The providers of each stack, in order of creation: their resources deploy in parallel and share WorkSpaces' rate. */
+const providersByStack = new WeakMap<Stack, SharingProvider[]>();
+
+/**
+ * The Lambda function, role and log group that serve share constructs.
  *
- * The constructs of this library create it on first use; reach it with
- * `SharingProvider.getOrCreate(stack)` to add tags, a permissions boundary or
- * your own cdk-nag suppressions.
+ * By default every share construct of a stack uses one provider, created on first use with the
+ * defaults below; reach it with `SharingProvider.getOrCreate(stack)` to add tags, a permissions
+ * boundary or your own cdk-nag suppressions. Create one yourself to run the function in a VPC,
+ * give it more memory, or log elsewhere, and pass it to the constructs as `provider`. A stack
+ * may hold several providers; each one's policy grants exactly what its constructs need.
  *
- * Each share resource it serves gets a time budget (its `ServiceTimeout`) from the WorkSpaces
- * calls all of them can make at once; work that outlasts one invocation of the function goes on
- * in a new one. Literal account lists too long for CloudFormation's 3,600 s are a synth error.
+ * Each share resource gets a time budget (its `ServiceTimeout`) from the WorkSpaces calls all
+ * share resources of the stack can make at once; work that outlasts one invocation of the
+ * function goes on in a new one. Literal account lists too long for CloudFormation's 3,600 s are
+ * a synth error.
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ *
+ * const provider = new SharingProvider(this, 'SharingProvider', {
+ *   vpc,
+ *   vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+ *   memorySize: 512,
+ *   logRetention: logs.RetentionDays.ONE_YEAR,
+ *   logLevel: lambda.ApplicationLogLevel.DEBUG,
+ * });
+ * new SharedWorkspaceImage(this, 'GoldenImage', {
+ *   imageId: 'wsi-abc123def',
+ *   accountIds: ['111122223333'],
+ *   provider,
+ * });
  */
 export class SharingProvider extends Construct {
   /**
-   * The provider of the stack that holds `scope`, created on first call.
+   * The stack's default provider: the one share constructs use when given no `provider`,
+   * created with the default props on first call.
    */
   public static getOrCreate(scope: Construct): SharingProvider {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(SharingProvider.CONSTRUCT_ID);
-    return (existing as SharingProvider | undefined) ?? new SharingProvider(stack, SharingProvider.CONSTRUCT_ID);
+    if (existing === undefined) return new SharingProvider(stack, SharingProvider.CONSTRUCT_ID);
+    if (!(existing instanceof SharingProvider)) {
+      throw new Error(`${existing.node.path}: the ID ${SharingProvider.CONSTRUCT_ID} under a stack is reserved for the stack's default SharingProvider; rename this construct`);
+    }
+    return existing;
+  }
+
+  /**
+   * The provider a share construct uses: the one it was given, which must be a SharingProvider of
+   * its own stack (a Lambda function cannot serve a custom resource of another stack without a
+   * cross-stack reference on every resource), or the stack's default one.
+   *
+   * @internal
+   */
+  public static _for(scope: Construct, provider: SharingProvider | undefined): SharingProvider {
+    if (provider === undefined) return SharingProvider.getOrCreate(scope);
+    if (!(provider instanceof SharingProvider)) {
+      throw new Error(`${scope.node.path}: provider must be a SharingProvider, got ${provider === null ? 'null' : typeof provider}`);
+    }
+    const own = Stack.of(scope);
+    const theirs = Stack.of(provider);
+    if (own !== theirs) {
+      throw new Error(`${scope.node.path}: provider ${provider.node.path} is in stack ${theirs.node.path}, not in this construct's stack ${own.node.path}. `
+        + `A provider serves the constructs of its own stack: create a SharingProvider in ${own.node.path} (or omit provider to use the stack's default one)`);
+    }
+    return provider;
   }
 
   /** The construct ID under the stack: part of the contract, since it sets logical IDs. */
@@ -51,7 +186,7 @@ export class SharingProvider extends Construct {
    */
   private static readonly MAX_EVENT_AGE = Duration.minutes(5);
 
-  /** The handler function; its ARN is the service token of every share resource of the stack. */
+  /** The handler function; its ARN is the service token of every share resource this provider serves. */
   public readonly function: lambda.IFunction;
 
   /** The function's execution role. */
@@ -61,8 +196,8 @@ export class SharingProvider extends Construct {
   public readonly logGroup: logs.ILogGroup;
 
   /**
-   * The policy that holds the share permissions of the stack's constructs.
-   * Every share resource depends on it, so it exists before the handler's first call.
+   * The policy that holds the share permissions of the constructs this provider serves.
+   * Each of their resources depends on it, so it exists before the handler's first call.
    */
   public readonly policy: iam.Policy;
 
@@ -86,11 +221,15 @@ export class SharingProvider extends Construct {
   /** The ownership tags of each catalog's connection preferences. */
   private partnerTagsStatement?: iam.PolicyStatement;
 
-  private constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: SharingProviderProps = {}) {
     super(scope, id);
+    checkProviderProps(this, props);
+    const stack = Stack.of(this);
+    const providers = providersByStack.get(stack) ?? [];
+    providersByStack.set(stack, [...providers, this]);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.THREE_MONTHS,
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     });
 
     const role = new iam.Role(this, 'Role', {
@@ -105,12 +244,17 @@ export class SharingProvider extends Construct {
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda', 'handler')),
       handler: 'index.handler',
       runtime: lambda.determineLatestNodeRuntime(this),
-      timeout: SharingProvider.FUNCTION_TIMEOUT,
-      memorySize: 256,
+      timeout: props.timeout ?? SharingProvider.FUNCTION_TIMEOUT,
+      memorySize: props.memorySize ?? 256,
       role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: props.logLevel,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
     });
+    if (props.vpc) this.grantNetworkInterfaces(fn, role, props.vpc, props.vpcSubnets);
 
     // Every request gets exactly one answer, from the handler: Lambda must not run an invocation
     // again after an error (a second worker and a second answer), nor start one hours late.
@@ -121,12 +265,59 @@ export class SharingProvider extends Construct {
     // A request whose work outlasts one invocation hands the rest over to a new invocation of the function.
     this.policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
 
-    this.node.addValidation({ validate: () => this.validateBudget() });
+    // The first provider of a stack checks the workload of them all, once.
+    if (providers.length === 0) this.node.addValidation({ validate: () => this.validateBudget() });
   }
 
   /**
-   * The time budget, in seconds, of each resource this provider serves: they deploy in parallel
-   * and share WorkSpaces' rate, so each one's budget covers the calls of them all, plus a fixed
+   * Let Lambda create and remove the function's network interfaces in the VPC, as
+   * AWSLambdaVPCAccessExecutionRole does, but on the ARNs this function uses rather than on "*":
+   * interfaces in the stack's account and Region, in the selected subnets, with its security groups.
+   * That Lambda's check of the role at CreateFunction accepts resource-scoped statements is
+   * UNVERIFIED here (the Lambda guide's example names account-scoped ARNs); see the README.
+   */
+  private grantNetworkInterfaces(fn: lambda.Function, role: iam.IRole, vpc: ec2.IVpc, subnets: ec2.SubnetSelection | undefined): void {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ec2', resource, resourceName });
+    const interfaces = arn('network-interface', '*');
+    // A policy of its own, which the function waits for: Lambda creates the interfaces when it creates the function.
+    const policy = new iam.Policy(this, 'VpcAccessPolicy', {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface'],
+          resources: [
+            interfaces,
+            ...vpc.selectSubnets(subnets).subnetIds.map(id => arn('subnet', id)),
+            ...fn.connections.securityGroups.map(sg => arn('security-group', sg.securityGroupId)),
+          ],
+        }),
+        new iam.PolicyStatement({
+          actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          resources: [interfaces],
+        }),
+        new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
+      ],
+    });
+    fn.node.defaultChild!.node.addDependency(policy);
+    // The wildcards of this policy are the interfaces' IDs, unknown before Lambda creates them, and
+    // the Describe actions, which take no resource: acknowledged on this policy alone, for both cdk-nag lines.
+    const reason = 'Lambda creates and deletes the function\'s network interfaces with the execution role: their IDs are unknown '
+      + 'in advance, so the interface actions name every interface of the stack\'s account and Region (creation is limited '
+      + 'to the selected subnets and security groups), and ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets accept only "*".';
+    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    acknowledgeWildcardArn(policy, interfaces, reason);
+    (policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'AwsSolutions-IAM5', reason }] });
+  }
+
+  /** The providers of this provider's stack, this one included. */
+  private get stackProviders(): SharingProvider[] {
+    return providersByStack.get(Stack.of(this)) ?? [this];
+  }
+
+  /**
+   * The time budget, in seconds, of each resource this provider serves: the stack's share resources
+   * deploy in parallel and share WorkSpaces' rate, so each one's budget covers the calls of them all, plus a fixed
    * allowance for waits; CloudFormation's 3,600 s at most, and that when a list is a token.
    */
   private budgetSeconds(): number {
@@ -134,9 +325,14 @@ export class SharingProvider extends Construct {
     return unknown ? MAX_TIME_BUDGET_SECONDS : Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(calls));
   }
 
-  /** The WorkSpaces calls the provider's resources can make at once, as far as synth knows them. */
+  /**
+   * The WorkSpaces calls the stack's share resources can make at once, as far as synth knows them:
+   * those of every provider of the stack, since all deploy in parallel against one rate.
+   */
   private workload(): { calls: number; unknown: boolean; known: { constructPath: string; calls: number }[] } {
-    const estimates = [...this.workloads.entries()].map(([constructPath, estimate]) => ({ constructPath, calls: estimate() }));
+    const estimates = this.stackProviders
+      .flatMap(provider => [...provider.workloads.entries()])
+      .map(([constructPath, estimate]) => ({ constructPath, calls: estimate() }));
     const known = estimates.filter((w): w is { constructPath: string; calls: number } => w.calls !== undefined);
     return { calls: known.reduce((sum, w) => sum + w.calls, 0), unknown: known.length < estimates.length, known };
   }
@@ -147,7 +343,7 @@ export class SharingProvider extends Construct {
     if (calls <= MAX_CALLS_PER_BUDGET) return [];
     const biggest = known.sort((a, b) => b.calls - a.calls).slice(0, 5).map(w => `${w.constructPath} (${w.calls})`).join(', ');
     return [
-      `the share constructs served by this provider can make ${calls} WorkSpaces calls in one deployment (largest: ${biggest}). `
+      `the share constructs of this stack${this.stackProviders.length > 1 ? `, served by its ${this.stackProviders.length} providers,` : ''} can make ${calls} WorkSpaces calls in one deployment (largest: ${biggest}). `
       + `They deploy in parallel and share WorkSpaces' rate, planned at ${PLANNED_CALLS_PER_SECOND} calls/s, so only ${MAX_CALLS_PER_BUDGET} calls fit in `
       + `CloudFormation's ${MAX_TIME_BUDGET_SECONDS} s limit for a custom resource: ${MAX_CALLS_PER_BUDGET - IMAGE_SHARE_OVERHEAD_CALLS} accounts on a single image, `
       + 'fewer across several shares. Split the shares into stacks that deploy one after another (stackB.addDependency(stackA)), each within that limit',
@@ -281,7 +477,7 @@ export class SharingProvider extends Construct {
     }
     for (const arn of arns) {
       this.addScopedResource(scoped, arn);
-      if (reason && arn.includes('*')) this.suppressWildcard(reason, `Resource::${nagArn(Stack.of(this).resolve(arn))}`);
+      if (reason && arn.includes('*')) this.suppressWildcardArn(arn, reason);
     }
   }
 
@@ -369,24 +565,28 @@ export class SharingProvider extends Construct {
       'workspaces:DescribeConnectionAliases accepts only the "*" resource; it reads alias state and associations and changes nothing.');
   }
 
-
   /**
    * Acknowledge cdk-nag's AwsSolutions-IAM5 finding for a "*" resource on the share policy, with the
    * reason, where both cdk-nag lines look, with no dependency on cdk-nag: aws-cdk-lib's native
    * acknowledgement (cdk-nag 3), and the `cdk_nag` metadata of the policy's CloudFormation resource
    * (cdk-nag 2, whose Aspects API many apps still use). The metadata holds every reason given so far.
    */
-  private suppressWildcard(reason: string, finding = 'Resource::*'): void {
-    const id = `AwsSolutions-IAM5[${finding}]`;
-    if (finding !== 'Resource::*' && this.suppressedFindings.has(finding)) return;
+  private suppressWildcard(reason: string): void {
+    Validations.of(this.policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    this.addNagSuppression(reason, 'Resource::*');
+  }
+
+  /** The same for one ARN with a wildcard on the share policy (the receiving side's), each finding once. */
+  private suppressWildcardArn(arn: string, reason: string): void {
+    const finding = wildcardArnFinding(this.policy, arn);
+    if (this.suppressedFindings.has(finding)) return;
     this.suppressedFindings.add(finding);
-    if (finding.split('::').length > 2) {
-      // An ARN finding (`Resource::arn:<AWS::Partition>:…`) holds more '::' than acknowledge() accepts:
-      // the same metadata entry it would write, under the finding's exact ID, which cdk-nag 3 reads.
-      this.policy.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
-    } else {
-      Validations.of(this.policy).acknowledge({ id, reason });
-    }
+    acknowledgeWildcardArn(this.policy, arn, reason);
+    this.addNagSuppression(reason, finding);
+  }
+
+  /** Add one cdk-nag 2 suppression to the share policy's `cdk_nag` metadata. */
+  private addNagSuppression(reason: string, finding: string): void {
     this.nagSuppressions.push({ id: 'AwsSolutions-IAM5', reason, applies_to: [finding] });
     (this.policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', { rules_to_suppress: [...this.nagSuppressions] });
   }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { COMPUTE_TYPES, RESOURCE_TYPES, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './private/patterns';
 import { BUNDLE_CALLS } from './private/time-budget';
 import { checkOneOf, checkPattern, checkString, checkWholeNumber, requireProps } from './private/validate';
-import { SharingProvider } from './sharing-provider';
+import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /** The largest volume the construct accepts, in GiB (the sizes WorkSpaces accepts are its own rule). */
 const MAX_STORAGE_GIB = 10_000;
@@ -10,7 +10,7 @@ const MAX_STORAGE_GIB = 10_000;
 /**
  * Properties of a `WorkspaceBundle`.
  */
-export interface WorkspaceBundleProps {
+export interface WorkspaceBundleProps extends SharingConstructProps {
   /**
    * The ID of an image of the stack's account, in the stack's Region, such as
    * `WorkspaceImageCopy.imageId`.
@@ -62,13 +62,6 @@ export interface WorkspaceBundleProps {
    * @default 'Created by cdk-cross-account-sharing'
    */
   readonly description?: string;
-
-  /**
-   * The provider whose function creates the bundle.
-   *
-   * @default - the stack's shared provider (SharingProvider.getOrCreate)
-   */
-  readonly provider?: SharingProvider;
 }
 
 /**
@@ -107,7 +100,7 @@ export class WorkspaceBundle extends Construct {
       checkPattern(this, 'description', props.description, WORKSPACE_BUNDLE_DESCRIPTION, '1 to 255 letters, digits, spaces and _./()-');
     }
 
-    const provider = props.provider ?? SharingProvider.getOrCreate(this);
+    const provider = SharingProvider._for(this, props.provider);
     const imagePolicy = provider._grantBundle(this, props.imageId);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceBundle, {
       ImageId: props.imageId,

@@ -3,12 +3,12 @@ import { Construct } from 'constructs';
 import { AWS_REGION, RESOURCE_TYPES, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './private/patterns';
 import { IMAGE_COPY_CALLS, IMAGE_COPY_MIN_BUDGET_SECONDS } from './private/time-budget';
 import { checkPattern, checkString, removalPolicyOf, requireProps } from './private/validate';
-import { SharingProvider } from './sharing-provider';
+import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
  * Properties of a `WorkspaceImageCopy`.
  */
-export interface WorkspaceImageCopyProps {
+export interface WorkspaceImageCopyProps extends SharingConstructProps {
   /**
    * The ID of the image to copy, such as `wsi-abc123def`: an image another account shares with
    * the stack's account (a `SharedWorkspaceImage` in the owner's stack), or one of the account's
@@ -50,13 +50,6 @@ export interface WorkspaceImageCopyProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * The provider whose function makes the copy.
-   *
-   * @default - the stack's shared provider (SharingProvider.getOrCreate)
-   */
-  readonly provider?: SharingProvider;
 }
 
 /**
@@ -98,7 +91,7 @@ export class WorkspaceImageCopy extends Construct {
     const removalPolicy = removalPolicyOf(this, props.removalPolicy, RemovalPolicy.RETAIN, 'an image copy is either kept or deleted');
     const sourceRegion = props.sourceRegion ?? Stack.of(this).region;
 
-    const provider = props.provider ?? SharingProvider.getOrCreate(this);
+    const provider = SharingProvider._for(this, props.provider);
     provider._grantImageCopy(props.sourceImageId, sourceRegion);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImageCopy, {
       SourceImageId: props.sourceImageId,

@@ -1,12 +1,13 @@
-import { App, Aspects, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-v2';
 import { IConstruct } from 'constructs';
 import {
   ConnectionAccessType, ConnectionAliasAssociation, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage,
-  WorkspaceBundle, WorkspaceImageCopy,
+  SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
 } from '../src';
 
 /** Every acknowledgement in the tree, with the construct it sits on. */
@@ -30,7 +31,38 @@ function stackWithEveryConstruct(): Stack {
   return stack;
 }
 
+/** A stack whose constructs use a provider in a VPC (one with flow logs, as AwsSolutions-VPC7 asks of any VPC). */
+function stackWithVpcProvider(env: StackProps['env'] = { account: '123456789012', region: 'eu-west-1' }): Stack {
+  const stack = new Stack(new App(), 'NagVpcStack', { env });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  vpc.addFlowLog('FlowLog');
+  const provider = new SharingProvider(stack, 'VpcProvider', { vpc });
+  new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: 'wsi-abc123def', accountIds: ['111122223333'], provider });
+  new PartnerConnectionPreferences(stack, 'Connections', { accessType: ConnectionAccessType.DENY_ALL, provider });
+  return stack;
+}
+
 describe('cdk-nag AwsSolutions', () => {
+  test('finds nothing unacknowledged with a provider in a VPC, whose network-interface wildcards are acknowledged on their own policy', () => {
+    const stack = stackWithVpcProvider();
+
+    const report = new AwsSolutionsChecks().validateScope(stack);
+
+    expect(report.violations.map(v => `${v.ruleName} at ${v.violatingResources.map(r => r.constructPath).join(', ')}`)).toEqual([]);
+    const vpcAcks = acknowledgements(stack).filter(a => a.path.endsWith('VpcAccessPolicy'));
+    expect(vpcAcks.map(a => a.id)).toEqual([
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:eu-west-1:123456789012:network-interface/*]',
+    ]);
+    expect(vpcAcks.map(a => a.reason)).toEqual([expect.stringMatching(/network interfaces/), expect.stringMatching(/network interfaces/)]);
+  });
+
+  test('finds nothing unacknowledged with a provider in a VPC of an environment-agnostic stack', () => {
+    const report = new AwsSolutionsChecks().validateScope(stackWithVpcProvider(undefined));
+
+    expect(report.violations.map(v => `${v.ruleName} at ${v.violatingResources.map(r => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
   test('finds nothing unacknowledged in a stack holding the constructs', () => {
     const stack = stackWithEveryConstruct();
 
@@ -84,6 +116,10 @@ describe('cdk-nag 2 AwsSolutions, through the Aspects API', () => {
     const stack = stackWithEveryConstruct();
 
     expect(nag2Errors(stack)).toEqual([]);
+  });
+
+  test('finds nothing unsuppressed with a provider in a VPC', () => {
+    expect(nag2Errors(stackWithVpcProvider())).toEqual([]);
   });
 
   test('reads the suppression from the share policy\'s cdk_nag metadata, with each reason', () => {

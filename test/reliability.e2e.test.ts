@@ -207,21 +207,30 @@ describe('scale', () => {
 
 describe('logs', () => {
   /** Run one request through a freshly loaded handler with its logs on: the text written, and its JSON records. */
-  async function logsOf(event: ReturnType<typeof create>): Promise<{ text: string; records: any[] }> {
+  async function logsOf(event: ReturnType<typeof create>, lambdaLogLevel?: string): Promise<{ text: string; records: any[] }> {
     const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
+    // Powertools writes ERROR lines to stderr, the others to stdout: Lambda sends both to the log group.
+    const capture = (chunk: any) => {
       lines.push(String(chunk));
       return true;
-    });
+    };
+    const writes = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
     let fresh!: Handler;
-    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    // The function's log level (SharingProviderProps.logLevel) reaches the handler as Lambda's AWS_LAMBDA_LOG_LEVEL.
+    if (lambdaLogLevel) {
+      process.env.AWS_LAMBDA_LOG_LEVEL = lambdaLogLevel;
+      delete process.env.POWERTOOLS_LOG_LEVEL;
+    } else {
+      process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+    }
     jest.isolateModules(() => {
       fresh = loadBundledHandler();
     });
     try {
       await cfn.invoke(fresh, event, lambdaContext(OWNER));
     } finally {
-      write.mockRestore();
+      writes.forEach(write => write.mockRestore());
+      delete process.env.AWS_LAMBDA_LOG_LEVEL;
       process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     }
     const text = lines.join('');
@@ -259,5 +268,20 @@ describe('logs', () => {
     // The handler's own frames, by source file and line, not index.js:1:<column>.
     expect(record.error.stack).toMatch(/lambda\/resources\/workspace-image\.ts:\d+:\d+/);
     expect(record.error.stack).not.toMatch(/index\.js:1:\d+/);
+  });
+
+  test('the function\'s log level: DEBUG adds a line per API call, WARN keeps successes out, ERROR keeps failures in', async () => {
+    const debug = await logsOf(create([A, B]), 'DEBUG');
+    const calls = debug.records.filter(r => r.level === 'DEBUG');
+    expect(calls.map(r => r.operation).sort()).toEqual(['CreateTags', 'DescribeTags', 'DescribeWorkspaceImages', 'UpdateWorkspaceImagePermission', 'UpdateWorkspaceImagePermission']);
+    expect(calls.every(r => typeof r.durationMs === 'number')).toBe(true);
+    expect(debug.records.filter(r => r.level === 'INFO').map(r => r.status)).toEqual(['SUCCESS']);
+
+    expect((await logsOf(create([A, B]), 'WARN')).records).toEqual([]);
+
+    useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });
+    endpoint.inject({ kind: 'access-denied', count: 1, operation: 'UpdateWorkspaceImagePermission' });
+    const failed = await logsOf(create([A]), 'ERROR');
+    expect(failed.records).toEqual([expect.objectContaining({ level: 'ERROR', status: 'FAILED' })]);
   });
 });

@@ -117,6 +117,19 @@ describe('SharedWorkspaceImage', () => {
       AccountIds: [{ Ref: 'Account' }, Match.anyValue()],
     });
   });
+
+  test('takes a whole list token, such as a CommaDelimitedList parameter, with the longest budget, and refuses to add to it', () => {
+    const stack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+    const accounts = new CfnParameter(stack, 'Accounts', { type: 'CommaDelimitedList' });
+    const image = new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: IMAGE, accountIds: accounts.valueAsList });
+
+    Template.fromStack(stack).hasResourceProperties('Custom::SharedWorkspaceImage', {
+      AccountIds: { Ref: 'Accounts' },
+      ServiceTimeout: 3_600,
+    });
+    expect(() => image.addAccount(B)).toThrow(
+      'TestStack/GoldenImage: accountIds is a list token (a CommaDelimitedList parameter, say), so addAccount("444455556666") cannot add to it');
+  });
 });
 
 describe('SharedWorkspaceImage rejects bad literal input at synth', () => {

@@ -1,6 +1,7 @@
 import type { Deadline } from './deadline';
 import { sleep } from './deadline';
-import { isErrorCode } from './errors';
+import { errorCode, isErrorCode } from './errors';
+import { logger } from './logger';
 import { Pacer } from './pacer';
 import type { Settings } from './settings';
 
@@ -55,11 +56,14 @@ export function guard<C extends { middlewareStack: unknown }>(client: C, callGua
         await pacer?.turn(deadline, `calling ${operation}`);
         deadline.check(`calling ${operation}`);
         log.calls[operation] = (log.calls[operation] ?? 0) + 1;
+        const startedAt = Date.now();
         try {
           const output = await next(args);
           state.succeeded = true;
+          logger.debug('AWS API call', { operation, durationMs: Date.now() - startedAt });
           return output;
         } catch (error) {
+          logger.debug('AWS API call', { operation, durationMs: Date.now() - startedAt, errorCode: errorCode(error) });
           const propagating = !state.succeeded && Date.now() - state.startedAt < settings.iamPropagationMs;
           // A denial with a reason other than ACCESS_DENIED (Partner Central's
           // INCOMPATIBLE_BENEFIT_AWS_PARTNER_STATE, say) is not about IAM: no point waiting.

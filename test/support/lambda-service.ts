@@ -49,9 +49,10 @@ export class LocalLambda {
       this.running += 1;
       try {
         for (let i = 0; i < runs; i++) {
-          // The function runs with its own account's credentials.
+          // The function runs with its own account's credentials. Each run is an invocation of the
+          // function that was invoked: its own hand-overs invoke it again.
           signAs(account);
-          await handler(payload, lambdaContext(account, timeoutMs));
+          await handler(payload, { ...lambdaContext(account, timeoutMs), invokedFunctionArn: functionName });
         }
       } finally {
         this.running -= 1;

@@ -45,7 +45,8 @@ export class LocalDeployment {
     private readonly endpoint: LocalAwsEndpoint,
     private readonly cfn: CloudFormationStub,
     private readonly handler: Handler,
-    private readonly context: () => Context,
+    /** The Lambda context of an invocation of the function whose logical ID is given (the resource's ServiceToken). */
+    private readonly context: (functionId: string) => Context,
   ) {}
 
   /** Deploy a template: create new resources, update changed ones, delete removed ones. */
@@ -97,7 +98,7 @@ export class LocalDeployment {
       this.deployed.set(logicalId, { type, physicalId: aliasId, properties, attributes: { AliasId: aliasId } });
       return { logicalId, type, action: 'Create' };
     }
-    const response = await this.cfn.invoke(this.handler, this.cfn.createEvent(type, logicalId, properties), this.context());
+    const response = await this.cfn.invoke(this.handler, this.cfn.createEvent(type, logicalId, properties), this.context(functionOf(properties)));
     if (response.Status === 'SUCCESS') {
       this.deployed.set(logicalId, { type, physicalId: response.PhysicalResourceId, properties, attributes: response.Data });
     }
@@ -106,7 +107,7 @@ export class LocalDeployment {
 
   private async update(logicalId: string, previous: Deployed, properties: Record<string, unknown>): Promise<StepResult> {
     const event = this.cfn.updateEvent(previous.type, logicalId, previous.physicalId, properties, previous.properties);
-    const response = await this.cfn.invoke(this.handler, event, this.context());
+    const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(properties)));
     if (response.Status === 'SUCCESS') {
       this.deployed.set(logicalId, { type: previous.type, physicalId: response.PhysicalResourceId, properties, attributes: response.Data });
     }
@@ -123,7 +124,8 @@ export class LocalDeployment {
         return { logicalId, type: old.type, action: 'Delete', error: (error as { code?: string }).code ?? String(error) };
       }
     }
-    const response = await this.cfn.invoke(this.handler, this.cfn.deleteEvent(old.type, logicalId, old.physicalId, old.properties), this.context());
+    const event = this.cfn.deleteEvent(old.type, logicalId, old.physicalId, old.properties);
+    const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(old.properties)));
     return { logicalId, type: old.type, action: 'Delete', response };
   }
 
@@ -135,13 +137,9 @@ export class LocalDeployment {
       if (entries.length === 1 && entries[0][0] === 'Ref' && this.deployed.has(String(entries[0][1]))) {
         return this.deployed.get(String(entries[0][1]))!.physicalId;
       }
-      // The pseudo parameters of an environment-agnostic stack, as CloudFormation fills them in for the function's account.
-      const pseudo: Record<string, string | undefined> = {
-        'AWS::Region': process.env.AWS_REGION,
-        'AWS::AccountId': this.context().invokedFunctionArn.split(':')[4],
-        'AWS::Partition': 'aws',
-      };
-      if (entries.length === 1 && entries[0][0] === 'Ref' && pseudo[String(entries[0][1])] !== undefined) return pseudo[String(entries[0][1])];
+      // The pseudo parameters of an environment-agnostic stack, as CloudFormation fills them in.
+      if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::Region') return process.env.AWS_REGION;
+      if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::Partition') return 'aws';
       if (entries.length === 1 && entries[0][0] === 'Fn::GetAtt') {
         const [id, attribute] = entries[0][1] as [string, string];
         if (this.deployed.has(id)) return this.deployed.get(id)!.attributes[attribute];
@@ -150,6 +148,12 @@ export class LocalDeployment {
     }
     return value;
   }
+}
+
+/** The logical ID of the function a custom resource's ServiceToken (`Fn::GetAtt [id, Arn]`) names. */
+function functionOf(properties: Record<string, unknown>): string {
+  const token = properties.ServiceToken as { 'Fn::GetAtt'?: [string, string] } | undefined;
+  return token?.['Fn::GetAtt']?.[0] ?? 'unknown';
 }
 
 /** Resources that others reference come first (enough for the templates of this library). */

@@ -1,0 +1,54 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { synthError } from './validate';
+import type { SharingProviderProps } from '../sharing-provider';
+
+/** Lambda's memory range, in MiB. */
+const MEMORY_MIB = { min: 128, max: 10_240 };
+
+/**
+ * The shortest invocation timeout: an invocation stops starting calls a tenth of it before its
+ * end, and waits poll every 15 seconds, so a minute leaves room for a poll and a write per hop.
+ */
+const TIMEOUT_SECONDS = { min: 60, max: 900 };
+
+/**
+ * Synth-time checks of a provider's props whose values are known (tokens are left to
+ * CloudFormation and Lambda), each naming the prop and the value and saying what would do.
+ */
+export function checkProviderProps(scope: IConstruct, props: SharingProviderProps): void {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throw synthError(scope, `props must be an object (or omitted), got ${JSON.stringify(props)}`);
+  }
+  const { memorySize, timeout, vpc, vpcSubnets, securityGroups, logGroup, logRetention } = props;
+
+  if (memorySize !== undefined && !Token.isUnresolved(memorySize)
+    && (!Number.isInteger(memorySize) || memorySize < MEMORY_MIB.min || memorySize > MEMORY_MIB.max)) {
+    throw synthError(scope, `memorySize must be a whole number of MiB from ${MEMORY_MIB.min} to ${MEMORY_MIB.max}, got ${JSON.stringify(memorySize)}`);
+  }
+
+  if (timeout !== undefined) {
+    if (!(timeout instanceof Duration)) throw synthError(scope, `timeout must be a Duration, such as Duration.minutes(5), got ${JSON.stringify(timeout)}`);
+    if (!timeout.isUnresolved()) {
+      const seconds = timeout.toSeconds();
+      if (seconds < TIMEOUT_SECONDS.min || seconds > TIMEOUT_SECONDS.max) {
+        throw synthError(scope, `timeout must be from 1 to 15 minutes, got ${timeout.toHumanString()}: `
+          + 'work that takes longer goes on in new invocations, so a short timeout costs only hand-overs, and Lambda allows at most 15 minutes');
+      }
+    }
+  }
+
+  if (!vpc) {
+    if (vpcSubnets !== undefined) throw synthError(scope, 'vpcSubnets needs vpc: give the VPC the subnets belong to, or drop vpcSubnets');
+    if (securityGroups !== undefined && securityGroups.length > 0) {
+      throw synthError(scope, 'securityGroups needs vpc: give the VPC the security groups belong to, or drop securityGroups');
+    }
+  }
+  if (securityGroups !== undefined && securityGroups.length === 0) {
+    throw synthError(scope, 'securityGroups is empty: give at least one security group, or omit it for a new one that allows all outbound traffic');
+  }
+
+  if (logGroup !== undefined && logRetention !== undefined) {
+    throw synthError(scope, 'logRetention applies only to the log group the provider creates: set the retention on your logGroup, or drop logGroup');
+  }
+}
