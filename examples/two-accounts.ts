@@ -21,8 +21,11 @@ export const DEFAULT_DIRECTORY_ID = 'd-1234567890';
 
 /** The owner's and the receiving account's stacks; the receiving one deploys after, and is destroyed before, the owner's. */
 export function buildTwoAccountStacks(app: App): { owner: Stack; receiving: Stack } {
-  const ownerAccount = String(app.node.tryGetContext('ownerAccount'));
-  const receivingAccount = String(app.node.tryGetContext('receivingAccount'));
+  const ownerAccount = app.node.tryGetContext('ownerAccount');
+  const receivingAccount = app.node.tryGetContext('receivingAccount');
+  if (typeof ownerAccount !== 'string' || typeof receivingAccount !== 'string') {
+    throw new Error('The two-account example needs both accounts: -c ownerAccount=111111111111 -c receivingAccount=222222222222');
+  }
   const region = process.env.CDK_DEFAULT_REGION;
   const imageId = app.node.tryGetContext('goldenImageId') ?? DEFAULT_IMAGE_ID;
 

@@ -137,3 +137,7 @@ describe('the two-account app (examples/two-accounts.ts)', () => {
     expect(owner.account).toBe(OWNER);
   });
 });
+
+test('the two-account app without the owner\'s account says which context values it needs', () => {
+  expect(() => buildTwoAccountStacks(new App({ context: { receivingAccount: '210987654321' } }))).toThrow(/needs both accounts: -c ownerAccount=.* -c receivingAccount=/);
+});
