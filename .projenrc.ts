@@ -170,6 +170,19 @@ integUpdate.exec('ts-node --transpile-only --project test/tsconfig.json test/sup
 // The asset bodies integ-runner would copy, and its temporary assemblies.
 project.gitignore.exclude('/test/*.snapshot/asset.*', '/test/*.snapshot/.cache/', '/test/cdk-integ.out.*');
 
+// Code examples that compile: every TypeScript block of README.md and every @example in src/ is
+// compiled against the library (from the jsii assembly) by jsii-rosetta in strict mode, with
+// the fixtures in rosetta/, so the docs cannot drift from the API.
+const checkExamples = project.addTask('check:examples', {
+  description: 'Compile the TypeScript examples of README.md and of the @example docs in src/ against the library (jsii-rosetta, strict)',
+});
+checkExamples.spawn(project.compileTask);
+checkExamples.exec('jsii-rosetta extract --strict');
+project.testTask.spawn(checkExamples);
+// rosetta's tablet of translated examples, written next to the assembly.
+project.gitignore.exclude('/.jsii.tabl.json');
+project.npmignore?.exclude('/rosetta/');
+
 const demo = project.addTask('demo', {
   description:
     'Synthesize examples/app.ts and run its custom resources through create, update and delete against the local endpoint',
