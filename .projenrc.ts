@@ -179,9 +179,10 @@ const checkExamples = project.addTask('check:examples', {
 checkExamples.spawn(project.compileTask);
 checkExamples.exec('jsii-rosetta extract --strict');
 project.testTask.spawn(checkExamples);
-// rosetta's tablet of translated examples, written next to the assembly.
+// rosetta's tablet of translated examples, written next to the assembly: a by-product of the
+// check, kept out of the package so that it holds the same files however it is built.
 project.gitignore.exclude('/.jsii.tabl.json');
-project.npmignore?.exclude('/rosetta/');
+project.npmignore?.exclude('/rosetta/', '/.jsii.tabl.json');
 
 const demo = project.addTask('demo', {
   description:

@@ -9,20 +9,20 @@ import { canonicalTemplates, canonicalizeTemplate, integApps, snapshotDirOf, wit
 
 const UPDATE = 'run `npx projen integ:update` and review the diff';
 
-test('each construct has an integ app with a snapshot', () => {
+test('each construct has an integ app', () => {
   expect(integApps()).toEqual(expect.arrayContaining([
     'integ.partner-connection-preferences.ts',
     'integ.shared-connection-alias.ts',
     'integ.shared-workspace-image.ts',
   ]));
-  for (const app of integApps()) {
-    expect({ app, snapshot: fs.existsSync(path.join(snapshotDirOf(app), 'manifest.json')) ? 'present' : `missing: ${UPDATE}` })
-      .toEqual({ app, snapshot: 'present' });
-  }
 });
 
 describe.each(integApps())('%s', app => {
   test('synthesizes the templates of its snapshot', async () => {
+    // A new app fails until its snapshot is written, as with integ-runner.
+    if (!fs.existsSync(path.join(snapshotDirOf(app), 'manifest.json'))) {
+      throw new Error(`${app} has no snapshot: ${UPDATE}`);
+    }
     const expected = canonicalTemplates(snapshotDirOf(app));
     const actual = await withSynthesized(app, canonicalTemplates);
     expect(Object.keys(expected).length).toBeGreaterThan(0);
