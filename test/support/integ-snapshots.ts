@@ -8,11 +8,14 @@
  * on every snapshot ("Cloud assembly schema version mismatch"). This does what its offline
  * snapshot check does: synthesize with version reporting and metadata off, compare the templates
  * with each asset hash replaced by its position (`Asset1`, ...), so that a rebuilt handler bundle
- * (a new asset hash) changes no result and any other template change fails.
+ * (a new asset hash) changes no result and any other template change fails. It also sets aside
+ * the `salt` of integ-tests assertions (the time of synthesis). Unlike integ-runner, it applies
+ * no recommended feature flags (the apps synthesize with aws-cdk-lib's defaults, as a user's app
+ * does) and does not classify destructive changes: any difference fails.
  *
  *   npx ts-node --transpile-only --project test/tsconfig.json test/support/integ-snapshots.ts [app...]
  *
- * rewrites the snapshots (`npx projen integ:update`).
+ * rewrites the snapshots whose templates changed (`npx projen integ:update [app...]`).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
