@@ -48,7 +48,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'source-map-js@1.3.0',
     // cdk-nag 2 (the Aspects API many apps still use), side by side with 3 for the tests.
     'cdk-nag-v2@npm:cdk-nag@2.38.2',
+    // The integ apps (test/integ.*.ts) declare their tests with IntegTest. integ-tests-alpha is
+    // released for some aws-cdk-lib versions only: 2.245.0-alpha.0 is the newest the registry
+    // serves, and its peer range (^2.245.0) accepts this project's aws-cdk-lib.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
+  // One integ system, test/integ.*.ts (see the integ tasks below), not projen's *.integ.ts tasks
+  // nor its integ-runner@latest.
+  integrationTestAutoDiscover: false,
+  experimentalIntegRunner: false,
 
   bundlerOptions: {
     esbuildVersion: '0.28.2',
@@ -144,6 +152,37 @@ project.testTask.prependSpawn(typecheckTests);
 project.testTask.prependSpawn(bundleTask);
 
 project.tasks.tryFind('test:update')?.prependSpawn(bundleTask);
+
+// Integration tests: test/integ.*.ts apps (IntegTest of integ-tests-alpha) and their snapshots in
+// test/integ.*.ts.snapshot/. The check is a jest test (test/integ-snapshots.test.ts), so `test`
+// runs it; see test/support/integ-snapshots.ts for why it is not integ-runner.
+const integ = project.addTask('integ', {
+  description: 'Synthesize the integ apps (test/integ.*.ts) and compare their templates with the committed snapshots',
+});
+integ.spawn(bundleTask);
+integ.exec('jest --ci --coverage=false test/integ-snapshots.test.ts');
+const integUpdate = project.addTask('integ:update', {
+  description: 'Rewrite the snapshots of the integ apps whose templates changed (name apps to limit it): review the diff, then commit',
+  receiveArgs: true,
+});
+integUpdate.spawn(bundleTask);
+integUpdate.exec('ts-node --transpile-only --project test/tsconfig.json test/support/integ-snapshots.ts', { receiveArgs: true });
+// The asset bodies integ-runner would copy, and its temporary assemblies.
+project.gitignore.exclude('/test/*.snapshot/asset.*', '/test/*.snapshot/.cache/', '/test/cdk-integ.out.*');
+
+// Code examples that compile: every TypeScript block of README.md and every @example in src/ is
+// compiled against the library (from the jsii assembly) by jsii-rosetta in strict mode, with
+// the fixtures in rosetta/, so the docs cannot drift from the API.
+const checkExamples = project.addTask('check:examples', {
+  description: 'Compile the TypeScript examples of README.md and of the @example docs in src/ against the library (jsii-rosetta, strict)',
+});
+checkExamples.spawn(project.compileTask);
+checkExamples.exec('jsii-rosetta extract --strict');
+project.testTask.spawn(checkExamples);
+// rosetta's tablet of translated examples, written next to the assembly: a by-product of the
+// check, kept out of the package so that it holds the same files however it is built.
+project.gitignore.exclude('/.jsii.tabl.json');
+project.npmignore?.exclude('/rosetta/', '/.jsii.tabl.json');
 
 const demo = project.addTask('demo', {
   description:
