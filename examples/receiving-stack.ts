@@ -5,7 +5,7 @@
  */
 import { App, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 // In your own app: import { ... } from 'cdk-cross-account-sharing';
-import { ConnectionAliasAssociation, WorkspaceBundle, WorkspaceImageCopy } from '../src';
+import { ComputeType, ConnectionAliasAssociation, WorkspaceBundle, WorkspaceImageCopy } from '../src';
 
 /** What the receiving stack needs to know of the owner's shares. */
 export interface ReceivingStackProps extends StackProps {
@@ -30,7 +30,7 @@ export function buildReceivingStack(app: App, id: string, props: ReceivingStackP
   });
   const bundle = new WorkspaceBundle(stack, 'GoldenBundle', {
     imageId: copy.imageId,
-    computeType: 'STANDARD',
+    computeType: ComputeType.STANDARD,
     userStorageGiB: 50,
     name: 'golden-standard',
   });

@@ -5,3 +5,4 @@ export * from './partner-connection-preferences';
 export * from './workspace-image-copy';
 export * from './workspace-bundle';
 export * from './connection-alias-association';
+export * from './compute-type';

@@ -1,7 +1,8 @@
-import { Construct } from 'constructs';
-import { COMPUTE_TYPES, RESOURCE_TYPES, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './private/patterns';
+import { Construct, IConstruct } from 'constructs';
+import { ComputeType } from './compute-type';
+import { RESOURCE_TYPES, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './private/patterns';
 import { BUNDLE_CALLS } from './private/time-budget';
-import { checkOneOf, checkPattern, checkString, checkWholeNumber, requireProps } from './private/validate';
+import { checkPattern, checkString, checkWholeNumber, requireProps, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /** The largest volume the construct accepts, in GiB (the sizes WorkSpaces accepts are its own rule). */
@@ -21,12 +22,11 @@ export interface WorkspaceBundleProps extends SharingConstructProps {
   readonly imageId: string;
 
   /**
-   * The compute type of the bundle, one of the WorkSpaces `Compute` values, such as `VALUE`,
-   * `STANDARD`, `PERFORMANCE`, `POWER` or `POWERPRO`.
+   * The compute type of the bundle, such as `ComputeType.STANDARD`.
    *
    * Changing it makes a new bundle (a replacement), which needs a new `name` too.
    */
-  readonly computeType: string;
+  readonly computeType: ComputeType;
 
   /**
    * The size of the root volume, in GiB.
@@ -74,7 +74,7 @@ export interface WorkspaceBundleProps extends SharingConstructProps {
  * @example
  * const bundle = new WorkspaceBundle(this, 'Bundle', {
  *   imageId: 'wsi-abc123def',
- *   computeType: 'STANDARD',
+ *   computeType: ComputeType.STANDARD,
  *   userStorageGiB: 50,
  *   name: 'golden-bundle',
  * });
@@ -88,11 +88,10 @@ export class WorkspaceBundle extends Construct {
     super(scope, id);
     requireProps(this, props, 'imageId, computeType and name');
     checkString(this, 'imageId', props.imageId);
-    checkString(this, 'computeType', props.computeType);
+    checkComputeType(this, props.computeType);
     checkString(this, 'name', props.name);
     checkString(this, 'description', props.description, true);
     checkPattern(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
-    checkOneOf(this, 'computeType', props.computeType, COMPUTE_TYPES, 'a WorkSpaces compute type');
     checkWholeNumber(this, 'rootStorageGiB', props.rootStorageGiB, 1, MAX_STORAGE_GIB);
     checkWholeNumber(this, 'userStorageGiB', props.userStorageGiB, 1, MAX_STORAGE_GIB);
     checkPattern(this, 'name', props.name, WORKSPACE_NAME, '1 to 64 letters, digits and _./()-');
@@ -104,7 +103,7 @@ export class WorkspaceBundle extends Construct {
     const imagePolicy = provider._grantBundle(this, props.imageId);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceBundle, {
       ImageId: props.imageId,
-      ComputeType: props.computeType,
+      ComputeType: props.computeType.name,
       RootStorageGiB: props.rootStorageGiB,
       UserStorageGiB: props.userStorageGiB ?? 50,
       Name: props.name,
@@ -113,5 +112,13 @@ export class WorkspaceBundle extends Construct {
     if (imagePolicy) resource.node.addDependency(imagePolicy);
     this.node.defaultChild = resource;
     this.bundleId = resource.getAttString('BundleId');
+  }
+}
+
+/** A compute type must be a `ComputeType` (plain JavaScript callers may pass anything). */
+function checkComputeType(scope: IConstruct, computeType: unknown): void {
+  if (!(computeType instanceof ComputeType)) {
+    const hint = typeof computeType === 'string' ? `: write ComputeType.${computeType}, or ComputeType.of(${JSON.stringify(computeType)}) for a newer one` : '';
+    throw synthError(scope, `computeType must be a ComputeType, such as ComputeType.STANDARD, got ${JSON.stringify(computeType) ?? 'nothing (undefined)'}${hint}`);
   }
 }

@@ -67,7 +67,7 @@ export interface WorkspaceImageCopyProps extends SharingConstructProps {
  * });
  * new WorkspaceBundle(this, 'GoldenBundle', {
  *   imageId: copy.imageId,
- *   computeType: 'STANDARD',
+ *   computeType: ComputeType.STANDARD,
  *   name: 'golden-bundle',
  * });
  */

@@ -73,7 +73,7 @@ describe('Create', () => {
   });
 
   test.each([
-    ['a compute type WorkSpaces does not have', { ComputeType: 'HUGE' }, /ComputeType "HUGE" is not a WorkSpaces compute type/],
+    ['a compute type that is no API name', { ComputeType: 'huge' }, /ComputeType "huge" is not a WorkSpaces compute type/],
     ['a volume size that is not a whole number', { UserStorageGiB: '50.5' }, /UserStorageGiB "50.5"/],
     ['a name with spaces', { Name: 'golden bundle' }, /Name "golden bundle"/],
   ])('rejects %s after resolution without calling any API', async (_name, extra, reason) => {
@@ -149,7 +149,7 @@ describe('Delete', () => {
   });
 
   test('after a Create rejected for its properties calls nothing', async () => {
-    const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Bundle', 'Bundle-create-failed', props({ ComputeType: 'HUGE' })), context());
+    const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Bundle', 'Bundle-create-failed', props({ ComputeType: 'huge' })), context());
 
     expect(response.Status).toBe('SUCCESS');
     expect(endpoint.calls).toHaveLength(0);

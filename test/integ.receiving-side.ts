@@ -15,7 +15,7 @@
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { ConnectionAliasAssociation, WorkspaceBundle, WorkspaceImageCopy } from '../src';
+import { ComputeType, ConnectionAliasAssociation, WorkspaceBundle, WorkspaceImageCopy } from '../src';
 
 const app = new App();
 const stack = new Stack(app, 'ReceivingSideInteg');
@@ -30,7 +30,7 @@ const copy = new WorkspaceImageCopy(stack, 'Copy', {
   // The test leaves nothing behind.
   removalPolicy: RemovalPolicy.DESTROY,
 });
-const bundle = new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: 'VALUE', name: 'receiving-side-integ' });
+const bundle = new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: ComputeType.VALUE, name: 'receiving-side-integ' });
 const association = new ConnectionAliasAssociation(stack, 'Association', {
   aliasId: aliasId.valueAsString,
   directoryId: directoryId.valueAsString,

@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-v2';
 import { IConstruct } from 'constructs';
 import {
-  ConnectionAccessType, ConnectionAliasAssociation, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage,
+  ComputeType, ConnectionAccessType, ConnectionAliasAssociation, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage,
   SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
 } from '../src';
 
@@ -25,8 +25,8 @@ function stackWithEveryConstruct(): Stack {
   new PartnerConnectionPreferences(stack, 'Connections', { accessType: ConnectionAccessType.DENY_ALL });
   // The receiving side, in the same stack, as nag sees it the same way in a stack of its own.
   const copy = new WorkspaceImageCopy(stack, 'Copy', { sourceImageId: 'wsi-golden1234', sourceRegion: 'us-east-1', name: 'golden-copy' });
-  new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: 'STANDARD', name: 'golden-bundle' });
-  new WorkspaceBundle(stack, 'LiteralBundle', { imageId: 'wsi-mine12345', computeType: 'VALUE', name: 'value-bundle' });
+  new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: ComputeType.STANDARD, name: 'golden-bundle' });
+  new WorkspaceBundle(stack, 'LiteralBundle', { imageId: 'wsi-mine12345', computeType: ComputeType.VALUE, name: 'value-bundle' });
   new ConnectionAliasAssociation(stack, 'Association', { aliasId: 'wsca-abc12345de', directoryId: 'd-9067a1b2c3' });
   return stack;
 }

@@ -2,10 +2,11 @@
  * The receiving side's constructs: what they declare, the IAM they grant, their time budget and
  * the synth-time checks of literal values against the WorkSpaces model.
  */
+import { Compute } from '@aws-sdk/client-workspaces';
 import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
-import { ConnectionAliasAssociation, SharedWorkspaceImage, WorkspaceBundle, WorkspaceImageCopy } from '../src';
+import { ComputeType, ConnectionAliasAssociation, SharedWorkspaceImage, WorkspaceBundle, WorkspaceImageCopy } from '../src';
 import { newStack, onlyResource } from './support/template';
 
 const ENV = { account: '210987654321', region: 'eu-west-1' };
@@ -23,7 +24,7 @@ function statements(stack: Stack): any[] {
 function receivingStack(): { stack: Stack; copy: WorkspaceImageCopy; bundle: WorkspaceBundle; association: ConnectionAliasAssociation } {
   const stack = newStack({ env: ENV });
   const copy = new WorkspaceImageCopy(stack, 'Copy', { sourceImageId: SOURCE, name: 'golden-copy' });
-  const bundle = new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: 'STANDARD', name: 'golden-bundle' });
+  const bundle = new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: ComputeType.STANDARD, name: 'golden-bundle' });
   const association = new ConnectionAliasAssociation(stack, 'Association', { aliasId: ALIAS, directoryId: DIRECTORY });
   return { stack, copy, bundle, association };
 }
@@ -57,7 +58,7 @@ describe('the receiving side\'s resources', () => {
   test('copy from the source Region given, and a bundle feeds a CfnWorkspace', () => {
     const stack = newStack({ env: ENV });
     const copy = new WorkspaceImageCopy(stack, 'Copy', { sourceImageId: SOURCE, sourceRegion: 'us-east-1', name: 'golden-copy', removalPolicy: RemovalPolicy.DESTROY });
-    const bundle = new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: 'POWER', rootStorageGiB: 175, userStorageGiB: 100, name: 'power' });
+    const bundle = new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: ComputeType.POWER, rootStorageGiB: 175, userStorageGiB: 100, name: 'power' });
     new workspaces.CfnWorkspace(stack, 'Desk', { bundleId: bundle.bundleId, directoryId: DIRECTORY, userName: 'jane' });
 
     const template = Template.fromStack(stack);
@@ -118,7 +119,7 @@ describe('IAM of the receiving side', () => {
 
   test('a bundle of a literal image names it in the share policy', () => {
     const stack = newStack({ env: ENV });
-    new WorkspaceBundle(stack, 'Bundle', { imageId: SOURCE, computeType: 'VALUE', name: 'x' });
+    new WorkspaceBundle(stack, 'Bundle', { imageId: SOURCE, computeType: ComputeType.VALUE, name: 'x' });
 
     const update = statements(stack).find(s => s.Action === 'workspaces:UpdateWorkspaceBundle');
     expect(update.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:workspaces:eu-west-1:210987654321:workspaceimage/${SOURCE}`]] });
@@ -147,6 +148,20 @@ describe('IAM of the receiving side', () => {
   });
 });
 
+describe('ComputeType', () => {
+  test('has a constant for each compute type of the WorkSpaces API this release builds with, named as the API names it', () => {
+    const constants = Object.entries(ComputeType).filter(([, value]) => value instanceof ComputeType);
+    expect(constants.map(([key]) => key).sort()).toEqual(Object.values(Compute).sort());
+    for (const [key, value] of constants) expect((value as ComputeType).name).toBe(key);
+  });
+
+  test('takes a newer compute type by its API name, which reaches the resource as it is', () => {
+    const s = newStack({ env: ENV });
+    new WorkspaceBundle(s, 'Bundle', { imageId: SOURCE, computeType: ComputeType.of('GRAPHICS_G7_XLARGE'), name: 'x' });
+    Template.fromStack(s).hasResourceProperties('Custom::WorkspaceBundle', { ComputeType: 'GRAPHICS_G7_XLARGE' });
+  });
+});
+
 describe('the receiving side rejects bad literal input at synth, naming the construct, the prop and the value', () => {
   const stack = () => newStack({ env: ENV });
   test.each([
@@ -156,13 +171,12 @@ describe('the receiving side rejects bad literal input at synth, naming the cons
     ['an image description with a colon', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, name: 'x', description: 'a: b' }), /description must be .* got "a: b"/],
     ['a source Region in capitals', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, sourceRegion: 'EU-WEST-1', name: 'x' }), /sourceRegion must be a Region name/],
     ['a snapshot removal policy', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, name: 'x', removalPolicy: RemovalPolicy.SNAPSHOT }), /removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got "snapshot"/],
-    ['a compute type WorkSpaces does not have', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: 'HUGE', name: 'x' }), /TestStack\/Bundle: computeType must be a WorkSpaces compute type, one of VALUE, STANDARD, .*; got "HUGE"/],
-    ['a compute type in lower case', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: 'standard', name: 'x' }), /got "standard"/],
-    ['a user volume of 0 GiB', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: 'VALUE', userStorageGiB: 0, name: 'x' }), /userStorageGiB must be a whole number from 1 to 10000, got 0/],
-    ['a root volume of 80.5 GiB', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: 'VALUE', rootStorageGiB: 80.5, name: 'x' }), /rootStorageGiB must be a whole number .* got 80.5/],
-    ['a bundle name with a space', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: 'VALUE', name: 'my bundle' }), /TestStack\/Bundle: name must be .* got "my bundle"/],
-    ['a bundle description of 256 characters', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: 'VALUE', name: 'x', description: 'a'.repeat(256) }), /description must be 1 to 255/],
-    ['a bundle image ID that is not one', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: 'wsi-X', computeType: 'VALUE', name: 'x' }), /imageId must be a WorkSpaces image ID/],
+    ['a compute type name in lower case', () => ComputeType.of('standard'), /ComputeType.of\("standard"\): a compute type's API name is upper-case letters, digits and underscores/],
+    ['a user volume of 0 GiB', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: ComputeType.VALUE, userStorageGiB: 0, name: 'x' }), /userStorageGiB must be a whole number from 1 to 10000, got 0/],
+    ['a root volume of 80.5 GiB', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: ComputeType.VALUE, rootStorageGiB: 80.5, name: 'x' }), /rootStorageGiB must be a whole number .* got 80.5/],
+    ['a bundle name with a space', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: ComputeType.VALUE, name: 'my bundle' }), /TestStack\/Bundle: name must be .* got "my bundle"/],
+    ['a bundle description of 256 characters', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: SOURCE, computeType: ComputeType.VALUE, name: 'x', description: 'a'.repeat(256) }), /description must be 1 to 255/],
+    ['a bundle image ID that is not one', () => new WorkspaceBundle(stack(), 'Bundle', { imageId: 'wsi-X', computeType: ComputeType.VALUE, name: 'x' }), /imageId must be a WorkSpaces image ID/],
     ['an alias ID that is not one', () => new ConnectionAliasAssociation(stack(), 'Association', { aliasId: 'alias-1', directoryId: DIRECTORY }), /TestStack\/Association: aliasId must be a WorkSpaces connection alias ID .* got "alias-1"/],
     ['a directory ID that is not one', () => new ConnectionAliasAssociation(stack(), 'Association', { aliasId: ALIAS, directoryId: 'd-XYZ' }), /TestStack\/Association: directoryId must be a WorkSpaces directory ID .* got "d-XYZ"/],
   ])('%s', (_name, build, message) => {
@@ -180,7 +194,8 @@ describe('the receiving side rejects bad literal input at synth, naming the cons
     const s = stack();
     const compute = new CfnParameter(s, 'Compute');
     const size = new CfnParameter(s, 'Size', { type: 'Number' });
-    expect(() => new WorkspaceBundle(s, 'Bundle', { imageId: SOURCE, computeType: compute.valueAsString, userStorageGiB: size.valueAsNumber, name: 'x' })).not.toThrow();
+    expect(() => new WorkspaceBundle(s, 'Bundle', { imageId: SOURCE, computeType: ComputeType.of(compute.valueAsString), userStorageGiB: size.valueAsNumber, name: 'x' }))
+      .not.toThrow();
   });
 });
 

@@ -3,7 +3,10 @@
  * path, the prop and the value for every wrong type, never a bare TypeError.
  */
 import { Construct } from 'constructs';
-import { ConnectionAliasAssociation, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage, WorkspaceBundle, WorkspaceImageCopy } from '../src';
+import {
+  ComputeType, ConnectionAliasAssociation, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage,
+  WorkspaceBundle, WorkspaceImageCopy,
+} from '../src';
 import { newStack } from './support/template';
 
 /** Build a construct the way an untyped caller can. */
@@ -45,9 +48,12 @@ test.each([
   ['WorkspaceImageCopy with a numeric description', copy, { sourceImageId: IMAGE, name: 'x', description: 5 }, /TestStack\/Share: description must be a string, got 5 \(a number\)/],
   ['WorkspaceImageCopy with a boolean removal policy', copy, { sourceImageId: IMAGE, name: 'x', removalPolicy: true }, /TestStack\/Share: removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got true/],
   ['WorkspaceBundle without props', bundle, undefined, /TestStack\/Share: props are required, with at least imageId, computeType and name/],
-  ['WorkspaceBundle with a storage size as a string', bundle, { imageId: IMAGE, computeType: 'VALUE', name: 'x', userStorageGiB: '50' },
+  ['WorkspaceBundle with a storage size as a string', bundle, { imageId: IMAGE, computeType: ComputeType.VALUE, name: 'x', userStorageGiB: '50' },
     /TestStack\/Share: userStorageGiB must be a number, got "50" \(a string\)/],
-  ['WorkspaceBundle with a missing compute type', bundle, { imageId: IMAGE, name: 'x' }, /TestStack\/Share: computeType must be a string, got nothing \(undefined\)/],
+  ['WorkspaceBundle with a missing compute type', bundle, { imageId: IMAGE, name: 'x' },
+    /TestStack\/Share: computeType must be a ComputeType, such as ComputeType.STANDARD, got nothing \(undefined\)/],
+  ['WorkspaceBundle with a compute type as a string', bundle, { imageId: IMAGE, name: 'x', computeType: 'VALUE' },
+    /TestStack\/Share: computeType must be a ComputeType, such as ComputeType.STANDARD, got "VALUE": write ComputeType.VALUE, or ComputeType.of\("VALUE"\) for a newer one/],
   ['ConnectionAliasAssociation without props', association, undefined, /TestStack\/Share: props are required, with at least aliasId and directoryId/],
   ['ConnectionAliasAssociation with a numeric directoryId', association, { aliasId: ALIAS, directoryId: 7 }, /TestStack\/Share: directoryId must be a string, got 7 \(a number\)/],
 ])('%s is a synth error that names the construct, the prop and the value', (_name, build, props, message) => {

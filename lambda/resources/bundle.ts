@@ -6,7 +6,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Owner, ownerOf, ownerTags } from './ownership';
 import { ownedBy, tagsOf } from './receiving-ownership';
 import {
-  COMPUTE_TYPES, STORAGE_GIB, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_BUNDLE_ID, WORKSPACE_IMAGE_ID, WORKSPACE_NAME,
+  COMPUTE_TYPE_NAME, STORAGE_GIB, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_BUNDLE_ID, WORKSPACE_IMAGE_ID, WORKSPACE_NAME,
 } from '../../src/private/patterns';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';
@@ -36,9 +36,8 @@ export function validateBundle(properties: Record<string, unknown> | undefined):
     if (typeof value !== 'string' || !pattern.test(value)) problems.push(`${name} ${JSON.stringify(value)} is not ${what} (${pattern})`);
   };
   check('ImageId', WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
-  if (typeof p.ComputeType !== 'string' || !COMPUTE_TYPES.includes(p.ComputeType)) {
-    problems.push(`ComputeType ${JSON.stringify(p.ComputeType)} is not a WorkSpaces compute type (${COMPUTE_TYPES.join(', ')})`);
-  }
+  // The form only: a compute type newer than this release (ComputeType.of) is WorkSpaces' to check.
+  check('ComputeType', COMPUTE_TYPE_NAME, 'a WorkSpaces compute type');
   check('RootStorageGiB', STORAGE_GIB, 'a size in GiB', true);
   check('UserStorageGiB', STORAGE_GIB, 'a size in GiB');
   check('Name', WORKSPACE_NAME, 'a bundle name');

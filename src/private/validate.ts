@@ -98,10 +98,3 @@ export function checkWholeNumber(scope: IConstruct, prop: string, value: unknown
   }
 }
 
-/** Check a literal value against a list of allowed values; tokens are checked by the handler once resolved. */
-export function checkOneOf(scope: IConstruct, prop: string, value: string, allowed: readonly string[], what: string): void {
-  if (Token.isUnresolved(value)) return;
-  if (!allowed.includes(value)) {
-    throw synthError(scope, `${prop} must be ${what}, one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
-  }
-}
