@@ -2,7 +2,7 @@
  * The bundled handler, as shipped, through the unmodified WorkSpaces SDK client against the local
  * endpoint, in the receiving account: Custom::WorkspaceBundle.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/cloudformation';
 import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
@@ -83,6 +83,28 @@ describe('Create', () => {
     expect(response.Reason).toMatch(reason);
     expect(response.Reason).toContain('nothing was changed');
     expect(endpoint.calls).toHaveLength(0);
+  });
+});
+
+describe('a bundle that stays PENDING longer than one invocation', () => {
+  const FUNCTION_MS = 1_500;
+  beforeEach(() => {
+    useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
+    endpoint.lambda.serve(handler, FUNCTION_MS);
+  });
+
+  test('is waited for across invocations, with one bundle and one answer', async () => {
+    endpoint.bundles.pendingMs = 3_000;
+    const event = cfn.createEvent(TYPE, 'Bundle', { ...props(), TimeBudgetSeconds: '60' });
+
+    const response = await cfn.invoke(handler, event, lambdaContext(RECEIVER, FUNCTION_MS));
+    await endpoint.lambda.settled();
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: FIRST, Data: { BundleId: FIRST } });
+    expect(endpoint.callsOf('Invoke').length).toBeGreaterThanOrEqual(1);
+    expect(endpoint.callsOf('CreateWorkspaceBundle')).toHaveLength(1);
+    expect(bundles()).toEqual([`${FIRST} golden-bundle ${IMAGE} STANDARD`]);
+    expect(cfn.answersTo(event)).toHaveLength(1);
   });
 });
 

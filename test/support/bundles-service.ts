@@ -18,14 +18,19 @@ interface Bundle {
   readonly userStorage: string;
   /** WorkSpaces built from the bundle. */
   workspaces: number;
+  /** Until when (epoch ms) the new bundle is PENDING. */
+  readonly pendingUntil: number;
 }
 
 /**
  * A stateful stand-in for the WorkSpaces bundle operations the receiving side uses
  * (CreateWorkspaceBundle, DescribeWorkspaceBundles, UpdateWorkspaceBundle, DeleteWorkspaceBundle),
- * with the errors of shared/aws-models/workspaces.json. Bundles are AVAILABLE at once.
+ * with the errors of shared/aws-models/workspaces.json. Bundles are AVAILABLE at once, or after
+ * `pendingMs`.
  */
 export class WorkSpacesBundles {
+  /** How long a new bundle is PENDING before it is AVAILABLE. */
+  public pendingMs = 0;
   private readonly bundles = new Map<string, Bundle>();
   private created = 0;
 
@@ -75,7 +80,7 @@ export class WorkSpacesBundles {
       Owner: b.owner,
       Description: b.description,
       ImageId: b.imageId,
-      State: 'AVAILABLE',
+      State: Date.now() < b.pendingUntil ? 'PENDING' : 'AVAILABLE',
       BundleType: 'REGULAR',
       ComputeType: { Name: b.computeType },
       UserStorage: { Capacity: b.userStorage },
@@ -107,6 +112,7 @@ export class WorkSpacesBundles {
           rootStorage: input.RootStorage?.Capacity,
           userStorage: input.UserStorage.Capacity,
           workspaces: 0,
+          pendingUntil: Date.now() + this.pendingMs,
         };
         this.bundles.set(id, bundle);
         const tags: { Key: string; Value?: string }[] = input.Tags ?? [];
