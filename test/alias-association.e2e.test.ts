@@ -3,8 +3,8 @@
  * endpoint, in the account an alias is shared with: Custom::ConnectionAliasAssociation, and the
  * teardown order it makes possible for the owner's Custom::SharedConnectionAlias.
  */
-import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/cloudformation';
-import { useLocalAws } from './support/local-aws';
+import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
 const TYPE = 'Custom::ConnectionAliasAssociation';
@@ -96,17 +96,13 @@ describe('Create', () => {
 });
 
 describe('waits that outlast one invocation', () => {
-  const FUNCTION_MS = 1_500;
-  beforeEach(() => {
-    useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
-    endpoint.lambda.serve(handler, FUNCTION_MS);
-  });
+  beforeEach(() => useShortInvocations(aws));
 
   test('a long PENDING_ASSOCIATION goes on in a new invocation, with one association and one answer', async () => {
     endpoint.aliases.associatingMs = 3_000;
     const event = cfn.createEvent(TYPE, 'Association', { ...props(), TimeBudgetSeconds: '60' });
 
-    const response = await cfn.invoke(handler, event, context(RECEIVER, FUNCTION_MS));
+    const response = await cfn.invoke(handler, event, context(RECEIVER, SHORT_INVOCATION_MS));
     await endpoint.lambda.settled();
 
     expect(response.Status).toBe('SUCCESS');

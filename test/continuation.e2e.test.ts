@@ -4,8 +4,8 @@
  * The function's time is shortened through the settings so that a few hundred accounts need
  * several invocations.
  */
-import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/cloudformation';
-import { useLocalAws } from './support/local-aws';
+import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 import { UNVERIFIED_READINGS } from './support/workspaces-service';
 
@@ -13,8 +13,6 @@ const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';
 const IMAGE = 'wsi-abc123def';
 const OUTSIDE = '222233334444';
-/** Each invocation of the function lasts this long: a few hundred calls need several. */
-const FUNCTION_MS = 1_500;
 const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
 
 let endpoint: LocalAwsEndpoint;
@@ -27,8 +25,8 @@ const aws = useLocalAws(OWNER, e => {
 });
 beforeEach(() => {
   ({ endpoint, cfn, handler } = aws);
-  useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
-  endpoint.lambda.serve(handler, FUNCTION_MS);
+  // Each invocation lasts SHORT_INVOCATION_MS: a few hundred calls need several.
+  useShortInvocations(aws);
 });
 
 /** The properties of the share, with a budget far longer than one invocation. */
@@ -38,7 +36,7 @@ const handOvers = () => endpoint.callsOf('Invoke');
 
 /** Run a request from its first invocation to its answer, and let every invocation it started end. */
 async function request(event: ReturnType<CloudFormationStub['createEvent']>) {
-  const response = await cfn.invoke(handler, event, lambdaContext(OWNER, FUNCTION_MS));
+  const response = await cfn.invoke(handler, event, lambdaContext(OWNER, SHORT_INVOCATION_MS));
   await endpoint.lambda.settled();
   return response;
 }
@@ -103,7 +101,7 @@ test.each(Object.entries(UNVERIFIED_READINGS))('a duplicated hand-over changes n
 
   // Lambda delivers each asynchronous invocation at least once: deliver every hand-over again.
   endpoint.lambda.delivery = 'never';
-  for (const payload of delivered) await handler(payload as Parameters<Handler>[0], lambdaContext(OWNER, FUNCTION_MS));
+  for (const payload of delivered) await handler(payload as Parameters<Handler>[0], lambdaContext(OWNER, SHORT_INVOCATION_MS));
   await endpoint.lambda.settled();
 
   expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...listed].sort());
@@ -117,7 +115,7 @@ test('a lost hand-over leaves no answer, and the rollback Delete unshares every 
   const listed = accounts(300);
   const event = cfn.createEvent(TYPE, 'Share', props(listed));
 
-  await handler(event, lambdaContext(OWNER, FUNCTION_MS));
+  await handler(event, lambdaContext(OWNER, SHORT_INVOCATION_MS));
   await expect(cfn.answer(event, 500)).rejects.toThrow(/no invocation answered/);
   const shared = endpoint.workspaces.sharesOf(IMAGE).length - 1;
   expect(shared).toBeGreaterThan(0);
@@ -162,7 +160,7 @@ test('ignores a hand-over that arrives after its request\'s budget ran out: no c
   const continuation = { hop: 1, startedAt: Date.now() - 120_000, checkpoint: { done: 0, imageChecked: true } };
   const late = { ...event, CrossAccountSharingContinuation: continuation };
 
-  await handler(late, lambdaContext(OWNER, FUNCTION_MS));
+  await handler(late, lambdaContext(OWNER, SHORT_INVOCATION_MS));
 
   expect(endpoint.calls).toHaveLength(0);
   expect(cfn.answersTo(event)).toHaveLength(0);

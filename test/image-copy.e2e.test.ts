@@ -2,8 +2,8 @@
  * The bundled handler, as shipped, through the unmodified WorkSpaces SDK client against the local
  * endpoint, in the receiving account: Custom::WorkspaceImageCopy.
  */
-import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/cloudformation';
-import { useLocalAws } from './support/local-aws';
+import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
 const TYPE = 'Custom::WorkspaceImageCopy';
@@ -124,17 +124,13 @@ describe('Create', () => {
 });
 
 describe('a copy that stays PENDING longer than one invocation', () => {
-  const FUNCTION_MS = 1_500;
-  beforeEach(() => {
-    useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
-    endpoint.lambda.serve(handler, FUNCTION_MS);
-  });
+  beforeEach(() => useShortInvocations(aws));
 
   test('is waited for across invocations, with one copy and one answer', async () => {
     endpoint.workspaces.copyPendingMs = 3_500;
     const event = cfn.createEvent(TYPE, 'Copy', props({ TimeBudgetSeconds: '60' }));
 
-    const response = await cfn.invoke(handler, event, lambdaContext(RECEIVER, FUNCTION_MS));
+    const response = await cfn.invoke(handler, event, lambdaContext(RECEIVER, SHORT_INVOCATION_MS));
     await endpoint.lambda.settled();
 
     expect(response.Status).toBe('SUCCESS');

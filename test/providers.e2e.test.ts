@@ -5,8 +5,8 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { SharedWorkspaceImage, SharingProvider } from '../src';
-import { lambdaContext, useFastSettings } from './support/cloudformation';
-import { useLocalAws } from './support/local-aws';
+import { lambdaContext } from './support/cloudformation';
+import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
 
 const OWNER = '123456789012';
@@ -32,17 +32,15 @@ const aws = useLocalAws(OWNER, endpoint => {
 
 test('each resource reaches its own provider\'s function, hand-overs included, and both shares are made and undone', async () => {
   const { endpoint, cfn, handler } = aws;
-  useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
+  useShortInvocations(aws);
   /** The function each invocation ran as; the golden provider's invocations are cut short, so that its list needs several. */
   const invokedAs: string[] = [];
-  const shortMs = 1_500;
   const contextOf = (functionId: string) => {
     invokedAs.push(functionId);
-    const context = lambdaContext(OWNER, functionId.startsWith('GoldenProvider') ? shortMs : 900_000);
+    const context = lambdaContext(OWNER, functionId.startsWith('GoldenProvider') ? SHORT_INVOCATION_MS : 900_000);
     const arn = `arn:aws:lambda:eu-west-1:${OWNER}:function:${functionId}`;
     return { ...context, functionName: functionId, invokedFunctionArn: arn };
   };
-  endpoint.lambda.serve(handler, shortMs);
   const deployment = new LocalDeployment(endpoint, cfn, handler, contextOf);
 
   const created = await deployment.deploy(synth(accounts(300)));

@@ -19,12 +19,11 @@ export function wildcardArnFinding(scope: IConstruct, arn: string): string {
 }
 
 /**
- * Acknowledge cdk-nag 3's AwsSolutions-IAM5 finding for one wildcard resource ARN on `scope`.
- * The finding's ID holds the ARN, whose pseudo parameters (`<AWS::Partition>`) make
+ * Acknowledge cdk-nag 3's AwsSolutions-IAM5 finding `finding` (as `wildcardArnFinding` names it)
+ * on `scope`. The finding's ID holds the ARN, whose pseudo parameters (`<AWS::Partition>`) make
  * `Validations.acknowledge()` reject it (it allows one `::` in an ID), so the acknowledgement is
  * written as the metadata that method writes, under its public key, which cdk-nag 3 reads.
  */
-export function acknowledgeWildcardArn(scope: IConstruct, arn: string, reason: string): void {
-  const finding = `AwsSolutions-IAM5[${wildcardArnFinding(scope, arn)}]`;
-  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [finding]: reason });
+export function acknowledgeFinding(scope: IConstruct, finding: string, reason: string): void {
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`AwsSolutions-IAM5[${finding}]`]: reason });
 }

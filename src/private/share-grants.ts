@@ -1,7 +1,7 @@
 import { CfnResource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardArn, wildcardArnFinding } from './nag';
+import { acknowledgeFinding, wildcardArnFinding } from './nag';
 import { OWNER_STACK_TAG } from './patterns';
 
 /** The tag actions with which a share resource records itself as the owner of the image or alias it shares. */
@@ -13,9 +13,6 @@ const OWNERSHIP_ACTIONS = ['workspaces:CreateTags', 'workspaces:DescribeTags', '
  * reason of every wildcard told to cdk-nag (both lines).
  */
 export class ShareGrants {
-  /** The ARN findings acknowledged so far (each once). */
-  private readonly suppressedFindings = new Set<string>();
-
   /** The WorkSpaces Describe actions granted on "*" so far. */
   private readonly describeActions = new Set<string>();
 
@@ -225,9 +222,8 @@ export class ShareGrants {
   /** The same for one ARN with a wildcard on the share policy (the receiving side's), each finding once. */
   private suppressWildcardArn(arn: string, reason: string): void {
     const finding = wildcardArnFinding(this.policy, arn);
-    if (this.suppressedFindings.has(finding)) return;
-    this.suppressedFindings.add(finding);
-    acknowledgeWildcardArn(this.policy, arn, reason);
+    if (this.nagSuppressions.some(s => s.applies_to.includes(finding))) return;
+    acknowledgeFinding(this.policy, finding, reason);
     this.addNagSuppression(reason, finding);
   }
 

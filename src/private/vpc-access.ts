@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardArn } from './nag';
+import { acknowledgeFinding, wildcardArnFinding } from './nag';
 
 /**
  * Let Lambda create and remove the function's network interfaces in the VPC, as
@@ -44,6 +44,6 @@ export function grantVpcAccess(
     + 'in advance, so the interface actions name every interface of the stack\'s account and Region (creation is limited '
     + 'to the selected subnets and security groups), and ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets accept only "*".';
   Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
-  acknowledgeWildcardArn(policy, interfaces, reason);
+  acknowledgeFinding(policy, wildcardArnFinding(policy, interfaces), reason);
   (policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'AwsSolutions-IAM5', reason }] });
 }

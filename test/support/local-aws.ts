@@ -45,3 +45,15 @@ export function useLocalAws(ownerAccountId: string, prepare: (endpoint: LocalAws
   });
   return aws;
 }
+
+/** How long each invocation lasts in tests of work that needs several: a few hundred calls, or a few polls. */
+export const SHORT_INVOCATION_MS = 1_500;
+
+/**
+ * Shorten every invocation, CloudFormation's and the hand-overs the local Lambda runs, to
+ * `SHORT_INVOCATION_MS`, with margins to match, so that a test's work outlasts one invocation.
+ */
+export function useShortInvocations(aws: LocalAws): void {
+  useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
+  aws.endpoint.lambda.serve(aws.handler, SHORT_INVOCATION_MS);
+}
