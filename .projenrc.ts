@@ -107,7 +107,7 @@ const handlerBundle = {
   target: 'node20',
   minify: true,
   // Maps without the sources (a third of the size): stack traces of failures are mapped back to
-  // the source file and line when they are logged (lambda/modules/stack-traces.ts), not at load.
+  // the source file and line when they are logged (lambda/on-demand/stack-traces.ts), not at load.
   sourcemap: true,
   mainFields: ['module', 'main'],
   // The handler imports only what it bundles.
@@ -123,13 +123,13 @@ const handlerBundle = {
 project.bundler.addBundle('lambda/handler.ts', {
   ...handlerBundle,
   // The hand-over module is bundled on its own (below) and required only when a request hands over.
-  externals: ['./modules/*'],
+  externals: ['./on-demand/*'],
 });
-// Bundled next to the handler, where its `require('./modules/…')` finds them.
+// Bundled next to the handler, where its `require('./on-demand/…')` finds them.
 for (const module of ['hand-over', 'stack-traces']) {
-  project.bundler.addBundle(`lambda/modules/${module}.ts`, {
+  project.bundler.addBundle(`lambda/on-demand/${module}.ts`, {
     ...handlerBundle,
-    outfile: `../../handler/modules/${module}.js`,
+    outfile: `../../handler/on-demand/${module}.js`,
     watchTask: false,
   });
 }

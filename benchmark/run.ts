@@ -16,7 +16,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { budgetSecondsFor, IMAGE_SHARE_OVERHEAD_CALLS, PLANNED_CALLS_PER_SECOND } from '../src/private/time-budget';
-import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/cloudformation';
+import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/handler-harness';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 
 const OWNER = '123456789012';
@@ -111,7 +111,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 function measureColdLoad(): { ours: number; withHandOver: number; awsCustomResource: number } {
   const ours = [path.join(BUNDLE_DIR, 'index.js')];
-  const withHandOver = [...ours, path.join(BUNDLE_DIR, 'modules', 'hand-over.js')];
+  const withHandOver = [...ours, path.join(BUNDLE_DIR, 'on-demand', 'hand-over.js')];
   // aws-cdk-lib's AwsCustomResource handler, and the WorkSpaces client it loads from the Lambda runtime.
   const awsCustomResource = [
     path.join(path.dirname(require.resolve('aws-cdk-lib')), 'custom-resource-handlers/dist/custom-resources/aws-custom-resource-handler/index.js'),

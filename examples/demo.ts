@@ -6,7 +6,7 @@
 import { App } from 'aws-cdk-lib';
 import { buildExampleStack, DEFAULT_ALIAS_ACCOUNT, DEFAULT_IMAGE_ACCOUNTS, DEFAULT_IMAGE_ID, PARTNER_CATALOG } from './app';
 import { buildTwoAccountStacks, DEFAULT_DIRECTORY_ID } from './two-accounts';
-import { CloudFormationStub, lambdaContext, loadBundledHandler, useLocalEndpoint } from '../test/support/cloudformation';
+import { CloudFormationStub, lambdaContext, loadBundledHandler, useLocalEndpoint } from '../test/support/handler-harness';
 import { LocalDeployment, StepResult, TemplateJson } from '../test/support/local-deployment';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 

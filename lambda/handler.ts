@@ -1,15 +1,15 @@
 import type { Context } from 'aws-lambda';
-import { handleAliasAssociation } from './resources/alias-association';
-import { handleBundle } from './resources/bundle';
-import { handleConnectionAlias } from './resources/connection-alias';
-import { handleImageCopy } from './resources/image-copy';
-import { handlePartnerConnectionPreferences } from './resources/partner-preferences';
-import { handleWorkspaceImage } from './resources/workspace-image';
+import { handleAliasAssociation } from './resources/connection-alias-association';
+import { handleBundle } from './resources/workspace-bundle';
+import { handleConnectionAlias } from './resources/shared-connection-alias';
+import { handleImageCopy } from './resources/workspace-image-copy';
+import { handlePartnerConnectionPreferences } from './resources/partner-connection-preferences';
+import { handleWorkspaceImage } from './resources/shared-workspace-image';
 import { Outcome, sendResponse } from './runtime/cfn-response';
 import { continuationOf, handOverPayload, InvocationEvent } from './runtime/continuation';
 import { Deadline } from './runtime/deadline';
 import { isErrorCode, messageOf } from './runtime/errors';
-import { CallLog } from './runtime/guard';
+import { CallLog } from './runtime/call-guard';
 import { logger } from './runtime/logger';
 import { Progress } from './runtime/progress';
 import type { ResourceContext, ResourceHandler } from './runtime/resource';
@@ -29,14 +29,14 @@ const RESOURCE_HANDLERS: Record<string, ResourceHandler> = {
 
 /**
  * The hand-over module (the SDK's Lambda client) is bundled apart, in
- * assets/lambda/handler/modules/, and required only when a request hands over: it would add
+ * assets/lambda/handler/on-demand/, and required only when a request hands over: it would add
  * about 80 KB and a third to every cold start, for a call that most requests never make.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const handOverModule = (): typeof import('./modules/hand-over') => require('./modules/hand-over');
+const handOverModule = (): typeof import('./on-demand/hand-over') => require('./on-demand/hand-over');
 /** Likewise the source-map reader, required only to log a failure's stack trace. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const stackTracesModule = (): typeof import('./modules/stack-traces') => require('./modules/stack-traces');
+const stackTracesModule = (): typeof import('./on-demand/stack-traces') => require('./on-demand/stack-traces');
 
 /** A failure's error for the log line, its stack trace mapped back to the source files; never throws. */
 function errorForLog(error: unknown): Record<string, string> | undefined {

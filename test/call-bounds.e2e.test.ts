@@ -3,9 +3,9 @@
  * UNVERIFIED answers of UpdateWorkspaceImagePermission (shared/aws-api-facts.md §2.1): the
  * bundled handler through the unmodified SDK client against the local endpoint.
  */
-import { lambdaContext } from './support/cloudformation';
+import { lambdaContext } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
-import { UNVERIFIED_READINGS } from './support/workspaces-service';
+import { UNVERIFIED_READINGS } from './support/workspaces-images-service';
 
 const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';

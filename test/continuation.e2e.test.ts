@@ -4,10 +4,10 @@
  * The function's time is shortened through the settings so that a few hundred accounts need
  * several invocations.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
-import { UNVERIFIED_READINGS } from './support/workspaces-service';
+import { UNVERIFIED_READINGS } from './support/workspaces-images-service';
 
 const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';

@@ -5,7 +5,7 @@
 import { App } from 'aws-cdk-lib';
 import { buildExampleStack, DEFAULT_ALIAS_ACCOUNT, DEFAULT_IMAGE_ACCOUNTS, DEFAULT_IMAGE_ID, PARTNER_CATALOG } from '../examples/app';
 import { buildTwoAccountStacks } from '../examples/two-accounts';
-import { CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from './support/cloudformation';
+import { CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from './support/handler-harness';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 

@@ -4,7 +4,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { SharedWorkspaceImage } from '../src';
-import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
 import { LocalAwsEndpoint } from './support/local-endpoint';

@@ -5,7 +5,7 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { SharedWorkspaceImage, SharingProvider } from '../src';
-import { lambdaContext } from './support/cloudformation';
+import { lambdaContext } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
 

@@ -2,7 +2,7 @@
  * Throttling, faults, IAM propagation, time limits, scale and logs: the bundled handler
  * through the unmodified SDK client against the local endpoint.
  */
-import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 

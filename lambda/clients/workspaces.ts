@@ -1,5 +1,5 @@
 import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
-import { CallGuard, perInvocation } from '../runtime/guard';
+import { CallGuard, perInvocation } from '../runtime/call-guard';
 
 /**
  * The WorkSpaces client of one invocation, in the function's own Region, paced at the rate the

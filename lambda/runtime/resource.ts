@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { InputError } from './errors';
-import type { CallGuard } from './guard';
+import type { CallGuard } from './call-guard';
 import type { Progress } from './progress';
 
 /** What a resource handler gets besides the event. */

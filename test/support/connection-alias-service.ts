@@ -1,4 +1,4 @@
-import { AwsError, Operation, page } from './aws-error';
+import { AwsError, Operation, page } from './local-service';
 
 const ALIAS_ID = /^wsca-[0-9a-z]{8,63}$/;
 const ACCOUNT_ID = /^\d{12}$/;

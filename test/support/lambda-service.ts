@@ -1,5 +1,5 @@
-import type { Handler } from './cloudformation';
-import { lambdaContext, signAs } from './cloudformation';
+import type { Handler } from './handler-harness';
+import { lambdaContext, signAs } from './handler-harness';
 
 /** One asynchronous invocation the local Lambda queued. */
 export interface QueuedInvocation {

@@ -1,4 +1,4 @@
-import { CloudFormationStub, Handler, loadBundledHandler, useFastSettings, useLocalEndpoint } from './cloudformation';
+import { CloudFormationStub, Handler, loadBundledHandler, useFastSettings, useLocalEndpoint } from './handler-harness';
 import { LocalAwsEndpoint } from './local-endpoint';
 
 /** What an end-to-end test works with; the fields are set by the hooks of `useLocalAws`. */

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { CfnResponse, CloudFormationStub, Handler } from './cloudformation';
+import type { CfnResponse, CloudFormationStub, Handler } from './handler-harness';
 import type { LocalAwsEndpoint } from './local-endpoint';
 
 /** A resource as a synthesized template declares it. */

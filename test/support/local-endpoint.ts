@@ -1,12 +1,12 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { AwsError, LocalService } from './aws-error';
-import { WorkSpacesBundles } from './bundles-service';
+import { AwsError, LocalService } from './local-service';
+import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesConnectionAliases } from './connection-alias-service';
 import { LocalLambda } from './lambda-service';
 import { PartnerCentralPreferences } from './partner-central-service';
-import { WorkSpacesImages } from './workspaces-service';
-import { WorkSpacesTags } from './workspaces-tags';
+import { WorkSpacesImages } from './workspaces-images-service';
+import { WorkSpacesTags } from './workspaces-tags-service';
 
 /** A fault the endpoint injects into the next matching calls. */
 export interface Fault {

@@ -1,4 +1,4 @@
-import { AwsError, LocalService } from './aws-error';
+import { AwsError, LocalService } from './local-service';
 
 const CATALOG = /^[a-zA-Z0-9-]{1,64}$/;
 const PARTICIPANT_ID = /^[a-zA-Z0-9-]{1,100}$/;

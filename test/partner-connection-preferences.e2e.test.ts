@@ -2,7 +2,7 @@
  * The bundled handler, as shipped, through the unmodified Partner Central Account SDK client
  * against the local wire-level endpoint.
  */
-import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 

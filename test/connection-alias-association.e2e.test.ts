@@ -3,7 +3,7 @@
  * endpoint, in the account an alias is shared with: Custom::ConnectionAliasAssociation, and the
  * teardown order it makes possible for the owner's Custom::SharedConnectionAlias.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 

@@ -3,8 +3,8 @@ import {
   WorkspaceBundle, WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Owner, ownerOf, ownerTags } from './ownership';
-import { ownedBy, tagsOf } from './receiving-ownership';
+import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
+import { ownedBy, tagsOf } from '../ownership/created-objects';
 import {
   COMPUTE_TYPE_NAME, STORAGE_GIB, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_BUNDLE_ID, WORKSPACE_IMAGE_ID, WORKSPACE_NAME,
 } from '../../src/private/patterns';

@@ -2,7 +2,7 @@
  * The bundled handler, as shipped, through the unmodified WorkSpaces SDK client against the local
  * endpoint, in the receiving account: Custom::WorkspaceImageCopy.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 

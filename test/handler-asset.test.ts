@@ -4,11 +4,11 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
-import { BUNDLE_DIR } from './support/cloudformation';
+import { BUNDLE_DIR } from './support/handler-harness';
 
 const ROOT = path.join(__dirname, '..');
 const BUNDLE = path.join(BUNDLE_DIR, 'index.js');
-const HAND_OVER = path.join(BUNDLE_DIR, 'modules', 'hand-over.js');
+const HAND_OVER = path.join(BUNDLE_DIR, 'on-demand', 'hand-over.js');
 const sdkRequires = (code: string) => [...code.matchAll(/require\("(@aws-[^"]+)"\)/g)].map(m => m[1]);
 
 describe('the shipped handler bundle', () => {
@@ -23,7 +23,7 @@ describe('the shipped handler bundle', () => {
   test('leaves the Lambda client to the hand-over module, which it requires only when handing over', () => {
     const code = fs.readFileSync(BUNDLE, 'utf8');
     expect(code).not.toContain('/2015-03-31/functions/');
-    expect(code).toContain('require("./modules/hand-over")');
+    expect(code).toContain('require("./on-demand/hand-over")');
     const handOver = fs.readFileSync(HAND_OVER, 'utf8');
     expect(handOver).toContain('/2015-03-31/functions/');
     expect(sdkRequires(handOver)).toEqual([]);
@@ -48,7 +48,7 @@ describe('the shipped handler bundle', () => {
     const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
     const stagedDir = path.join(assembly.directory, fn.Metadata['aws:asset:path']);
     expect(fs.readFileSync(path.join(stagedDir, 'index.js'))).toEqual(fs.readFileSync(BUNDLE));
-    expect(fs.readFileSync(path.join(stagedDir, 'modules', 'hand-over.js'))).toEqual(fs.readFileSync(HAND_OVER));
+    expect(fs.readFileSync(path.join(stagedDir, 'on-demand', 'hand-over.js'))).toEqual(fs.readFileSync(HAND_OVER));
     expect(fn.Properties.Handler).toBe('index.handler');
   });
 
@@ -56,7 +56,7 @@ describe('the shipped handler bundle', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
     expect(files).toContain('assets/lambda/handler/index.js');
-    expect(files).toContain('assets/lambda/handler/modules/hand-over.js');
+    expect(files).toContain('assets/lambda/handler/on-demand/hand-over.js');
     expect(files.filter(f => f.startsWith('lambda/') || f.startsWith('test/'))).toEqual([]);
   });
 });

@@ -2,10 +2,10 @@
  * The bundled handler, as shipped, through the unmodified WorkSpaces SDK client
  * against the local wire-level endpoint.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
-import { UNVERIFIED_READINGS } from './support/workspaces-service';
+import { UNVERIFIED_READINGS } from './support/workspaces-images-service';
 
 const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';

@@ -1,4 +1,4 @@
-import { AwsError, Operation } from './aws-error';
+import { AwsError, Operation } from './local-service';
 
 /**
  * WorkSpaces' CreateTags, DescribeTags and DeleteTags for the resources the local endpoint knows

@@ -1,4 +1,4 @@
-import { AwsError, LocalService, page } from './aws-error';
+import { AwsError, LocalService, page } from './local-service';
 
 const IMAGE_ID = /^wsi-[0-9a-z]{9,63}$/;
 const ACCOUNT_ID = /^\d{12}$/;

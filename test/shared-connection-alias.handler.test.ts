@@ -20,7 +20,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../lambda/handler';
-import { lambdaContext, useFastSettings } from './support/cloudformation';
+import { lambdaContext, useFastSettings } from './support/handler-harness';
 import { useCloudFormationStub } from './support/local-aws';
 
 const TYPE = 'Custom::SharedConnectionAlias';

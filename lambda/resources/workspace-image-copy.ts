@@ -3,9 +3,9 @@ import {
   DescribeWorkspaceImagesCommandInput, WorkspaceImage, WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Owner, ownerOf, ownerTags } from './ownership';
-import { ownedBy, tagsOf, tagValue } from './receiving-ownership';
-import { failedCreateIdOf } from './removal-policy';
+import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
+import { ownedBy, tagsOf, tagValue } from '../ownership/created-objects';
+import { failedCreateIdOf } from '../ownership/removal-policy';
 import { AWS_REGION, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from '../../src/private/patterns';
 import { workspacesIn, workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';

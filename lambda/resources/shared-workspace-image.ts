@@ -4,9 +4,9 @@ import {
   UpdateWorkspaceImagePermissionCommand,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { DeleteAction, Owner, ownerOf } from './ownership';
-import { failedCreateIdOf, keepsShares, readRemovalPolicy, ShareRemovalPolicy } from './removal-policy';
-import { claimWorkspacesResource, releaseWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from './workspace-ownership';
+import { DeleteAction, Owner, ownerOf } from '../ownership/ownership';
+import { failedCreateIdOf, keepsShares, readRemovalPolicy, ShareRemovalPolicy } from '../ownership/removal-policy';
+import { claimWorkspacesResource, releaseWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../../src/private/patterns';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';

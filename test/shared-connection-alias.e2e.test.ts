@@ -3,7 +3,7 @@
  * against the local wire-level endpoint: Custom::SharedConnectionAlias.
  */
 import { DeleteConnectionAliasCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
-import { CloudFormationStub, Handler, lambdaContext } from './support/cloudformation';
+import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 

@@ -7,7 +7,7 @@ import {
   UpdateConnectionPreferencesCommand,
 } from '@aws-sdk/client-partnercentral-account';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { claimTags, deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from './ownership';
+import { claimTags, deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from '../ownership/ownership';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/private/patterns';
 import { partnerCentralOf } from '../clients/partner-central';
 import { sleep } from '../runtime/deadline';

@@ -3,7 +3,7 @@
  * requests that finish in one invocation.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { clientSettings } from '../runtime/guard';
+import { clientSettings } from '../runtime/call-guard';
 import type { Settings } from '../runtime/settings';
 
 /**

@@ -1,5 +1,5 @@
-import { AwsError, Operation } from './aws-error';
-import type { WorkSpacesImages } from './workspaces-service';
+import { AwsError, Operation } from './local-service';
+import type { WorkSpacesImages } from './workspaces-images-service';
 
 const BUNDLE_ID = /^wsb-[0-9a-z]{8,63}$/;
 const BUNDLE_NAME = /^[a-zA-Z0-9_./()\\-]{1,64}$/;
