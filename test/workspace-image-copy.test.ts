@@ -1,0 +1,36 @@
+/**
+ * WorkspaceImageCopy: the IAM it grants beside the owning side's and the synth-time checks of
+ * its literal values against the WorkSpaces model.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { SharedWorkspaceImage, WorkspaceImageCopy } from '../src';
+import { ENV, SOURCE, statements } from './support/receiving-side';
+import { newStack } from './support/template';
+
+describe('IAM of WorkspaceImageCopy', () => {
+  test('grants each ARN once, and each Describe action once, beside the owning side\'s statements', () => {
+    const stack = newStack({ env: ENV });
+    new SharedWorkspaceImage(stack, 'Share', { imageId: 'wsi-mine12345', accountIds: ['111122223333'] });
+    new WorkspaceImageCopy(stack, 'One', { sourceImageId: SOURCE, name: 'one' });
+    new WorkspaceImageCopy(stack, 'Two', { sourceImageId: SOURCE, name: 'two' });
+
+    const all = statements(stack);
+    expect(all.filter(s => s.Action === 'workspaces:DescribeWorkspaceImages')).toHaveLength(1);
+    const copy = all.find(s => Array.isArray(s.Action) && s.Action.includes('workspaces:CopyWorkspaceImage'));
+    expect(copy.Resource).toHaveLength(2);
+  });
+});
+
+describe('WorkspaceImageCopy rejects bad literal input at synth, naming the construct, the prop and the value', () => {
+  const stack = () => newStack({ env: ENV });
+  test.each([
+    ['a source image ID that is not one', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: 'ami-123', name: 'x' }), /TestStack\/Copy: sourceImageId must be a WorkSpaces image ID .* got "ami-123"/],
+    ['an image name with a space', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, name: 'golden copy' }), /TestStack\/Copy: name must be 1 to 64 letters, digits and _.\/\(\)- .* got "golden copy"/],
+    ['an image name of 65 characters', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, name: 'a'.repeat(65) }), /name must be/],
+    ['an image description with a colon', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, name: 'x', description: 'a: b' }), /description must be .* got "a: b"/],
+    ['a source Region in capitals', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, sourceRegion: 'EU-WEST-1', name: 'x' }), /sourceRegion must be a Region name/],
+    ['a snapshot removal policy', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, name: 'x', removalPolicy: RemovalPolicy.SNAPSHOT }), /removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got "snapshot"/],
+  ])('%s', (_name, build, message) => {
+    expect(build).toThrow(message);
+  });
+});
