@@ -89,6 +89,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+// The wire contract (src/contract/) is bundled into the handler too: it must not depend on aws-cdk-lib or constructs.
+project.eslint?.addOverride({
+  files: ['src/contract/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '../*'], message: 'src/contract/ is shared with the handler: keep it free of aws-cdk-lib, constructs and the rest of src/' }],
+    }],
+  },
+});
+
 // ts-jest, ts-node and the lambda type-check use the same TypeScript line as jsii 5.9.
 project.deps.removeDependency('typescript');
 project.deps.addDependency('typescript@~5.9.3', DependencyType.BUILD);

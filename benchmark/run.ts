@@ -15,7 +15,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { budgetSecondsFor, IMAGE_SHARE_OVERHEAD_CALLS, PLANNED_CALLS_PER_SECOND } from '../src/private/time-budget';
+import { budgetSecondsFor, IMAGE_SHARE_OVERHEAD_CALLS, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
 import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/handler-harness';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { COMPUTE_TYPE_NAME } from './private/patterns';
+import { COMPUTE_TYPE_NAME } from './contract/rules';
 
 /**
  * The compute type of a WorkSpaces bundle: the values of the WorkSpaces API's `Compute` enum.
@@ -88,7 +88,7 @@ export class ComputeType {
    * @param name the compute type's name in the WorkSpaces API, such as `GRAPHICS_G6_XLARGE`
    */
   public static of(name: string): ComputeType {
-    if (typeof name !== 'string' || (!Token.isUnresolved(name) && !COMPUTE_TYPE_NAME.test(name))) {
+    if (typeof name !== 'string' || (!Token.isUnresolved(name) && !COMPUTE_TYPE_NAME.pattern.test(name))) {
       throw new Error(`ComputeType.of(${JSON.stringify(name)}): a compute type's API name is upper-case letters, digits and underscores, such as GRAPHICS_G6_XLARGE`);
     }
     return new ComputeType(name);

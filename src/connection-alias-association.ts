@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
+import { attributeName, RESOURCE_TYPES } from './contract/resources';
+import { CONNECTION_ALIAS_ID, DIRECTORY_ID } from './contract/rules';
+import { ALIAS_ASSOCIATION_CALLS } from './contract/time-budget';
 import { claimInApp } from './private/claims';
-import { CONNECTION_ALIAS_ID, DIRECTORY_ID, RESOURCE_TYPES } from './private/patterns';
-import { ALIAS_ASSOCIATION_CALLS } from './private/time-budget';
-import { checkPattern, checkString, requireProps } from './private/validate';
+import { DESCRIBE_ALIASES, ShareGrants } from './private/share-grants';
+import { checkRule, checkString, requireProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -59,8 +61,8 @@ export class ConnectionAliasAssociation extends Construct {
     requireProps(this, props, 'aliasId and directoryId');
     checkString(this, 'aliasId', props.aliasId);
     checkString(this, 'directoryId', props.directoryId);
-    checkPattern(this, 'aliasId', props.aliasId, CONNECTION_ALIAS_ID, 'a WorkSpaces connection alias ID');
-    checkPattern(this, 'directoryId', props.directoryId, DIRECTORY_ID, 'a WorkSpaces directory ID');
+    checkRule(this, 'aliasId', props.aliasId, CONNECTION_ALIAS_ID);
+    checkRule(this, 'directoryId', props.directoryId, DIRECTORY_ID);
     // A connection alias is associated with one directory at a time.
     claimInApp(this, 'aliasassociation', 'aliasId', props.aliasId,
       'a connection alias can be associated with only one directory per Region, so use one ConnectionAliasAssociation per alias');
@@ -68,12 +70,26 @@ export class ConnectionAliasAssociation extends Construct {
     this.directoryId = props.directoryId;
 
     const provider = SharingProvider._for(this, props.provider);
-    provider._grantAliasAssociation(props.aliasId, props.directoryId);
+    grantAliasAssociation(provider._grants, props.aliasId, props.directoryId);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.connectionAliasAssociation, {
       AliasId: props.aliasId,
       DirectoryId: props.directoryId,
     }, () => ALIAS_ASSOCIATION_CALLS);
-    this.node.defaultChild = resource;
-    this.connectionIdentifier = resource.getAttString('ConnectionIdentifier');
+    this.connectionIdentifier = resource.getAttString(attributeName(RESOURCE_TYPES.connectionAliasAssociation, 'ConnectionIdentifier'));
   }
+}
+
+/**
+ * Let the handler associate one shared connection alias with one directory of the stack's
+ * account, and disassociate it.
+ */
+function grantAliasAssociation(grants: ShareGrants, aliasId: string, directoryId: string): void {
+  // The alias belongs to the account that shares it, which the stack does not know: its ARN
+  // names any account, as the WorkSpaces Administration Guide asks of the shared account's policy.
+  const wildcardReason = 'A shared connection alias belongs to the account that shares it, which the receiving stack does not know: '
+    + 'the alias is named by its ID in any account, as the WorkSpaces Administration Guide asks of the shared account\'s policy.';
+  const alias = grants.workspacesArn('connectionalias', aliasId, '*');
+  grants.allow('associate', ['workspaces:AssociateConnectionAlias'], [alias, grants.workspacesArn('directory', directoryId)], { wildcardReason });
+  grants.allow('disassociate', ['workspaces:DisassociateConnectionAlias'], [alias], { wildcardReason });
+  grants.allowDescribe(DESCRIBE_ALIASES);
 }

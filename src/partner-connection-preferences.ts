@@ -1,7 +1,12 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG, RESOURCE_TYPES } from './private/patterns';
-import { checkPattern, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
+import { attributeName, RESOURCE_TYPES } from './contract/resources';
+import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from './contract/rules';
+import { AccessType } from './contract/values';
+import { claimInApp } from './private/claims';
+import { ShareGrants } from './private/share-grants';
+import { checkRule, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -59,9 +64,6 @@ export interface PartnerConnectionPreferencesProps extends SharingConstructProps
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The constructs of an app by account and literal catalog: the preferences are a singleton per account and catalog. */
-const CLAIMS = new WeakMap<IConstruct, { account: string; catalog: string; path: string }[]>();
-
 /**
  * Sets the connection preferences of the account in AWS Partner Central: who may send it
  * connection invitations, and which participants are excluded.
@@ -107,33 +109,38 @@ export class PartnerConnectionPreferences extends Construct {
     checkStringList(this, 'excludedParticipantIds', props.excludedParticipantIds);
     const catalog = props.catalog ?? 'AWS';
     const excluded = [...(props.excludedParticipantIds ?? [])];
-    checkPattern(this, 'catalog', catalog, PARTNER_CATALOG, 'a Partner Central catalog such as AWS or Sandbox');
+    checkRule(this, 'catalog', catalog, PARTNER_CATALOG);
     checkAccessType(this, props.accessType, excluded);
     checkExclusions(this, excluded);
     const removalPolicy = removalPolicyOf(this, props.removalPolicy, RemovalPolicy.RETAIN,
       'connection preferences cannot be snapshotted, and there is nothing to delete, only a state to keep or reset');
-    claimCatalog(this, catalog);
+    // One construct per account and literal catalog in an app (a pipeline's stages may each set one).
+    if (!Token.isUnresolved(catalog)) {
+      claimInApp(this, 'catalog', 'catalog', catalog,
+        'the connection preferences are one per account and catalog, so set them in one construct only', { verb: 'set', perAccount: true });
+    }
     this.catalog = catalog;
 
     const provider = SharingProvider._for(this, props.provider);
-    provider._grantPartnerConnectionPreferences(catalog);
+    grantConnectionPreferences(provider._grants, catalog);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.partnerConnectionPreferences, {
       Catalog: catalog,
       AccessType: props.accessType,
       ExcludedParticipantIds: excluded,
       RemovalPolicy: removalPolicy,
     }, () => 0); // Partner Central calls do not count against WorkSpaces' rate.
-    this.revision = resource.getAttString('Revision');
-    this.arn = resource.getAttString('Arn');
+    this.revision = resource.getAttString(attributeName(RESOURCE_TYPES.partnerConnectionPreferences, 'Revision'));
+    this.arn = resource.getAttString(attributeName(RESOURCE_TYPES.partnerConnectionPreferences, 'Arn'));
   }
 }
 
-const ACCESS_TYPES: readonly string[] = Object.values(ConnectionAccessType);
+/** The enum's values, which the wire contract's access types must hold: one missing there fails to compile. */
+const ACCESS_TYPE_VALUES: readonly AccessType[] = Object.values(ConnectionAccessType);
 
 function checkAccessType(scope: IConstruct, accessType: ConnectionAccessType, excluded: readonly string[]): void {
   if (Token.isUnresolved(accessType)) return;
-  if (!ACCESS_TYPES.includes(accessType)) {
-    throw synthError(scope, `accessType must be one of ${ACCESS_TYPES.join(', ')}, got ${JSON.stringify(accessType)}`);
+  if (!ACCESS_TYPE_VALUES.includes(accessType)) {
+    throw synthError(scope, `accessType must be one of ${ACCESS_TYPE_VALUES.join(', ')}, got ${JSON.stringify(accessType)}`);
   }
   // A list token may resolve to []: the handler checks it once resolved.
   if (!Token.isUnresolved(excluded) && excluded.length > 0 && accessType !== ConnectionAccessType.ALLOW_BY_DEFAULT_DENY_SOME) {
@@ -145,7 +152,7 @@ function checkExclusions(scope: IConstruct, excluded: readonly string[]): void {
   // A list token stands for any number of values: they are known once resolved, by the handler.
   if (Token.isUnresolved(excluded)) return;
   for (const participant of excluded) {
-    checkPattern(scope, 'excludedParticipantIds', participant, PARTICIPANT_ID, 'a Partner Central participant identifier');
+    checkRule(scope, 'excludedParticipantIds', participant, PARTICIPANT_ID);
   }
   if (excluded.length > MAX_EXCLUDED_PARTICIPANTS) {
     throw synthError(scope, `excludedParticipantIds holds ${excluded.length} identifiers; Partner Central accepts at most ${MAX_EXCLUDED_PARTICIPANTS}`);
@@ -156,20 +163,26 @@ function checkExclusions(scope: IConstruct, excluded: readonly string[]): void {
   }
 }
 
-/**
- * One construct per account and literal catalog in an app. Stacks of different literal accounts
- * may each set a catalog (a pipeline's stages); a stack whose account is unknown until deploy
- * conflicts with any other, since it may be deployed to the same account.
- */
-function claimCatalog(scope: IConstruct, catalog: string): void {
-  if (Token.isUnresolved(catalog)) return;
-  const root = scope.node.root;
-  const claims = CLAIMS.get(root) ?? [];
-  CLAIMS.set(root, claims);
-  const account = Stack.of(scope).account;
-  const clash = claims.find(c => c.catalog === catalog && (c.account === account || Token.isUnresolved(c.account) || Token.isUnresolved(account)));
-  if (clash) {
-    throw synthError(scope, `catalog ${JSON.stringify(catalog)} is already set by ${clash.path}: the connection preferences are one per account and catalog, so set them in one construct only`);
-  }
-  claims.push({ account, catalog, path: scope.node.path });
+
+/** Per share policy, the catalogs its statement's condition names, rendered at synth (the statement keeps the array by reference). */
+const catalogsByPolicy = new WeakMap<ShareGrants, string[]>();
+
+/** Let the handler read and update the connection preferences of one catalog, and tag them with their owner. */
+function grantConnectionPreferences(grants: ShareGrants, catalog: string): void {
+  const catalogs = catalogsByPolicy.get(grants) ?? [];
+  catalogsByPolicy.set(grants, catalogs);
+  grants.statement('partner-preferences', () => new iam.PolicyStatement({
+    actions: ['partnercentral:GetConnectionPreferences', 'partnercentral:UpdateConnectionPreferences'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'partnercentral:Catalog': catalogs } },
+  }), 'partnercentral:GetConnectionPreferences and partnercentral:UpdateConnectionPreferences take no resource and accept only "*"; '
+    + 'the statement is scoped to the stack\'s catalogs by the partnercentral:Catalog condition.');
+  if (catalogs.includes(catalog)) return;
+  catalogs.push(catalog);
+  // Partner Central answers from us-east-1 only; that its preferences ARNs name that Region is
+  // UNVERIFIED. Were IAM to refuse, the handler treats the tags as unsupported (see the README).
+  const preferences = grants.stack.formatArn({
+    service: 'partnercentral', region: 'us-east-1', resource: 'catalog', resourceName: `${catalog}/connection-preferences`,
+  });
+  grants.allow('partner-tags', ['partnercentral:TagResource', 'partnercentral:ListTagsForResource', 'partnercentral:UntagResource'], [preferences]);
 }

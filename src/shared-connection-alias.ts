@@ -1,9 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { RESOURCE_TYPES } from './contract/resources';
+import { CONNECTION_ALIAS_ID } from './contract/rules';
+import { ALIAS_SHARE_CALLS } from './contract/time-budget';
 import { claimInApp } from './private/claims';
-import { CONNECTION_ALIAS_ID, RESOURCE_TYPES } from './private/patterns';
-import { ALIAS_SHARE_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf } from './private/validate';
+import { DESCRIBE_ALIASES, OWNERSHIP_ACTIONS, ShareGrants } from './private/share-grants';
+import { checkRule, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -67,7 +69,7 @@ export class SharedConnectionAlias extends Construct {
     requireProps(this, props, 'aliasId and accountId');
     checkString(this, 'aliasId', props.aliasId);
     checkString(this, 'accountId', props.accountId);
-    checkPattern(this, 'aliasId', props.aliasId, CONNECTION_ALIAS_ID, 'a WorkSpaces connection alias ID');
+    checkRule(this, 'aliasId', props.aliasId, CONNECTION_ALIAS_ID);
     checkShareAccount(this, 'accountId', props.accountId);
     // A connection alias can be shared with only one account: two constructs would take the share from each other.
     claimInApp(this, 'connectionalias', 'aliasId', props.aliasId,
@@ -76,13 +78,19 @@ export class SharedConnectionAlias extends Construct {
     this.accountId = props.accountId;
 
     const provider = SharingProvider._for(this, props.provider);
-    provider._grantConnectionAlias(props.aliasId);
+    grantConnectionAliasShare(provider._grants, props.aliasId);
     // A token aliasId (e.g. CfnConnectionAlias.attrAliasId) becomes a Fn::GetAtt, so CloudFormation
     // creates the share after the alias and deletes it (unshares) before deleting the alias.
-    this.node.defaultChild = provider._createResource(this, 'Resource', RESOURCE_TYPES.connectionAlias, {
+    provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedConnectionAlias, {
       AliasId: props.aliasId,
       AccountId: props.accountId,
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
     }, () => ALIAS_SHARE_CALLS);
   }
+}
+
+/** Let the handler share and unshare one alias, and record itself as its owner in the alias's tags. */
+function grantConnectionAliasShare(grants: ShareGrants, aliasId: string): void {
+  grants.allowOnWorkspaces('connectionalias', aliasId,
+    ['workspaces:UpdateConnectionAliasPermission', 'workspaces:DescribeConnectionAliasPermissions', ...OWNERSHIP_ACTIONS], DESCRIBE_ALIASES);
 }

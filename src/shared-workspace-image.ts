@@ -1,9 +1,11 @@
 import { Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { RESOURCE_TYPES } from './contract/resources';
+import { WORKSPACE_IMAGE_ID } from './contract/rules';
+import { IMAGE_SHARE_OVERHEAD_CALLS } from './contract/time-budget';
 import { claimInApp } from './private/claims';
-import { RESOURCE_TYPES, WORKSPACE_IMAGE_ID } from './private/patterns';
-import { IMAGE_SHARE_OVERHEAD_CALLS } from './private/time-budget';
-import { checkPattern, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
+import { OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
+import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -67,7 +69,7 @@ export class SharedWorkspaceImage extends Construct {
     requireProps(this, props, 'imageId');
     checkString(this, 'imageId', props.imageId);
     checkStringList(this, 'accountIds', props.accountIds);
-    checkPattern(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
+    checkRule(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID);
     // One owner per image: a second construct's Delete would unshare what the first one declares.
     claimInApp(this, 'workspaceimage', 'imageId', props.imageId, 'one image has one owner, so list all its accounts in one SharedWorkspaceImage');
     this.imageId = props.imageId;
@@ -79,8 +81,8 @@ export class SharedWorkspaceImage extends Construct {
     }
 
     const provider = SharingProvider._for(this, props.provider);
-    provider._grantWorkspaceImage(props.imageId);
-    provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImage, {
+    grantWorkspaceImageShare(provider._grants, props.imageId);
+    provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedWorkspaceImage, {
       ImageId: props.imageId,
       AccountIds: Lazy.list({ produce: () => this.accountListToken ?? [...this.accountIds] }),
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
@@ -107,4 +109,10 @@ export class SharedWorkspaceImage extends Construct {
     }
     this.accountIds.push(accountId);
   }
+}
+
+/** Let the handler share and unshare one image, and record itself as its owner in the image's tags. */
+function grantWorkspaceImageShare(grants: ShareGrants, imageId: string): void {
+  grants.allowOnWorkspaces('workspaceimage', imageId,
+    ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions', ...OWNERSHIP_ACTIONS], DESCRIBE_IMAGES);
 }

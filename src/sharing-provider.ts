@@ -5,12 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { checkProviderProps } from './private/provider-props';
-import { ShareGrants } from './private/share-grants';
+import { PropertiesByType, ResourceType } from './contract/resources';
 import {
   budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET,
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
-} from './private/time-budget';
+} from './contract/time-budget';
+import { checkProviderProps } from './private/provider-props';
+import { ShareGrants } from './private/share-grants';
 import { grantVpcAccess } from './private/vpc-access';
 
 /**
@@ -201,8 +202,13 @@ export class SharingProvider extends Construct {
   /** The WorkSpaces calls of each resource this provider serves, by construct path. */
   private readonly workloads = new Map<string, CallEstimate>();
 
-  /** The statements of the share policy, added as constructs ask for them. */
-  private readonly grants: ShareGrants;
+  /**
+   * The statements of the share policy: each construct this provider serves grants what its
+   * handler calls, in its own file.
+   *
+   * @internal
+   */
+  public readonly _grants: ShareGrants;
 
   constructor(scope: Construct, id: string, props: SharingProviderProps = {}) {
     super(scope, id);
@@ -245,7 +251,7 @@ export class SharingProvider extends Construct {
     this.function = fn;
 
     this.policy = new iam.Policy(this, 'SharePolicy', { roles: [role] });
-    this.grants = new ShareGrants(this.policy, role);
+    this._grants = new ShareGrants(this.policy, role);
     // A request whose work outlasts one invocation hands the rest over to a new invocation of the function.
     this.policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
 
@@ -301,8 +307,8 @@ export class SharingProvider extends Construct {
    *
    * @internal
    */
-  public _createResource(
-    scope: Construct, id: string, resourceType: string, properties: Record<string, unknown>, calls: CallEstimate, minBudgetSeconds = 0,
+  public _createResource<T extends ResourceType>(
+    scope: Construct, id: string, resourceType: T, properties: PropertiesByType[T], calls: CallEstimate, minBudgetSeconds = 0,
   ): CustomResource {
     // A resource that waits on WorkSpaces for longer than its calls take (an image copy) sets its own minimum.
     const budget = Lazy.number({ produce: () => Math.max(minBudgetSeconds, this.budgetSeconds()) });
@@ -313,64 +319,8 @@ export class SharingProvider extends Construct {
       serviceTimeout: Duration.seconds(budget),
     });
     resource.node.addDependency(this.policy);
+    scope.node.defaultChild = resource;
     this.workloads.set(scope.node.path, calls);
     return resource;
-  }
-
-  /**
-   * Let the handler share and unshare one WorkSpaces image.
-   *
-   * @internal
-   */
-  public _grantWorkspaceImage(imageId: string): void {
-    this.grants.workspaceImage(imageId);
-  }
-
-  /**
-   * Let the handler read and update the Partner Central connection preferences of one catalog.
-   *
-   * @internal
-   */
-  public _grantPartnerConnectionPreferences(catalog: string): void {
-    this.grants.partnerConnectionPreferences(catalog);
-  }
-
-  /**
-   * Let the handler share and unshare one WorkSpaces connection alias.
-   *
-   * @internal
-   */
-  public _grantConnectionAlias(aliasId: string): void {
-    this.grants.connectionAlias(aliasId);
-  }
-
-  /**
-   * Let the handler copy one image into the stack's account and Region, and delete the copies
-   * that carry the stack's ownership tag.
-   *
-   * @internal
-   */
-  public _grantImageCopy(sourceImageId: string, sourceRegion: string): void {
-    this.grants.imageCopy(sourceImageId, sourceRegion);
-  }
-
-  /**
-   * Let the handler create, update and delete a bundle built from one image of the stack's
-   * account; returns the policy the bundle must depend on when the image is a token.
-   *
-   * @internal
-   */
-  public _grantBundle(scope: Construct, imageId: string): iam.Policy | undefined {
-    return this.grants.bundle(scope, imageId);
-  }
-
-  /**
-   * Let the handler associate one shared connection alias with one directory of the stack's
-   * account, and disassociate it.
-   *
-   * @internal
-   */
-  public _grantAliasAssociation(aliasId: string, directoryId: string): void {
-    this.grants.aliasAssociation(aliasId, directoryId);
   }
 }

@@ -1,8 +1,12 @@
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { ComputeType } from './compute-type';
-import { RESOURCE_TYPES, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './private/patterns';
-import { BUNDLE_CALLS } from './private/time-budget';
-import { checkPattern, checkString, checkWholeNumber, requireProps, synthError } from './private/validate';
+import { attributeName, RESOURCE_TYPES } from './contract/resources';
+import { WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './contract/rules';
+import { BUNDLE_CALLS } from './contract/time-budget';
+import { DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
+import { checkRule, checkString, checkWholeNumber, requireProps, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /** The largest volume the construct accepts, in GiB (the sizes WorkSpaces accepts are its own rule). */
@@ -91,16 +95,16 @@ export class WorkspaceBundle extends Construct {
     checkComputeType(this, props.computeType);
     checkString(this, 'name', props.name);
     checkString(this, 'description', props.description, true);
-    checkPattern(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
+    checkRule(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID);
     checkWholeNumber(this, 'rootStorageGiB', props.rootStorageGiB, 1, MAX_STORAGE_GIB);
     checkWholeNumber(this, 'userStorageGiB', props.userStorageGiB, 1, MAX_STORAGE_GIB);
-    checkPattern(this, 'name', props.name, WORKSPACE_NAME, '1 to 64 letters, digits and _./()-');
+    checkRule(this, 'name', props.name, WORKSPACE_NAME);
     if (props.description !== undefined) {
-      checkPattern(this, 'description', props.description, WORKSPACE_BUNDLE_DESCRIPTION, '1 to 255 letters, digits, spaces and _./()-');
+      checkRule(this, 'description', props.description, WORKSPACE_BUNDLE_DESCRIPTION);
     }
 
     const provider = SharingProvider._for(this, props.provider);
-    const imagePolicy = provider._grantBundle(this, props.imageId);
+    const imagePolicy = grantBundle(this, provider._grants, props.imageId);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceBundle, {
       ImageId: props.imageId,
       ComputeType: props.computeType.name,
@@ -110,8 +114,7 @@ export class WorkspaceBundle extends Construct {
       Description: props.description ?? 'Created by cdk-cross-account-sharing',
     }, () => BUNDLE_CALLS);
     if (imagePolicy) resource.node.addDependency(imagePolicy);
-    this.node.defaultChild = resource;
-    this.bundleId = resource.getAttString('BundleId');
+    this.bundleId = resource.getAttString(attributeName(RESOURCE_TYPES.workspaceBundle, 'BundleId'));
   }
 }
 
@@ -121,4 +124,42 @@ function checkComputeType(scope: IConstruct, computeType: unknown): void {
     const hint = typeof computeType === 'string' ? `: write ComputeType.${computeType}, or ComputeType.of(${JSON.stringify(computeType)}) for a newer one` : '';
     throw synthError(scope, `computeType must be a ComputeType, such as ComputeType.STANDARD, got ${JSON.stringify(computeType) ?? 'nothing (undefined)'}${hint}`);
   }
+}
+
+/**
+ * Let the handler create a bundle from one image of the stack's account, and delete the bundles
+ * that carry the stack's ownership tag. An image ID that is a token (say a copy of the stack) is
+ * granted in a policy of its own under `scope`, returned for the bundle to depend on: in the share
+ * policy, on which every resource of the provider depends, it would make a cycle.
+ */
+function grantBundle(scope: Construct, grants: ShareGrants, imageId: string): iam.Policy | undefined {
+  const wildcardReason = 'A bundle\'s ID is known only once CreateWorkspaceBundle made it: CreateWorkspaceBundle and CreateTags are allowed on '
+    + 'the stack\'s bundles only with the stack\'s ownership tag in the request, and the delete only on bundles that carry it.';
+  const create = ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'];
+  const anyBundle = grants.workspacesArn('workspacebundle', '*');
+  grants.allow('bundle', create, [anyBundle], { conditions: grants.requestTaggedByStack(), wildcardReason });
+  // A new imageId updates the bundle in place: the bundle must carry the stack's tag; the image is named.
+  grants.allow('bundle-delete', ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle'], [anyBundle],
+    { conditions: grants.taggedByStack(), wildcardReason });
+  grants.allow('bundle-tags', ['workspaces:DescribeTags'], [anyBundle], {
+    wildcardReason: 'DescribeTags reads the ownership tags of a bundle of the stack\'s account found by the bundle\'s name, whose ID is not known at synth; it changes nothing.',
+  });
+  grants.allowDescribe({
+    action: 'workspaces:DescribeWorkspaceBundles',
+    reason: 'workspaces:DescribeWorkspaceBundles accepts only the "*" resource; it reads bundle state and changes nothing.',
+  });
+  grants.allowDescribe(DESCRIBE_IMAGES);
+  const image = grants.workspacesArn('workspaceimage', imageId);
+  if (Token.isUnresolved(imageId)) {
+    return new iam.Policy(scope, 'ImagePolicy', {
+      roles: [grants.role],
+      statements: [
+        new iam.PolicyStatement({ actions: create, resources: [image], conditions: grants.requestTaggedByStack() }),
+        new iam.PolicyStatement({ actions: ['workspaces:UpdateWorkspaceBundle'], resources: [image] }),
+      ],
+    });
+  }
+  grants.allow('bundle', create, [image]);
+  grants.allow('bundle-image', ['workspaces:UpdateWorkspaceBundle'], [image]);
+  return undefined;
 }

@@ -1,8 +1,10 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AWS_REGION, RESOURCE_TYPES, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './private/patterns';
-import { IMAGE_COPY_CALLS, IMAGE_COPY_MIN_BUDGET_SECONDS } from './private/time-budget';
-import { checkPattern, checkString, removalPolicyOf, requireProps } from './private/validate';
+import { attributeName, RESOURCE_TYPES } from './contract/resources';
+import { AWS_REGION, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './contract/rules';
+import { IMAGE_COPY_CALLS, IMAGE_COPY_MIN_BUDGET_SECONDS } from './contract/time-budget';
+import { DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
+import { checkRule, checkString, removalPolicyOf, requireProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -82,17 +84,17 @@ export class WorkspaceImageCopy extends Construct {
     checkString(this, 'sourceRegion', props.sourceRegion, true);
     checkString(this, 'name', props.name);
     checkString(this, 'description', props.description, true);
-    checkPattern(this, 'sourceImageId', props.sourceImageId, WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
-    if (props.sourceRegion !== undefined) checkPattern(this, 'sourceRegion', props.sourceRegion, AWS_REGION, 'a Region name, such as eu-west-1');
-    checkPattern(this, 'name', props.name, WORKSPACE_NAME, '1 to 64 letters, digits and _./()-');
+    checkRule(this, 'sourceImageId', props.sourceImageId, WORKSPACE_IMAGE_ID);
+    if (props.sourceRegion !== undefined) checkRule(this, 'sourceRegion', props.sourceRegion, AWS_REGION);
+    checkRule(this, 'name', props.name, WORKSPACE_NAME);
     if (props.description !== undefined) {
-      checkPattern(this, 'description', props.description, WORKSPACE_IMAGE_DESCRIPTION, '1 to 256 letters, digits, spaces and _./()-');
+      checkRule(this, 'description', props.description, WORKSPACE_IMAGE_DESCRIPTION);
     }
     const removalPolicy = removalPolicyOf(this, props.removalPolicy, RemovalPolicy.RETAIN, 'an image copy is either kept or deleted');
     const sourceRegion = props.sourceRegion ?? Stack.of(this).region;
 
     const provider = SharingProvider._for(this, props.provider);
-    provider._grantImageCopy(props.sourceImageId, sourceRegion);
+    grantImageCopy(provider._grants, props.sourceImageId, sourceRegion);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceImageCopy, {
       SourceImageId: props.sourceImageId,
       SourceRegion: sourceRegion,
@@ -100,7 +102,25 @@ export class WorkspaceImageCopy extends Construct {
       Description: props.description,
       RemovalPolicy: removalPolicy,
     }, () => IMAGE_COPY_CALLS, IMAGE_COPY_MIN_BUDGET_SECONDS);
-    this.node.defaultChild = resource;
-    this.imageId = resource.getAttString('ImageId');
+    this.imageId = resource.getAttString(attributeName(RESOURCE_TYPES.workspaceImageCopy, 'ImageId'));
   }
+}
+
+/**
+ * Let the handler copy one image into the stack's account and Region, and delete the copies
+ * that carry the stack's ownership tag.
+ */
+function grantImageCopy(grants: ShareGrants, sourceImageId: string, sourceRegion: string): void {
+  const wildcardReason = 'The copy\'s image ID is known only once CopyWorkspaceImage made it, and the shared source belongs to an account the '
+    + 'stack does not know: CopyWorkspaceImage and CreateTags are allowed on the stack\'s images only with the stack\'s ownership tag '
+    + 'in the request, the delete only on images that carry it, and the source image by its own ID in any account.';
+  const anyImage = grants.workspacesArn('workspaceimage', '*');
+  grants.allow('copy', ['workspaces:CopyWorkspaceImage', 'workspaces:CreateTags'],
+    [grants.workspacesArn('workspaceimage', sourceImageId, '*', sourceRegion), anyImage],
+    { conditions: grants.requestTaggedByStack(), wildcardReason });
+  grants.allow('copy-delete', ['workspaces:DeleteWorkspaceImage'], [anyImage], { conditions: grants.taggedByStack(), wildcardReason });
+  grants.allow('copy-tags', ['workspaces:DescribeTags'], [anyImage], {
+    wildcardReason: 'DescribeTags reads the ownership tags of an image of the stack\'s account found by the copy\'s name, whose ID is not known at synth; it changes nothing.',
+  });
+  grants.allowDescribe(DESCRIBE_IMAGES);
 }

@@ -1,6 +1,6 @@
 /**
  * What a deploy costs in WorkSpaces calls at 1,000 accounts, under both readings of the two
- * UNVERIFIED answers of UpdateWorkspaceImagePermission (shared/aws-api-facts.md §2.1): the
+ * UNVERIFIED answers of UpdateWorkspaceImagePermission (its API reference is silent on them): the
  * bundled handler through the unmodified SDK client against the local endpoint.
  */
 import { lambdaContext } from './support/handler-harness';

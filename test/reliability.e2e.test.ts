@@ -266,7 +266,7 @@ describe('logs', () => {
     expect(record.status).toBe('FAILED');
     expect(record.error.name).toBe('AccessDeniedException');
     // The handler's own frames, by source file and line, not index.js:1:<column>.
-    expect(record.error.stack).toMatch(/lambda\/resources\/workspace-image\.ts:\d+:\d+/);
+    expect(record.error.stack).toMatch(/lambda\/resources\/shared-workspace-image\.ts:\d+:\d+/);
     expect(record.error.stack).not.toMatch(/index\.js:1:\d+/);
   });
 

@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { OWNER_STACK_TAG } from '../../src/private/patterns';
+import { OWNER_RESOURCE_TAG, OWNER_STACK_TAG, PREVIOUS_OWNER_TAG } from '../../src/contract/ownership-tags';
 import { PreconditionError } from '../runtime/errors';
 
 /**
@@ -8,13 +8,9 @@ import { PreconditionError } from '../runtime/errors';
  * 255-character value), the way aws-cdk-lib's BucketDeployment marks the buckets it owns. A
  * resource that finds it is not the owner when it is deleted undoes nothing: a rename or a second
  * stack cannot unshare (or reset) what another resource declares. The tags are read and written
- * through each service's own tag API (workspace-ownership.ts, partner-preferences.ts); this module
- * holds the decisions.
+ * through each service's own tag API (workspaces-tags.ts, resources/partner-connection-preferences.ts);
+ * this module holds the decisions. The tag keys are part of the wire contract (src/contract/ownership-tags.ts).
  */
-export { OWNER_STACK_TAG };
-export const OWNER_RESOURCE_TAG = 'cdk-cross-account-sharing:owner-resource';
-/** Set by a rename's takeover: the logical ID, in the same stack, that owned the resource before. */
-export const PREVIOUS_OWNER_TAG = 'cdk-cross-account-sharing:previous-owner-resource';
 
 /** A share resource: its stack and logical ID. */
 export interface Owner {

@@ -3,12 +3,16 @@ import {
   DisassociateConnectionAliasCommand, WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { CONNECTION_ALIAS_ID, DIRECTORY_ID } from '../../src/private/patterns';
+import { ConnectionAliasAssociationAttributes, ConnectionAliasAssociationProperties, received, RESOURCE_TYPES } from '../../src/contract/resources';
+import { breaks, CONNECTION_ALIAS_ID, DIRECTORY_ID, follows, ifFollows } from '../../src/contract/rules';
 import { workspacesOf } from '../clients/workspaces';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+
+/** What this resource type's handler answers. */
+type Result = ResourceResult<ConnectionAliasAssociationAttributes>;
 
 /** The resolved properties of a Custom::ConnectionAliasAssociation. */
 interface Association {
@@ -19,20 +23,12 @@ interface Association {
 /** Association states that hold the alias (NOT_ASSOCIATED does not). */
 const HOLDING = new Set(['ASSOCIATED_WITH_OWNER_ACCOUNT', 'ASSOCIATED_WITH_SHARED_ACCOUNT', 'PENDING_ASSOCIATION', 'PENDING_DISASSOCIATION']);
 
-function readProperties(properties: Record<string, unknown> | undefined): { aliasId: unknown; directoryId: unknown } {
-  return { aliasId: properties?.AliasId, directoryId: properties?.DirectoryId };
-}
-
 /** Check resolved properties before any API call; throws InputError naming each bad value. */
 export function validateAssociation(properties: Record<string, unknown> | undefined): Association {
-  const { aliasId, directoryId } = readProperties(properties);
+  const { AliasId: aliasId, DirectoryId: directoryId } = received<ConnectionAliasAssociationProperties>(properties);
   const problems: string[] = [];
-  if (typeof aliasId !== 'string' || !CONNECTION_ALIAS_ID.test(aliasId)) {
-    problems.push(`AliasId ${JSON.stringify(aliasId)} is not a WorkSpaces connection alias ID (${CONNECTION_ALIAS_ID})`);
-  }
-  if (typeof directoryId !== 'string' || !DIRECTORY_ID.test(directoryId)) {
-    problems.push(`DirectoryId ${JSON.stringify(directoryId)} is not a WorkSpaces directory ID (${DIRECTORY_ID})`);
-  }
+  if (!follows(CONNECTION_ALIAS_ID, aliasId)) problems.push(breaks('AliasId', aliasId, CONNECTION_ALIAS_ID));
+  if (!follows(DIRECTORY_ID, directoryId)) problems.push(breaks('DirectoryId', directoryId, DIRECTORY_ID));
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
   return { aliasId: aliasId as string, directoryId: directoryId as string };
 }
@@ -145,7 +141,7 @@ async function disassociate(aliasId: string, directoryId: string, ctx: ResourceC
   }
 }
 
-function result(association: Association, connectionIdentifier: string): ResourceResult {
+function result(association: Association, connectionIdentifier: string): Result {
   return {
     physicalResourceId: association.aliasId,
     data: { AliasId: association.aliasId, DirectoryId: association.directoryId, ConnectionIdentifier: connectionIdentifier },
@@ -153,21 +149,22 @@ function result(association: Association, connectionIdentifier: string): Resourc
   };
 }
 
-async function create(association: Association, ctx: ResourceContext): Promise<ResourceResult> {
+async function create(association: Association, ctx: ResourceContext): Promise<Result> {
   // A failed Create names the alias, so that the Delete that follows disassociates what it associated.
   ctx.physicalResourceIdOnFailure = association.aliasId;
   return result(association, await associate(association, ctx));
 }
 
-async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, association: Association, ctx: ResourceContext): Promise<ResourceResult> {
-  const old = readProperties(event.OldResourceProperties);
-  const oldDirectory = typeof old.directoryId === 'string' && DIRECTORY_ID.test(old.directoryId) ? old.directoryId : undefined;
-  if (old.aliasId !== association.aliasId) {
+async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, association: Association, ctx: ResourceContext): Promise<Result> {
+  const old = received<ConnectionAliasAssociationProperties>(event.OldResourceProperties);
+  const oldDirectory = ifFollows(DIRECTORY_ID, old.DirectoryId);
+  const oldAliasId = ifFollows(CONNECTION_ALIAS_ID, old.AliasId);
+  if (old.AliasId !== association.aliasId) {
     // Another alias: a replacement. CloudFormation's cleanup Delete disassociates the old one.
     if (event.PhysicalResourceId !== association.aliasId) return create(association, ctx);
     // The physical ID already names the new properties' alias: the rollback of a failed replacement.
     // Undo the association it made on the other alias, then make sure of this one.
-    if (typeof old.aliasId === 'string' && CONNECTION_ALIAS_ID.test(old.aliasId) && oldDirectory) await disassociate(old.aliasId, oldDirectory, ctx);
+    if (oldAliasId && oldDirectory) await disassociate(oldAliasId, oldDirectory, ctx);
     return create(association, ctx);
   }
   // The same alias, another directory: one directory at a time, so the old one lets go first.
@@ -175,14 +172,14 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   return { ...result(association, await associate(association, ctx)), physicalResourceId: event.PhysicalResourceId };
 }
 
-async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<Result> {
   const association = validForDelete(() => validateAssociation(event.ResourceProperties));
   if (!association) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   const disassociated = await disassociate(association.aliasId, association.directoryId, ctx);
   return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: association.aliasId, directoryId: association.directoryId, disassociated } };
 }
 
-export const handleAliasAssociation: ResourceHandler = async (event, ctx) => {
+export const handleConnectionAliasAssociation: ResourceHandler<typeof RESOURCE_TYPES.connectionAliasAssociation> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const association = validateAssociation(event.ResourceProperties);
   return event.RequestType === 'Create' ? create(association, ctx) : update(event, association, ctx);

@@ -7,17 +7,20 @@ import {
   UpdateConnectionPreferencesCommand,
 } from '@aws-sdk/client-partnercentral-account';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { claimTags, deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from '../ownership/ownership';
-import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/private/patterns';
+import { PartnerConnectionPreferencesAttributes, PartnerConnectionPreferencesProperties, received, RESOURCE_TYPES } from '../../src/contract/resources';
+import { breaks, duplicatesOf, follows, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/contract/rules';
+import { ACCESS_TYPES, AccessType, isAccessType, REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { partnerCentralOf } from '../clients/partner-central';
+import { failedCreateIdOf } from '../ownership/failed-create';
+import { claimTags, deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from '../ownership/ownership';
+import { readRemovalPolicy } from '../ownership/removal-policy';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
-/** `AccessType` in the Partner Central Account model. */
-const ACCESS_TYPES = ['ALLOW_ALL', 'DENY_ALL', 'ALLOW_BY_DEFAULT_DENY_SOME'] as const;
-type AccessType = typeof ACCESS_TYPES[number];
+/** What this resource type's handler answers. */
+type Result = ResourceResult<PartnerConnectionPreferencesAttributes>;
 
 /** The longest wait between two revision-conflict attempts, whatever the base. */
 const MAX_CONFLICT_BACKOFF_MS = 20_000;
@@ -27,7 +30,7 @@ interface Preferences {
   readonly catalog: string;
   readonly accessType: AccessType;
   readonly excluded: readonly string[];
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyValue;
 }
 
 /** The state the preferences should reach. */
@@ -49,34 +52,22 @@ export function physicalIdOf(catalog: string): string {
   return `connection-preferences:${catalog}`;
 }
 
-/**
- * What a Create that failed after its input was valid answers as physical ID: it names the catalog
- * for the reader, and differs from `physicalIdOf`, so that CloudFormation's Delete after the failed
- * Create is recognised and changes nothing.
- */
-export function failedCreateIdOf(catalog: string): string {
-  return `${physicalIdOf(catalog)}:create-failed`;
-}
-
 /** Check resolved properties before any API call; throws InputError naming each bad value. */
 export function validatePreferences(properties: Record<string, unknown> | undefined): Preferences {
-  const catalog = properties?.Catalog;
-  const accessType = properties?.AccessType;
-  const excluded = properties?.ExcludedParticipantIds ?? [];
-  const removalPolicy = properties?.RemovalPolicy ?? 'retain';
+  const p = received<PartnerConnectionPreferencesProperties>(properties);
+  const { Catalog: catalog, AccessType: accessType } = p;
+  const excluded = p.ExcludedParticipantIds ?? [];
   const problems: string[] = [];
-  if (typeof catalog !== 'string' || !PARTNER_CATALOG.test(catalog)) {
-    problems.push(`Catalog ${JSON.stringify(catalog)} is not a Partner Central catalog (${PARTNER_CATALOG})`);
-  }
-  const knownAccessType = typeof accessType === 'string' && (ACCESS_TYPES as readonly string[]).includes(accessType);
+  if (!follows(PARTNER_CATALOG, catalog)) problems.push(breaks('Catalog', catalog, PARTNER_CATALOG));
+  const knownAccessType = isAccessType(accessType);
   if (!knownAccessType) {
     problems.push(`AccessType ${JSON.stringify(accessType)} is not one of ${ACCESS_TYPES.join(', ')}`);
   }
   if (!Array.isArray(excluded)) {
     problems.push(`ExcludedParticipantIds ${JSON.stringify(excluded)} is not a list`);
   } else {
-    const bad = excluded.filter(e => typeof e !== 'string' || !PARTICIPANT_ID.test(e));
-    if (bad.length > 0) problems.push(`ExcludedParticipantIds holds values that are not participant identifiers (${PARTICIPANT_ID}): ${bad.map(b => JSON.stringify(b)).join(', ')}`);
+    const bad = excluded.filter(e => !follows(PARTICIPANT_ID, e));
+    if (bad.length > 0) problems.push(`ExcludedParticipantIds holds values that are not each ${PARTICIPANT_ID.means} (${PARTICIPANT_ID.pattern}): ${bad.map(b => JSON.stringify(b)).join(', ')}`);
     const repeated = duplicatesOf(excluded.filter((e): e is string => typeof e === 'string'));
     if (repeated.length > 0) problems.push(`ExcludedParticipantIds lists a participant more than once: ${repeated.join(', ')}`);
     if (excluded.length > MAX_EXCLUDED_PARTICIPANTS) problems.push(`ExcludedParticipantIds holds ${excluded.length} identifiers; Partner Central accepts at most ${MAX_EXCLUDED_PARTICIPANTS}`);
@@ -84,11 +75,9 @@ export function validatePreferences(properties: Record<string, unknown> | undefi
       problems.push(`ExcludedParticipantIds are only allowed with AccessType ALLOW_BY_DEFAULT_DENY_SOME; with ${accessType} they would mean nothing`);
     }
   }
-  if (removalPolicy !== 'retain' && removalPolicy !== 'destroy') {
-    problems.push(`RemovalPolicy ${JSON.stringify(removalPolicy)} is neither "retain" nor "destroy"`);
-  }
+  const removalPolicy = readRemovalPolicy(p.RemovalPolicy, REMOVAL_POLICY.retain, problems);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
-  return { catalog: catalog as string, accessType: accessType as AccessType, excluded: excluded as string[], removalPolicy: removalPolicy as 'retain' | 'destroy' };
+  return { catalog: catalog as string, accessType: accessType as AccessType, excluded: excluded as string[], removalPolicy };
 }
 
 /** The state Delete with RemovalPolicy destroy goes back to. UNVERIFIED: that it is the default of an account never configured. */
@@ -196,7 +185,7 @@ async function apply(
   }
 }
 
-function result(physicalResourceId: string, prefs: Preferences, applied: Applied): ResourceResult {
+function result(physicalResourceId: string, prefs: Preferences, applied: Applied): Result {
   return {
     physicalResourceId,
     data: { Revision: String(applied.revision), Arn: applied.arn },
@@ -245,7 +234,7 @@ async function changeTags(arn: string, change: { set: { Key: string; Value: stri
  * Write the preferences. A Create, and an Update that moves to another catalog, first record this
  * resource as their owner (see ownership.ts), which fails, changing nothing, when another stack owns them.
  */
-async function put(prefs: Preferences, claim: Owner | undefined, ctx: ResourceContext): Promise<ResourceResult> {
+async function put(prefs: Preferences, claim: Owner | undefined, ctx: ResourceContext): Promise<Result> {
   let ownership = 'not checked';
   const claimOwnership = async (current: GetConnectionPreferencesCommandOutput) => {
     const recorded = current.Arn ? await readOwnership(current.Arn, ctx) : undefined;
@@ -282,19 +271,18 @@ async function release(catalog: string, me: Owner, ctx: ResourceContext): Promis
   }
 }
 
-async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<Result> {
   const physicalResourceId = event.PhysicalResourceId;
   const prefs = validForDelete(() => validatePreferences(event.ResourceProperties));
   if (!prefs) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   const me = ownerOf(event);
   if (physicalResourceId !== physicalIdOf(prefs.catalog)) {
-    // A Create that failed answers with another ID (failedCreateIdOf, or the framework's
-    // "<LogicalId>-create-failed"): it wrote no preferences, so there is nothing to reset; only
+    // A Create that failed answers with another ID (see ownership/failed-create.ts): it wrote no preferences, so there is nothing to reset; only
     // the ownership it may have recorded before the write goes.
     const ownership = await release(prefs.catalog, me, ctx);
     return { physicalResourceId, log: { catalog: prefs.catalog, skipped: 'the Create failed; nothing to reset', ownership } };
   }
-  if (prefs.removalPolicy === 'retain') {
+  if (prefs.removalPolicy === REMOVAL_POLICY.retain) {
     const ownership = await release(prefs.catalog, me, ctx);
     return { physicalResourceId, log: { catalog: prefs.catalog, retained: true, ownership } };
   }
@@ -315,12 +303,13 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
   return { physicalResourceId, log };
 }
 
-export const handlePartnerConnectionPreferences: ResourceHandler = async (event, ctx) => {
+export const handlePartnerConnectionPreferences: ResourceHandler<typeof RESOURCE_TYPES.partnerConnectionPreferences> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const prefs = validatePreferences(event.ResourceProperties);
   // Create and Update alike write the whole state of the catalog the properties name. A new
   // catalog is a new physical ID (a replacement): CloudFormation's cleanup Delete handles the old one.
-  if (event.RequestType === 'Create') ctx.physicalResourceIdOnFailure = failedCreateIdOf(prefs.catalog);
-  const newCatalog = event.RequestType === 'Create' || event.OldResourceProperties?.Catalog !== prefs.catalog;
+  if (event.RequestType === 'Create') ctx.physicalResourceIdOnFailure = failedCreateIdOf(physicalIdOf(prefs.catalog));
+  const old = received<PartnerConnectionPreferencesProperties>(event.RequestType === 'Update' ? event.OldResourceProperties : undefined);
+  const newCatalog = event.RequestType === 'Create' || old.Catalog !== prefs.catalog;
   return put(prefs, newCatalog ? ownerOf(event) : undefined, ctx);
 };

@@ -7,43 +7,44 @@ import {
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Owner, ownerOf } from '../ownership/ownership';
-import { failedCreateIdOf, keepsShares, readRemovalPolicy, ShareRemovalPolicy } from '../ownership/removal-policy';
-import { claimWorkspacesResource, releaseWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
-import { AWS_ACCOUNT_ID, CONNECTION_ALIAS_ID } from '../../src/private/patterns';
+import { RESOURCE_TYPES, received, SharedConnectionAliasAttributes, SharedConnectionAliasProperties } from '../../src/contract/resources';
+import { AWS_ACCOUNT_ID, breaks, CONNECTION_ALIAS_ID, follows, ifFollows } from '../../src/contract/rules';
+import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
+import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
+import { failedCreateIdOf } from '../ownership/failed-create';
+import { Owner, ownerOf } from '../ownership/ownership';
+import { readRemovalPolicy } from '../ownership/removal-policy';
+import { removeShare } from '../ownership/share-removal';
+import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
-import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+
+/** What this resource type's handler answers. */
+type Result = ResourceResult<SharedConnectionAliasAttributes>;
 
 /** The resolved properties of a Custom::SharedConnectionAlias. */
 interface AliasShare {
   readonly aliasId: string;
   readonly accountId: string;
-  readonly removalPolicy: ShareRemovalPolicy;
+  readonly removalPolicy: RemovalPolicyValue;
 }
 
 /** Association states in which the shared account holds the alias: unsharing must wait for its disassociation. */
 const HELD_BY_SHARED_ACCOUNT = new Set(['ASSOCIATED_WITH_SHARED_ACCOUNT', 'PENDING_ASSOCIATION']);
 
-function readProperties(properties: Record<string, unknown> | undefined): { aliasId: unknown; accountId: unknown } {
-  return { aliasId: properties?.AliasId, accountId: properties?.AccountId };
-}
-
 /** Check resolved properties before any API call; throws InputError naming each bad value. */
 export function validateAliasShare(properties: Record<string, unknown> | undefined, ownAccountId: string): AliasShare {
-  const { aliasId, accountId } = readProperties(properties);
+  const { AliasId: aliasId, AccountId: accountId, RemovalPolicy: policy } = received<SharedConnectionAliasProperties>(properties);
   const problems: string[] = [];
-  if (typeof aliasId !== 'string' || !CONNECTION_ALIAS_ID.test(aliasId)) {
-    problems.push(`AliasId ${JSON.stringify(aliasId)} is not a WorkSpaces connection alias ID (${CONNECTION_ALIAS_ID})`);
-  }
-  if (typeof accountId !== 'string' || !AWS_ACCOUNT_ID.test(accountId)) {
-    problems.push(`AccountId ${JSON.stringify(accountId)} is not a 12-digit account ID`);
+  if (!follows(CONNECTION_ALIAS_ID, aliasId)) problems.push(breaks('AliasId', aliasId, CONNECTION_ALIAS_ID));
+  if (!follows(AWS_ACCOUNT_ID, accountId)) {
+    problems.push(breaks('AccountId', accountId, AWS_ACCOUNT_ID));
   } else if (accountId === ownAccountId) {
     problems.push(`AccountId ${accountId} is the account that owns the alias: an alias cannot be shared with its owner`);
   }
-  const removalPolicy = readRemovalPolicy(properties, problems);
+  const removalPolicy = readRemovalPolicy(policy, REMOVAL_POLICY.destroy, problems);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
   return { aliasId: aliasId as string, accountId: accountId as string, removalPolicy };
 }
@@ -86,19 +87,18 @@ async function createdAlias(share: AliasShare, ctx: ResourceContext): Promise<Co
  */
 async function sharedAccounts(ws: WorkSpacesClient, aliasId: string): Promise<Set<string> | undefined> {
   const accounts = new Set<string>();
-  let nextToken: string | undefined;
-  do {
-    try {
-      const page = await ws.send(new DescribeConnectionAliasPermissionsCommand({ AliasId: aliasId, NextToken: nextToken, MaxResults: 25 }));
+  const read = (nextToken: string | undefined) =>
+    ws.send(new DescribeConnectionAliasPermissionsCommand({ AliasId: aliasId, NextToken: nextToken, MaxResults: 25 }));
+  try {
+    for await (const page of pages(read)) {
       for (const permission of page.ConnectionAliasPermissions ?? []) {
         if (permission.SharedAccountId && permission.AllowAssociation === true) accounts.add(permission.SharedAccountId);
       }
-      nextToken = page.NextToken || undefined;
-    } catch (error) {
-      if (isErrorCode(error, 'ResourceNotFoundException')) return undefined;
-      throw error;
     }
-  } while (nextToken);
+  } catch (error) {
+    if (isErrorCode(error, 'ResourceNotFoundException')) return undefined;
+    throw error;
+  }
   return accounts;
 }
 
@@ -199,7 +199,7 @@ async function unshare(
   ctx.progress.record('unshared', accountId);
 }
 
-function result(physicalResourceId: string, share: AliasShare): ResourceResult {
+function result(physicalResourceId: string, share: AliasShare): Result {
   return {
     physicalResourceId,
     data: { AliasId: share.aliasId, SharedAccountId: share.accountId },
@@ -222,8 +222,8 @@ async function shareAlias(share: AliasShare, ctx: ResourceContext): Promise<void
 }
 
 /** Wait for the alias to be CREATED, record this resource as its owner, then share it with the account. */
-async function create(share: AliasShare, me: Owner, ctx: ResourceContext): Promise<ResourceResult> {
-  ctx.physicalResourceIdOnFailure = share.removalPolicy === 'retain' ? failedCreateIdOf(share.aliasId) : share.aliasId;
+async function create(share: AliasShare, me: Owner, ctx: ResourceContext): Promise<Result> {
+  ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.aliasId) : share.aliasId;
   const { shared } = await readAlias(share, ctx);
   await claimWorkspacesResource('connection alias', share.aliasId, me, ctx);
   await ensureShared(share, shared, ctx);
@@ -248,21 +248,13 @@ async function unshareOwned(aliasId: string, accountId: string, me: Owner, ctx: 
   return action.kind;
 }
 
-function validAliasId(value: unknown): string | undefined {
-  return typeof value === 'string' && CONNECTION_ALIAS_ID.test(value) ? value : undefined;
-}
-
-function validAccountId(value: unknown): string | undefined {
-  return typeof value === 'string' && AWS_ACCOUNT_ID.test(value) ? value : undefined;
-}
-
-async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, share: AliasShare, ctx: ResourceContext): Promise<ResourceResult> {
-  const old = readProperties(event.OldResourceProperties);
+async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, share: AliasShare, ctx: ResourceContext): Promise<Result> {
+  const old = received<SharedConnectionAliasProperties>(event.OldResourceProperties);
   // Old values that break the rules never shared anything (Create and Update check first).
-  const oldAliasId = validAliasId(old.aliasId);
-  const oldAccountId = validAccountId(old.accountId);
+  const oldAliasId = ifFollows(CONNECTION_ALIAS_ID, old.AliasId);
+  const oldAccountId = ifFollows(AWS_ACCOUNT_ID, old.AccountId);
 
-  if (old.aliasId !== share.aliasId) {
+  if (old.AliasId !== share.aliasId) {
     if (event.PhysicalResourceId !== share.aliasId) {
       // Another alias: a replacement. CloudFormation's cleanup Delete unshares the old alias.
       return create(share, ownerOf(event), ctx);
@@ -286,20 +278,15 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   return result(event.PhysicalResourceId, share);
 }
 
-async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
-  const share = validForDelete(() => validateAliasShare(event.ResourceProperties, ctx.accountId));
-  if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  const me = ownerOf(event);
-  if (keepsShares(share.removalPolicy, share.aliasId, event)) {
-    // RemovalPolicy retain: the share stays; the alias is released for another stack to take over.
-    const kept = await releaseWorkspacesResource(share.aliasId, me, ctx);
-    return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: share.aliasId, retained: true, ownership: kept.kind } };
-  }
-  const ownership = await unshareOwned(share.aliasId, share.accountId, me, ctx, 'delete');
-  return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: share.aliasId, ownership } };
-}
+/** Unshare the alias if this resource owns it; with RemovalPolicy retain, keep the share and release the alias. */
+const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext) => removeShare(event, ctx, {
+  validate: () => validateAliasShare(event.ResourceProperties, ctx.accountId),
+  resourceIdOf: share => share.aliasId,
+  logKey: 'aliasId',
+  undo: (share, me) => unshareOwned(share.aliasId, share.accountId, me, ctx, 'delete'),
+});
 
-export const handleConnectionAlias: ResourceHandler = async (event, ctx) => {
+export const handleSharedConnectionAlias: ResourceHandler<typeof RESOURCE_TYPES.sharedConnectionAlias> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateAliasShare(event.ResourceProperties, ctx.accountId);
   return event.RequestType === 'Create' ? create(share, ownerOf(event), ctx) : update(event, share, ctx);

@@ -4,21 +4,28 @@ import {
   UpdateWorkspaceImagePermissionCommand,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { DeleteAction, Owner, ownerOf } from '../ownership/ownership';
-import { failedCreateIdOf, keepsShares, readRemovalPolicy, ShareRemovalPolicy } from '../ownership/removal-policy';
-import { claimWorkspacesResource, releaseWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
-import { AWS_ACCOUNT_ID, duplicatesOf, WORKSPACE_IMAGE_ID } from '../../src/private/patterns';
+import { RESOURCE_TYPES, received, SharedWorkspaceImageAttributes, SharedWorkspaceImageProperties } from '../../src/contract/resources';
+import { AWS_ACCOUNT_ID, breaks, duplicatesOf, follows, WORKSPACE_IMAGE_ID } from '../../src/contract/rules';
+import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
+import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
+import { failedCreateIdOf } from '../ownership/failed-create';
+import { DeleteAction, Owner, ownerOf } from '../ownership/ownership';
+import { readRemovalPolicy } from '../ownership/removal-policy';
+import { removeShare } from '../ownership/share-removal';
+import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
-import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { Checkpoint, ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+
+/** What this resource type's handler answers. */
+type Result = ResourceResult<SharedWorkspaceImageAttributes>;
 
 /** The resolved properties of a Custom::SharedWorkspaceImage. */
 interface ImageShare {
   readonly imageId: string;
   readonly accountIds: readonly string[];
-  readonly removalPolicy: ShareRemovalPolicy;
+  readonly removalPolicy: RemovalPolicyValue;
 }
 
 /** One write of a request: share (grant) or unshare (revoke) one image with one account. */
@@ -42,7 +49,7 @@ interface Plan {
 
 /**
  * What a failed write may mean when the account already is in the state the write asks for. The
- * API reference does not say (UNVERIFIED, shared/aws-api-facts.md §2.1): whether granting an
+ * API reference of UpdateWorkspaceImagePermission does not say (UNVERIFIED): whether granting an
  * account that is already shared succeeds or fails, and which error revoking an account that was
  * never shared returns. A write that fails with one of these is confirmed by reading the
  * permissions, and succeeds if they show the state it asked for.
@@ -50,26 +57,25 @@ interface Plan {
 const MAYBE_ALREADY_DONE = ['InvalidParameterValuesException', 'ResourceNotFoundException', 'OperationNotSupportedException', 'ResourceAlreadyExistsException'];
 
 function readProperties(properties: Record<string, unknown> | undefined): { imageId: unknown; accountIds: unknown } {
-  return { imageId: properties?.ImageId, accountIds: properties?.AccountIds ?? [] };
+  const p = received<SharedWorkspaceImageProperties>(properties);
+  return { imageId: p.ImageId, accountIds: p.AccountIds ?? [] };
 }
 
 /** Check resolved properties before any API call; throws InputError naming each bad value. */
 export function validateImageShare(properties: Record<string, unknown> | undefined, ownAccountId: string): ImageShare {
   const { imageId, accountIds } = readProperties(properties);
   const problems: string[] = [];
-  if (typeof imageId !== 'string' || !WORKSPACE_IMAGE_ID.test(imageId)) {
-    problems.push(`ImageId ${JSON.stringify(imageId)} is not a WorkSpaces image ID (${WORKSPACE_IMAGE_ID})`);
-  }
+  if (!follows(WORKSPACE_IMAGE_ID, imageId)) problems.push(breaks('ImageId', imageId, WORKSPACE_IMAGE_ID));
   if (!Array.isArray(accountIds)) {
     problems.push(`AccountIds ${JSON.stringify(accountIds)} is not a list`);
   } else {
-    const bad = accountIds.filter(a => typeof a !== 'string' || !AWS_ACCOUNT_ID.test(a));
-    if (bad.length > 0) problems.push(`AccountIds holds values that are not 12-digit account IDs: ${bad.map(b => JSON.stringify(b)).join(', ')}`);
+    const bad = accountIds.filter(a => !follows(AWS_ACCOUNT_ID, a));
+    if (bad.length > 0) problems.push(`AccountIds holds values that are not each ${AWS_ACCOUNT_ID.means} (${AWS_ACCOUNT_ID.pattern}): ${bad.map(b => JSON.stringify(b)).join(', ')}`);
     const repeated = duplicatesOf(accountIds.filter((a): a is string => typeof a === 'string'));
     if (repeated.length > 0) problems.push(`AccountIds lists an account more than once: ${repeated.join(', ')}`);
     if (accountIds.includes(ownAccountId)) problems.push(`AccountIds holds ${ownAccountId}, the account that owns the image: an image cannot be shared with its owner`);
   }
-  const removalPolicy = readRemovalPolicy(properties, problems);
+  const removalPolicy = readRemovalPolicy(received<SharedWorkspaceImageProperties>(properties).RemovalPolicy, REMOVAL_POLICY.destroy, problems);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
   return { imageId: imageId as string, accountIds: accountIds as string[], removalPolicy };
 }
@@ -105,16 +111,14 @@ class Permissions {
     const cached = this.known.get(imageId);
     if (cached !== undefined) return cached;
     const accounts = new Set<string>();
-    let nextToken: string | undefined;
+    const read = (nextToken: string | undefined) =>
+      workspacesOf(this.ctx).send(new DescribeWorkspaceImagePermissionsCommand({ ImageId: imageId, NextToken: nextToken, MaxResults: 25 }));
     try {
-      do {
-        const input = { ImageId: imageId, NextToken: nextToken, MaxResults: 25 };
-        const page = await workspacesOf(this.ctx).send(new DescribeWorkspaceImagePermissionsCommand(input));
+      for await (const page of pages(read)) {
         for (const permission of page.ImagePermissions ?? []) {
           if (permission.SharedAccountId) accounts.add(permission.SharedAccountId);
         }
-        nextToken = page.NextToken || undefined;
-      } while (nextToken);
+      }
     } catch (error) {
       if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
       this.known.set(imageId, null);
@@ -199,7 +203,7 @@ async function run(plan: Plan, ctx: ResourceContext, notes: Checkpoint = {}): Pr
 const grants = (imageId: string, accounts: readonly string[]): Step[] => accounts.map(accountId => ({ imageId, accountId, grant: true }));
 const revokes = (imageId: string, accounts: readonly string[]): Step[] => accounts.map(accountId => ({ imageId, accountId, grant: false }));
 
-function result(physicalResourceId: string, share: ImageShare): ResourceResult {
+function result(physicalResourceId: string, share: ImageShare): Result {
   return {
     physicalResourceId,
     data: { ImageId: share.imageId, SharedAccountCount: share.accountIds.length },
@@ -208,8 +212,8 @@ function result(physicalResourceId: string, share: ImageShare): ResourceResult {
 }
 
 /** Check the image and record this resource as its owner, then share it with every listed account: one write each. */
-async function create(share: ImageShare, me: Owner, ctx: ResourceContext): Promise<ResourceResult> {
-  ctx.physicalResourceIdOnFailure = share.removalPolicy === 'retain' ? failedCreateIdOf(share.imageId) : share.imageId;
+async function create(share: ImageShare, me: Owner, ctx: ResourceContext): Promise<Result> {
+  ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.imageId) : share.imageId;
   const prepare = async () => {
     await checkImage(share, ctx);
     await claimWorkspacesResource('image', share.imageId, me, ctx);
@@ -237,10 +241,10 @@ async function unshareAll(imageId: string, accounts: readonly string[], me: Owne
 /** Accounts of old properties that pass the rules: others can never have been shared by this resource. */
 function validAccounts(properties: Record<string, unknown> | undefined): string[] {
   const { accountIds } = readProperties(properties);
-  return Array.isArray(accountIds) ? accountIds.filter((a): a is string => typeof a === 'string' && AWS_ACCOUNT_ID.test(a)) : [];
+  return Array.isArray(accountIds) ? accountIds.filter((a): a is string => follows(AWS_ACCOUNT_ID, a)) : [];
 }
 
-async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, share: ImageShare, ctx: ResourceContext): Promise<ResourceResult> {
+async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, share: ImageShare, ctx: ResourceContext): Promise<Result> {
   const oldImageId = readProperties(event.OldResourceProperties).imageId;
   const oldAccounts = validAccounts(event.OldResourceProperties);
 
@@ -252,7 +256,7 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
     // The physical ID already names the new properties' image, so this is the rollback of a
     // replacement that failed: the image it goes back to was never touched; undo what the failed
     // attempt shared on the image it was moving to, if it got as far as owning it.
-    if (typeof oldImageId === 'string' && WORKSPACE_IMAGE_ID.test(oldImageId)) {
+    if (follows(WORKSPACE_IMAGE_ID, oldImageId)) {
       await unshareAll(oldImageId, oldAccounts, ownerOf(event), ctx);
     }
     return result(event.PhysicalResourceId, share);
@@ -273,19 +277,14 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
  * shared, after a Create that failed part-way, are confirmed by one read) and release the image.
  * With RemovalPolicy retain, keep the shares and only release the image.
  */
-async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
-  const share = validForDelete(() => validateImageShare(event.ResourceProperties, ctx.accountId));
-  if (!share) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  const me = ownerOf(event);
-  if (keepsShares(share.removalPolicy, share.imageId, event)) {
-    const kept = await releaseWorkspacesResource(share.imageId, me, ctx);
-    return { physicalResourceId: event.PhysicalResourceId, log: { imageId: share.imageId, retained: true, ownership: kept.kind } };
-  }
-  const action = await unshareAll(share.imageId, share.accountIds, me, ctx);
-  return { physicalResourceId: event.PhysicalResourceId, log: { imageId: share.imageId, ownership: action.kind } };
-}
+const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext) => removeShare(event, ctx, {
+  validate: () => validateImageShare(event.ResourceProperties, ctx.accountId),
+  resourceIdOf: share => share.imageId,
+  logKey: 'imageId',
+  undo: async (share, me) => (await unshareAll(share.imageId, share.accountIds, me, ctx)).kind,
+});
 
-export const handleWorkspaceImage: ResourceHandler = async (event, ctx) => {
+export const handleSharedWorkspaceImage: ResourceHandler<typeof RESOURCE_TYPES.sharedWorkspaceImage> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateImageShare(event.ResourceProperties, ctx.accountId);
   return event.RequestType === 'Create' ? create(share, ownerOf(event), ctx) : update(event, share, ctx);

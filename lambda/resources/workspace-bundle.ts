@@ -3,16 +3,21 @@ import {
   WorkspaceBundle, WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
-import { ownedBy, tagsOf } from '../ownership/created-objects';
+import { RESOURCE_TYPES, received, WorkspaceBundleAttributes, WorkspaceBundleProperties } from '../../src/contract/resources';
 import {
-  COMPUTE_TYPE_NAME, STORAGE_GIB, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_BUNDLE_ID, WORKSPACE_IMAGE_ID, WORKSPACE_NAME,
-} from '../../src/private/patterns';
+  breaks, COMPUTE_TYPE_NAME, follows, Rule, STORAGE_GIB, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_BUNDLE_ID, WORKSPACE_IMAGE_ID, WORKSPACE_NAME,
+} from '../../src/contract/rules';
+import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
+import { ownedBy, tagsOf } from '../ownership/created-objects';
+import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+
+/** What this resource type's handler answers. */
+type Result = ResourceResult<WorkspaceBundleAttributes>;
 
 /** The resolved properties of a Custom::WorkspaceBundle. */
 interface Bundle {
@@ -26,22 +31,22 @@ interface Bundle {
 
 /** Check resolved properties before any API call; throws InputError naming each bad value. */
 export function validateBundle(properties: Record<string, unknown> | undefined): Bundle {
-  const p = properties ?? {};
+  const p = received<WorkspaceBundleProperties>(properties);
   const problems: string[] = [];
   // CloudFormation sends numbers as strings.
-  const text = (name: string) => (typeof p[name] === 'number' ? String(p[name]) : p[name]);
-  const check = (name: string, pattern: RegExp, what: string, optional = false) => {
+  const text = (name: keyof WorkspaceBundleProperties) => (typeof p[name] === 'number' ? String(p[name]) : p[name]);
+  const check = (name: keyof WorkspaceBundleProperties, rule: Rule, optional = false) => {
     const value = text(name);
     if (optional && (value === undefined || value === '')) return;
-    if (typeof value !== 'string' || !pattern.test(value)) problems.push(`${name} ${JSON.stringify(value)} is not ${what} (${pattern})`);
+    if (!follows(rule, value)) problems.push(breaks(name, value, rule));
   };
-  check('ImageId', WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
+  check('ImageId', WORKSPACE_IMAGE_ID);
   // The form only: a compute type newer than this release (ComputeType.of) is WorkSpaces' to check.
-  check('ComputeType', COMPUTE_TYPE_NAME, 'a WorkSpaces compute type');
-  check('RootStorageGiB', STORAGE_GIB, 'a size in GiB', true);
-  check('UserStorageGiB', STORAGE_GIB, 'a size in GiB');
-  check('Name', WORKSPACE_NAME, 'a bundle name');
-  check('Description', WORKSPACE_BUNDLE_DESCRIPTION, 'a bundle description');
+  check('ComputeType', COMPUTE_TYPE_NAME);
+  check('RootStorageGiB', STORAGE_GIB, true);
+  check('UserStorageGiB', STORAGE_GIB);
+  check('Name', WORKSPACE_NAME);
+  check('Description', WORKSPACE_BUNDLE_DESCRIPTION);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
   return {
     imageId: p.ImageId as string,
@@ -55,13 +60,10 @@ export function validateBundle(properties: Record<string, unknown> | undefined):
 
 /** The account's own bundle named `name` in this Region, if any (DescribeWorkspaceBundles without a filter lists the account's bundles). */
 async function bundleNamed(ws: WorkSpacesClient, name: string): Promise<WorkspaceBundle | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page = await ws.send(new DescribeWorkspaceBundlesCommand({ NextToken: nextToken }));
+  for await (const page of pages(nextToken => ws.send(new DescribeWorkspaceBundlesCommand({ NextToken: nextToken })))) {
     const found = page.Bundles?.find(b => b.Name === name);
     if (found) return found;
-    nextToken = page.NextToken || undefined;
-  } while (nextToken);
+  }
   return undefined;
 }
 
@@ -96,7 +98,7 @@ async function waitAvailable(bundleId: string, state: string | undefined, ctx: R
   if (current === 'ERROR') throw new PreconditionError(`Bundle ${bundleId} is in state ERROR: check its image, compute type and volume sizes; the rollback deletes it`);
 }
 
-function result(bundleId: string, bundle: Bundle): ResourceResult {
+function result(bundleId: string, bundle: Bundle): Result {
   return { physicalResourceId: bundleId, data: { BundleId: bundleId }, log: { bundleId, imageId: bundle.imageId } };
 }
 
@@ -122,7 +124,7 @@ function createError(error: unknown, bundle: Bundle, ctx: ResourceContext): unkn
  * ownership tags and the declared settings); any other bundle of that name fails the request,
  * changing nothing. Then wait while it is PENDING.
  */
-async function create(bundle: Bundle, me: Owner, ctx: ResourceContext, replacing?: string): Promise<ResourceResult> {
+async function create(bundle: Bundle, me: Owner, ctx: ResourceContext, replacing?: string): Promise<Result> {
   const ws = workspacesOf(ctx);
   let bundleId: string;
   let state: string | undefined;
@@ -180,11 +182,11 @@ async function deleteBundle(bundleId: string, ctx: ResourceContext): Promise<voi
   ctx.progress.record('deleted', bundleId);
 }
 
-async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<Result> {
   const bundle = validForDelete(() => validateBundle(event.ResourceProperties));
   if (!bundle) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   let bundleId = event.PhysicalResourceId;
-  if (!WORKSPACE_BUNDLE_ID.test(bundleId)) {
+  if (!follows(WORKSPACE_BUNDLE_ID, bundleId)) {
     // A Create that never answered with the bundle's ID: delete the bundle it made, if any.
     const existing = await bundleNamed(workspacesOf(ctx), bundle.name);
     if (!existing?.BundleId || !ownedBy(await tagsOf(existing.BundleId, ctx), ownerOf(event))) {
@@ -197,14 +199,14 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
 }
 
 /** What a bundle is made of besides its image: a change of any of them makes a new bundle. */
-const BUNDLE_PROPERTIES = ['ComputeType', 'RootStorageGiB', 'UserStorageGiB', 'Name', 'Description'];
+const BUNDLE_PROPERTIES: readonly (keyof WorkspaceBundleProperties)[] = ['ComputeType', 'RootStorageGiB', 'UserStorageGiB', 'Name', 'Description'];
 
-async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, bundle: Bundle, ctx: ResourceContext): Promise<ResourceResult> {
-  const old = event.OldResourceProperties ?? {};
-  const props = event.ResourceProperties;
-  const differs = (k: string) => String(old[k] ?? '') !== String(props[k] ?? '');
+async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, bundle: Bundle, ctx: ResourceContext): Promise<Result> {
+  const old = received<WorkspaceBundleProperties>(event.OldResourceProperties);
+  const props = received<WorkspaceBundleProperties>(event.ResourceProperties);
+  const differs = (k: keyof WorkspaceBundleProperties) => String(old[k] ?? '') !== String(props[k] ?? '');
   const bundleId = event.PhysicalResourceId;
-  if (BUNDLE_PROPERTIES.some(differs) || !WORKSPACE_BUNDLE_ID.test(bundleId)) {
+  if (BUNDLE_PROPERTIES.some(differs) || !follows(WORKSPACE_BUNDLE_ID, bundleId)) {
     // WorkSpaces changes only the image of a bundle: a new one replaces it, and CloudFormation's cleanup Delete deletes the old one.
     return create(bundle, ownerOf(event), ctx, bundleId);
   }
@@ -221,7 +223,7 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   return result(bundleId, bundle);
 }
 
-export const handleBundle: ResourceHandler = async (event, ctx) => {
+export const handleWorkspaceBundle: ResourceHandler<typeof RESOURCE_TYPES.workspaceBundle> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const bundle = validateBundle(event.ResourceProperties);
   return event.RequestType === 'Create' ? create(bundle, ownerOf(event), ctx) : update(event, bundle, ctx);

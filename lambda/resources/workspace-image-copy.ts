@@ -3,18 +3,23 @@ import {
   DescribeWorkspaceImagesCommandInput, WorkspaceImage, WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
-import { ownedBy, tagsOf, tagValue } from '../ownership/created-objects';
-import { failedCreateIdOf } from '../ownership/removal-policy';
-import { AWS_REGION, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from '../../src/private/patterns';
+import { SOURCE_IMAGE_TAG } from '../../src/contract/ownership-tags';
+import { RESOURCE_TYPES, received, WorkspaceImageCopyAttributes, WorkspaceImageCopyProperties } from '../../src/contract/resources';
+import { AWS_REGION, breaks, follows, Rule, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from '../../src/contract/rules';
+import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
+import { pages } from '../clients/paging';
 import { workspacesIn, workspacesOf } from '../clients/workspaces';
+import { ownedBy, tagsOf, tagValue } from '../ownership/created-objects';
+import { failedCreateIdOf, objectOfFailedCreate } from '../ownership/failed-create';
+import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
+import { readRemovalPolicy } from '../ownership/removal-policy';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
-/** The tag on a copy that names its source, `<region>/<imageId>`: a Create that finds a copy by its name knows whether it is the same copy. */
-export const SOURCE_TAG = 'cdk-cross-account-sharing:source-image';
+/** What this resource type's handler answers. */
+type Result = ResourceResult<WorkspaceImageCopyAttributes>;
 
 /** The resolved properties of a Custom::WorkspaceImageCopy. */
 interface ImageCopy {
@@ -22,31 +27,30 @@ interface ImageCopy {
   readonly sourceRegion: string;
   readonly name: string;
   readonly description?: string;
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RemovalPolicyValue;
 }
 
 /** Check resolved properties before any API call; throws InputError naming each bad value. */
 export function validateImageCopy(properties: Record<string, unknown> | undefined): ImageCopy {
-  const p = properties ?? {};
+  const p = received<WorkspaceImageCopyProperties>(properties);
   const problems: string[] = [];
-  const check = (name: string, pattern: RegExp, what: string, optional = false) => {
+  const check = (name: keyof WorkspaceImageCopyProperties, rule: Rule, optional = false) => {
     const value = p[name];
     if (optional && (value === undefined || value === '')) return;
-    if (typeof value !== 'string' || !pattern.test(value)) problems.push(`${name} ${JSON.stringify(value)} is not ${what} (${pattern})`);
+    if (!follows(rule, value)) problems.push(breaks(name, value, rule));
   };
-  check('SourceImageId', WORKSPACE_IMAGE_ID, 'a WorkSpaces image ID');
-  check('SourceRegion', AWS_REGION, 'a Region name');
-  check('Name', WORKSPACE_NAME, 'an image name');
-  check('Description', WORKSPACE_IMAGE_DESCRIPTION, 'an image description', true);
-  const removalPolicy = p.RemovalPolicy ?? 'retain';
-  if (removalPolicy !== 'retain' && removalPolicy !== 'destroy') problems.push(`RemovalPolicy ${JSON.stringify(removalPolicy)} is neither "retain" nor "destroy"`);
+  check('SourceImageId', WORKSPACE_IMAGE_ID);
+  check('SourceRegion', AWS_REGION);
+  check('Name', WORKSPACE_NAME);
+  check('Description', WORKSPACE_IMAGE_DESCRIPTION, true);
+  const removalPolicy = readRemovalPolicy(p.RemovalPolicy, REMOVAL_POLICY.retain, problems);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
   return {
     sourceImageId: p.SourceImageId as string,
     sourceRegion: p.SourceRegion as string,
     name: p.Name as string,
     description: (p.Description as string | undefined) || undefined,
-    removalPolicy: removalPolicy as 'retain' | 'destroy',
+    removalPolicy,
   };
 }
 
@@ -56,13 +60,10 @@ const sourceOf = (copy: ImageCopy) => `${copy.sourceRegion}/${copy.sourceImageId
 async function findImage(
   ws: WorkSpacesClient, input: DescribeWorkspaceImagesCommandInput, stop: (image: WorkspaceImage) => boolean,
 ): Promise<WorkspaceImage | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page = await ws.send(new DescribeWorkspaceImagesCommand({ ...input, NextToken: nextToken }));
+  for await (const page of pages(nextToken => ws.send(new DescribeWorkspaceImagesCommand({ ...input, NextToken: nextToken })))) {
     const found = page.Images?.find(stop);
     if (found) return found;
-    nextToken = page.NextToken || undefined;
-  } while (nextToken);
+  }
   return undefined;
 }
 
@@ -122,7 +123,7 @@ async function waitAvailable(copyId: string, copy: ImageCopy, ctx: ResourceConte
   }
 }
 
-function result(copyId: string): ResourceResult {
+function result(copyId: string): Result {
   return { physicalResourceId: copyId, data: { ImageId: copyId }, log: { imageId: copyId } };
 }
 
@@ -131,14 +132,15 @@ function result(copyId: string): ResourceResult {
  * ownership and source tags), then wait until it is AVAILABLE. An image of that name made by
  * anything else fails the request, changing nothing. `replacing` is the copy an Update replaces.
  */
-async function create(copy: ImageCopy, me: Owner, ctx: ResourceContext, replacing?: string): Promise<ResourceResult> {
+async function create(copy: ImageCopy, me: Owner, ctx: ResourceContext, replacing?: string): Promise<Result> {
   let copyId = typeof ctx.resumeFrom?.imageId === 'string' ? ctx.resumeFrom.imageId : undefined;
   if (!copyId) {
     await checkSource(copy, ctx);
     const existing = await imageNamed(copy.name, ctx);
     if (existing?.ImageId) {
       const tags = await tagsOf(existing.ImageId, ctx);
-      const same = ownedBy(tags, me) && tagValue(tags, SOURCE_TAG) === sourceOf(copy) && (existing.Description || undefined) === copy.description;
+      const same = ownedBy(tags, me) && tagValue(tags, SOURCE_IMAGE_TAG) === sourceOf(copy)
+        && (existing.Description || undefined) === copy.description;
       if (!same) {
         const whose = existing.ImageId === replacing ? 'the copy this update replaces' : 'an image this resource did not copy from that source';
         throw new PreconditionError(
@@ -154,7 +156,7 @@ async function create(copy: ImageCopy, me: Owner, ctx: ResourceContext, replacin
         Description: copy.description,
         SourceImageId: copy.sourceImageId,
         SourceRegion: copy.sourceRegion,
-        Tags: [...ownerTags(me), { Key: SOURCE_TAG, Value: sourceOf(copy) }],
+        Tags: [...ownerTags(me), { Key: SOURCE_IMAGE_TAG, Value: sourceOf(copy) }],
       })).catch(error => {
         // An image of that name made since the check (which name ResourceAlreadyExists is about is UNVERIFIED).
         if (!isErrorCode(error, 'ResourceAlreadyExistsException')) throw error;
@@ -184,12 +186,10 @@ async function create(copy: ImageCopy, me: Owner, ctx: ResourceContext, replacin
 /** The bundles of the account built from the image, for a Reason. */
 async function bundlesOf(imageId: string, ctx: ResourceContext): Promise<string[]> {
   const bundles: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await workspacesOf(ctx).send(new DescribeWorkspaceBundlesCommand({ NextToken: nextToken }));
+  for await (const page of pages(nextToken => workspacesOf(ctx).send(new DescribeWorkspaceBundlesCommand({ NextToken: nextToken })))) {
     bundles.push(...(page.Bundles ?? []).filter(b => b.ImageId === imageId && b.BundleId).map(b => b.BundleId!));
-    nextToken = page.NextToken || undefined;
-  } while (nextToken && bundles.length < 5);
+    if (bundles.length >= 5) break;
+  }
   return bundles;
 }
 
@@ -229,14 +229,16 @@ async function deleteCopy(copyId: string, ctx: ResourceContext): Promise<void> {
  * Create deletes the copy that Create made, found by its physical ID or, when the Create never
  * answered with one, by its name and ownership tags.
  */
-async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<ResourceResult> {
+async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<Result> {
   const copy = validForDelete(() => validateImageCopy(event.ResourceProperties));
   if (!copy) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   const physical = event.PhysicalResourceId;
-  const failedCreate = !WORKSPACE_IMAGE_ID.test(physical);
-  if (!failedCreate && copy.removalPolicy === 'retain') return { physicalResourceId: physical, log: { imageId: physical, retained: true } };
-  let copyId = physical.replace(/:create-failed$/, '');
-  if (!WORKSPACE_IMAGE_ID.test(copyId)) {
+  const failedCreate = !follows(WORKSPACE_IMAGE_ID, physical);
+  if (!failedCreate && copy.removalPolicy === REMOVAL_POLICY.retain) {
+    return { physicalResourceId: physical, log: { imageId: physical, retained: true } };
+  }
+  let copyId = objectOfFailedCreate(physical) ?? physical;
+  if (!follows(WORKSPACE_IMAGE_ID, copyId)) {
     const me = ownerOf(event);
     const existing = await imageNamed(copy.name, ctx);
     if (!existing?.ImageId || !ownedBy(await tagsOf(existing.ImageId, ctx), me)) return { physicalResourceId: physical, log: { copied: false } };
@@ -246,16 +248,18 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
   return { physicalResourceId: physical, log: { imageId: copyId, deleted: true } };
 }
 
-const COPY_PROPERTIES = ['SourceImageId', 'SourceRegion', 'Name', 'Description'];
+/** What a copy is made of: a change of any of them makes a new copy. */
+const COPY_PROPERTIES: readonly (keyof WorkspaceImageCopyProperties)[] = ['SourceImageId', 'SourceRegion', 'Name', 'Description'];
 
-export const handleImageCopy: ResourceHandler = async (event, ctx) => {
+export const handleWorkspaceImageCopy: ResourceHandler<typeof RESOURCE_TYPES.workspaceImageCopy> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const copy = validateImageCopy(event.ResourceProperties);
   if (event.RequestType === 'Create') return create(copy, ownerOf(event), ctx);
-  const old = event.OldResourceProperties ?? {};
-  const changed = COPY_PROPERTIES.some(k => JSON.stringify(old[k] ?? '') !== JSON.stringify(event.ResourceProperties[k] ?? ''));
+  const old = received<WorkspaceImageCopyProperties>(event.OldResourceProperties);
+  const now = received<WorkspaceImageCopyProperties>(event.ResourceProperties);
+  const changed = COPY_PROPERTIES.some(k => JSON.stringify(old[k] ?? '') !== JSON.stringify(now[k] ?? ''));
   // Only the removal policy (or the time budget) changed: the copy stays as it is.
-  if (!changed && WORKSPACE_IMAGE_ID.test(event.PhysicalResourceId)) return result(event.PhysicalResourceId);
+  if (!changed && follows(WORKSPACE_IMAGE_ID, event.PhysicalResourceId)) return result(event.PhysicalResourceId);
   // WorkSpaces cannot change a copy: a new one replaces it, and CloudFormation's cleanup Delete applies the removal policy to the old one.
   return create(copy, ownerOf(event), ctx, event.PhysicalResourceId);
 };

@@ -8,7 +8,8 @@ export interface Outcome {
   readonly status: 'SUCCESS' | 'FAILED';
   readonly physicalResourceId: string;
   readonly reason?: string;
-  readonly data?: Record<string, string | number>;
+  /** The resource's attributes (see src/contract/resources.ts). */
+  readonly data?: object;
 }
 
 /** CloudFormation refuses response bodies over 4096 bytes; a Reason stays far below that. */

@@ -1,7 +1,8 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { InputError } from './errors';
 import type { CallGuard } from './call-guard';
+import { InputError } from './errors';
 import type { Progress } from './progress';
+import type { AttributesByType, ResourceType } from '../../src/contract/resources';
 
 /** What a resource handler gets besides the event. */
 export interface ResourceContext extends CallGuard {
@@ -25,16 +26,21 @@ export interface ResourceContext extends CallGuard {
 /** A resource handler's note of its progress: small, JSON, and only about the one request. */
 export type Checkpoint = Readonly<Record<string, string | number | boolean>>;
 
-/** What a resource handler returns when it succeeds. */
-export interface ResourceResult {
+/** What a resource handler returns when it succeeds; `A`, the attributes of its resource type. */
+export interface ResourceResult<A = Record<string, string | number>> {
   readonly physicalResourceId: string;
   /** Attributes for Fn::GetAtt: a few short values, never lists that grow with the input. */
-  readonly data?: Record<string, string | number>;
+  readonly data?: A;
   /** Extra facts for the log line of the action (never secrets). */
   readonly log?: Record<string, unknown>;
 }
 
-export type ResourceHandler = (event: CloudFormationCustomResourceEvent, context: ResourceContext) => Promise<ResourceResult>;
+/** The handler of resource type `T`: its answer carries the attributes the wire contract names for `T`. */
+export type ResourceHandler<T extends ResourceType> =
+  (event: CloudFormationCustomResourceEvent, context: ResourceContext) => Promise<ResourceResult<AttributesByType[T]>>;
+
+/** One handler for every resource type: a type without one fails to compile. */
+export type ResourceHandlers = { readonly [T in ResourceType]: ResourceHandler<T> };
 
 /**
  * A Delete's properties when they pass the rules, else undefined. Create and Update check the

@@ -1,4 +1,4 @@
-import { PLANNED_CALLS_PER_SECOND } from '../../src/private/time-budget';
+import { PLANNED_CALLS_PER_SECOND } from '../../src/contract/time-budget';
 
 /**
  * Timings of the handler. The defaults suit Lambda; the tests, the demo and the benchmark shorten

@@ -1,6 +1,7 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { AWS_ACCOUNT_ID } from './patterns';
+import { AWS_ACCOUNT_ID, Rule } from '../contract/rules';
+import { REMOVAL_POLICY, RemovalPolicyValue } from '../contract/values';
 
 /** An error that names the construct path, the way a user finds the bad line. */
 export function synthError(scope: IConstruct, message: string): Error {
@@ -49,11 +50,11 @@ export function checkStringList(scope: IConstruct, prop: string, value: unknown,
   });
 }
 
-/** Check a literal value against a pattern; tokens are checked by the handler once resolved. */
-export function checkPattern(scope: IConstruct, prop: string, value: string, pattern: RegExp, what: string): void {
+/** Check a literal value against a rule; tokens are checked by the handler once resolved, against the same rule. */
+export function checkRule(scope: IConstruct, prop: string, value: string, rule: Rule): void {
   if (Token.isUnresolved(value)) return;
-  if (!pattern.test(value)) {
-    throw synthError(scope, `${prop} must be ${what} (${pattern}), got ${JSON.stringify(value)}`);
+  if (!rule.pattern.test(value)) {
+    throw synthError(scope, `${prop} must be ${rule.means} (${rule.pattern}), got ${JSON.stringify(value)}`);
   }
 }
 
@@ -62,7 +63,7 @@ export function checkPattern(scope: IConstruct, prop: string, value: string, pat
  * (a resource cannot be shared with the account that owns it).
  */
 export function checkShareAccount(scope: IConstruct, prop: string, accountId: string): void {
-  checkPattern(scope, prop, accountId, AWS_ACCOUNT_ID, 'a 12-digit AWS account ID');
+  checkRule(scope, prop, accountId, AWS_ACCOUNT_ID);
   if (Token.isUnresolved(accountId)) return;
   const own = Stack.of(scope).account;
   if (!Token.isUnresolved(own) && own === accountId) {
@@ -74,17 +75,17 @@ export function checkShareAccount(scope: IConstruct, prop: string, accountId: st
  * The removal policy of a construct as its resource property: RETAIN or DESTROY, else a synth
  * error that says why no other policy applies.
  */
-export function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined, fallback: RemovalPolicy, why: string): 'retain' | 'destroy' {
+export function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined, fallback: RemovalPolicy, why: string): RemovalPolicyValue {
   switch (policy ?? fallback) {
-    case RemovalPolicy.RETAIN: return 'retain';
-    case RemovalPolicy.DESTROY: return 'destroy';
+    case RemovalPolicy.RETAIN: return REMOVAL_POLICY.retain;
+    case RemovalPolicy.DESTROY: return REMOVAL_POLICY.destroy;
     default:
       throw synthError(scope, `removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${JSON.stringify(policy)}: ${why}`);
   }
 }
 
 /** The removal policy of an image or alias share: DESTROY unless RETAIN is asked for. */
-export function shareRemovalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined): 'retain' | 'destroy' {
+export function shareRemovalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undefined): RemovalPolicyValue {
   return removalPolicyOf(scope, policy, RemovalPolicy.DESTROY, 'a share cannot be snapshotted: it is either kept or undone');
 }
 

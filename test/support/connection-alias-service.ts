@@ -43,7 +43,7 @@ export interface SeedAlias {
 
 /**
  * A stateful stand-in for the WorkSpaces connection-alias operations, with the preconditions,
- * errors and paging of shared/aws-models/workspaces.json (errors are HTTP 400, `message`).
+ * errors and paging of the WorkSpaces Smithy model (aws/api-models-aws, models/workspaces) (errors are HTTP 400, `message`).
  * Where the model lists several errors and the docs do not say which one answers a case, the
  * choice is commented; those choices are UNVERIFIED against a real account.
  *

@@ -1,10 +1,10 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { AwsError, LocalService } from './local-service';
-import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesConnectionAliases } from './connection-alias-service';
 import { LocalLambda } from './lambda-service';
+import { AwsError, LocalService } from './local-service';
 import { PartnerCentralPreferences } from './partner-central-service';
+import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesImages } from './workspaces-images-service';
 import { WorkSpacesTags } from './workspaces-tags-service';
 

@@ -81,7 +81,7 @@ function updateErrors(input: Record<string, any>): FieldError[] {
 /**
  * A stateful stand-in for the connection-preferences operations of Partner Central Account
  * (awsJson1_0, target prefix `PartnerCentralAccount`), with the members, errors and HTTP codes of
- * shared/aws-models/partnercentral-account.json.
+ * the Partner Central Account Smithy model (aws/api-models-aws, models/partnercentral-account).
  *
  * UNVERIFIED behaviours it picks: a catalog never configured answers ALLOW_ALL with no
  * exclusions at revision 1; any catalog matching the model's pattern exists (the real service

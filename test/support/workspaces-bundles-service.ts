@@ -25,7 +25,7 @@ interface Bundle {
 /**
  * A stateful stand-in for the WorkSpaces bundle operations the receiving side uses
  * (CreateWorkspaceBundle, DescribeWorkspaceBundles, UpdateWorkspaceBundle, DeleteWorkspaceBundle),
- * with the errors of shared/aws-models/workspaces.json. Bundles are AVAILABLE at once, or after
+ * with the errors of the WorkSpaces Smithy model (aws/api-models-aws, models/workspaces). Bundles are AVAILABLE at once, or after
  * `pendingMs`.
  */
 export class WorkSpacesBundles {

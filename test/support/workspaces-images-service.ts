@@ -40,7 +40,7 @@ export interface SeedImage {
 }
 
 /**
- * The two answers of UpdateWorkspaceImagePermission that shared/aws-api-facts.md §2.1 leaves
+ * The two answers of UpdateWorkspaceImagePermission that its API reference leaves
  * UNVERIFIED, switchable so that the handler is tested under each reading.
  */
 export interface UnverifiedImageBehaviour {
@@ -58,7 +58,7 @@ export const UNVERIFIED_READINGS: Record<string, UnverifiedImageBehaviour> = {
 
 /**
  * A stateful stand-in for the WorkSpaces image-sharing operations, with the preconditions,
- * errors and paging of shared/aws-models/workspaces.json. Errors are HTTP 400, as the model
+ * errors and paging of the WorkSpaces Smithy model (aws/api-models-aws, models/workspaces). Errors are HTTP 400, as the model
  * has no httpError traits and the API reference lists 400 for each.
  */
 export class WorkSpacesImages {

@@ -1,7 +1,8 @@
 /**
  * The time budget of a share resource: how long CloudFormation waits for its answer
  * (`ServiceTimeout`), derived from the WorkSpaces calls the provider's resources can make at
- * once. One definition for the synth-time check (src/) and the handler (lambda/).
+ * once. One definition for the synth-time check (src/) and the handler (lambda/): part of the
+ * wire contract, so no aws-cdk-lib here.
  */
 
 /** The resource property that tells the handler its time budget, in seconds (the same value as `ServiceTimeout`). */
