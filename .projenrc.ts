@@ -39,6 +39,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-workspaces@3.1048.0',
     '@aws-sdk/client-partnercentral-account@3.1086.0',
     '@aws-sdk/client-lambda@3.1048.0',
+    // Ownership decisions read the stacks that own what the handler shares (lambda/ownership/).
+    '@aws-sdk/client-cloudformation@3.1048.0',
+    // The fence that lets one delivery of a hand-over go on (lambda/on-demand/hand-over.ts).
+    '@aws-sdk/client-ssm@3.1048.0',
     '@aws-sdk/credential-provider-env@3.972.84',
     '@aws-lambda-powertools/logger@2.36.0',
     '@types/aws-lambda',
