@@ -5,7 +5,7 @@ import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from './contract/rules';
 import { AccessType } from './contract/values';
 import { claimInApp } from './private/claims';
-import { ShareGrants } from './private/share-grants';
+import { allowOwnershipReads, ShareGrants } from './private/share-grants';
 import { checkRule, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
@@ -185,4 +185,5 @@ function grantConnectionPreferences(grants: ShareGrants, catalog: string): void 
     service: 'partnercentral', region: 'us-east-1', resource: 'catalog', resourceName: `${catalog}/connection-preferences`,
   });
   grants.allow('partner-tags', ['partnercentral:TagResource', 'partnercentral:ListTagsForResource', 'partnercentral:UntagResource'], [preferences]);
+  allowOwnershipReads(grants);
 }

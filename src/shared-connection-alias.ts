@@ -4,7 +4,7 @@ import { RESOURCE_TYPES } from './contract/resources';
 import { CONNECTION_ALIAS_ID } from './contract/rules';
 import { ALIAS_SHARE_CALLS } from './contract/time-budget';
 import { claimInApp } from './private/claims';
-import { DESCRIBE_ALIASES, OWNERSHIP_ACTIONS, ShareGrants } from './private/share-grants';
+import { allowOwnershipReads, DESCRIBE_ALIASES, OWNERSHIP_ACTIONS, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
@@ -93,4 +93,5 @@ export class SharedConnectionAlias extends Construct {
 function grantConnectionAliasShare(grants: ShareGrants, aliasId: string): void {
   grants.allowOnWorkspaces('connectionalias', aliasId,
     ['workspaces:UpdateConnectionAliasPermission', 'workspaces:DescribeConnectionAliasPermissions', ...OWNERSHIP_ACTIONS], DESCRIBE_ALIASES);
+  allowOwnershipReads(grants);
 }

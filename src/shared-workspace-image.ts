@@ -4,7 +4,7 @@ import { RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_IMAGE_ID } from './contract/rules';
 import { IMAGE_SHARE_OVERHEAD_CALLS } from './contract/time-budget';
 import { claimInApp } from './private/claims';
-import { OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
+import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
@@ -115,4 +115,5 @@ export class SharedWorkspaceImage extends Construct {
 function grantWorkspaceImageShare(grants: ShareGrants, imageId: string): void {
   grants.allowOnWorkspaces('workspaceimage', imageId,
     ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions', ...OWNERSHIP_ACTIONS], DESCRIBE_IMAGES);
+  allowOwnershipReads(grants);
 }

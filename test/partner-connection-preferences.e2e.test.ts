@@ -41,6 +41,8 @@ describe('Create', () => {
       // Before the write, the resource records itself as the preferences' owner.
       ['ListTagsForResource', { ResourceArn: arn }],
       ['TagResource', { ResourceArn: arn, Tags: [{ Key: OWNER_STACK_TAG, Value: cfn.stackId }, { Key: OWNER_RESOURCE_TAG, Value: 'Prefs' }] }],
+      // After a settle, the claim reads the tags again: no other claim came between.
+      ['ListTagsForResource', { ResourceArn: arn }],
       ['UpdateConnectionPreferences', { Catalog: 'Sandbox', Revision: 41, AccessType: 'ALLOW_BY_DEFAULT_DENY_SOME', ExcludedParticipantIdentifiers: [P1, P2] }],
     ]);
     expect(pc().preferencesOf('Sandbox')).toMatchObject({ AccessType: 'ALLOW_BY_DEFAULT_DENY_SOME', ExcludedParticipantIds: [P1, P2], Revision: 42 });
@@ -62,7 +64,7 @@ describe('Create', () => {
     const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Prefs', props('DENY_ALL')), context());
 
     expect(response.Status).toBe('SUCCESS');
-    expect(endpoint.calls).toHaveLength(4);
+    expect(endpoint.calls).toHaveLength(5);
     for (const call of endpoint.calls) {
       expect(call.authorization).toContain('/us-east-1/partnercentral-account/aws4_request');
     }
@@ -75,7 +77,7 @@ describe('Create', () => {
 
     expect(response.Status).toBe('SUCCESS');
     expect(response.Data.Revision).toBe('7');
-    expect(operations()).toEqual(['GetConnectionPreferences', 'ListTagsForResource', 'TagResource']);
+    expect(operations()).toEqual(['GetConnectionPreferences', 'ListTagsForResource', 'TagResource', 'ListTagsForResource']);
   });
 
   test('retries a revision conflict with a fresh read, and succeeds once the revision holds', async () => {
@@ -85,7 +87,7 @@ describe('Create', () => {
 
     expect(response.Status).toBe('SUCCESS');
     expect(operations()).toEqual([
-      'GetConnectionPreferences', 'ListTagsForResource', 'TagResource', 'UpdateConnectionPreferences:ConflictException',
+      'GetConnectionPreferences', 'ListTagsForResource', 'TagResource', 'ListTagsForResource', 'UpdateConnectionPreferences:ConflictException',
       'GetConnectionPreferences', 'UpdateConnectionPreferences:ConflictException',
       'GetConnectionPreferences', 'UpdateConnectionPreferences',
     ]);

@@ -3,9 +3,6 @@
  * of Partner Central Account.
  */
 import {
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
   AccessDeniedException,
   ConflictException,
   GetConnectionPreferencesCommand,
@@ -18,6 +15,7 @@ import 'aws-sdk-client-mock-jest';
 import { handler } from '../lambda/handler';
 import { lambdaContext, useFastSettings } from './support/handler-harness';
 import { useCloudFormationStub } from './support/local-aws';
+import { mockPartnerCentralTags } from './support/mocked-tags';
 
 const TYPE = 'Custom::PartnerConnectionPreferences';
 const OWNER = '123456789012';
@@ -33,9 +31,7 @@ const conflict = (reason: string) => new ConflictException({ $metadata, message:
 beforeEach(() => {
   pc.reset();
   // No owner recorded yet: a Create claims the preferences, a DESTROY Delete resets as before ownership.
-  pc.on(ListTagsForResourceCommand).resolves({ Tags: [] });
-  pc.on(TagResourceCommand).resolves({});
-  pc.on(UntagResourceCommand).resolves({});
+  mockPartnerCentralTags(pc);
   useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0, SHARING_REVISION_CONFLICT_ATTEMPTS: 3 });
 });
 afterEach(() => {

@@ -3,9 +3,7 @@
  * Custom::SharedConnectionAlias that the local endpoint does not reach.
  */
 import {
-  CreateTagsCommand,
   DeleteTagsCommand,
-  DescribeTagsCommand,
   ConnectionAlias,
   ConnectionAliasState,
   DescribeConnectionAliasesCommand,
@@ -22,6 +20,7 @@ import 'aws-sdk-client-mock-jest';
 import { handler } from '../lambda/handler';
 import { lambdaContext, useFastSettings } from './support/handler-harness';
 import { useCloudFormationStub } from './support/local-aws';
+import { mockWorkspacesTags } from './support/mocked-tags';
 
 const TYPE = 'Custom::SharedConnectionAlias';
 const OWNER = '123456789012';
@@ -38,8 +37,7 @@ afterAll(() => ws.restore());
 beforeEach(() => {
   ws.reset();
   // No owner recorded yet: a Create claims the resource, a Delete unshares as before ownership.
-  ws.on(DescribeTagsCommand).resolves({ TagList: [] });
-  ws.on(CreateTagsCommand).resolves({});
+  mockWorkspacesTags(ws);
   ws.on(DeleteTagsCommand).resolves({});
 });
 

@@ -2,9 +2,6 @@
  * Fine-grained branches of the image handler, with aws-sdk-client-mock in place of WorkSpaces.
  */
 import {
-  CreateTagsCommand,
-  DeleteTagsCommand,
-  DescribeTagsCommand,
   DescribeWorkspaceImagePermissionsCommand,
   DescribeWorkspaceImagesCommand,
   UpdateWorkspaceImagePermissionCommand,
@@ -16,6 +13,7 @@ import 'aws-sdk-client-mock-jest';
 import { handler } from '../lambda/handler';
 import { lambdaContext, useFastSettings } from './support/handler-harness';
 import { useCloudFormationStub } from './support/local-aws';
+import { mockWorkspacesTags } from './support/mocked-tags';
 
 const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';
@@ -33,9 +31,7 @@ function awsError(name: string, message = name): Error {
 beforeEach(() => {
   ws.reset();
   // No owner recorded yet: a Create claims the resource, a Delete unshares as before ownership.
-  ws.on(DescribeTagsCommand).resolves({ TagList: [] });
-  ws.on(CreateTagsCommand).resolves({});
-  ws.on(DeleteTagsCommand).resolves({});
+  mockWorkspacesTags(ws);
   useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });
 });
 
@@ -119,8 +115,22 @@ test('answers FAILED for a resource type it does not serve', async () => {
   expect(response.PhysicalResourceId).toBe('Thing-create-failed');
 });
 
-test('answers a failed Create with the image ID once the input is valid, so the Delete addresses it', async () => {
+test('answers a Create that fails before its claim with the ID of nothing done, whose Delete makes no call', async () => {
   ws.on(DescribeWorkspaceImagesCommand).rejects(awsError('InvalidParameterValuesException'));
+
+  const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props([A])), lambdaContext(OWNER));
+  expect(response.Status).toBe('FAILED');
+  expect(response.PhysicalResourceId).toBe('Share-create-failed');
+
+  ws.resetHistory();
+  const deleted = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Share', response.PhysicalResourceId, props([A])), lambdaContext(OWNER));
+  expect(deleted.Status).toBe('SUCCESS');
+  expect(ws.calls()).toHaveLength(0);
+});
+
+test('answers a Create that fails after its claim with the image ID, so the Delete addresses it', async () => {
+  ws.on(DescribeWorkspaceImagesCommand).resolves(image());
+  ws.on(UpdateWorkspaceImagePermissionCommand).rejects(awsError('AccessDeniedException'));
 
   const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props([A])), lambdaContext(OWNER));
 

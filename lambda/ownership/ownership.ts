@@ -1,4 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { StackPhase } from './stacks';
 import { OWNER_RESOURCE_TAG, OWNER_STACK_TAG, PREVIOUS_OWNER_TAG } from '../../src/contract/ownership-tags';
 import { PreconditionError } from '../runtime/errors';
 
@@ -54,43 +55,73 @@ export function ownerTags(owner: Owner): Tag[] {
   return [{ Key: OWNER_STACK_TAG, Value: owner.stackId }, { Key: OWNER_RESOURCE_TAG, Value: owner.logicalId }];
 }
 
+/** What tells a claim or a Delete whether a recorded owner still exists, and what the request's stack is doing (stacks.ts). */
+export interface OwnershipFacts {
+  phase(): Promise<StackPhase>;
+  isAlive(owner: Owner): Promise<boolean>;
+}
+
 /**
- * The tags with which `me` claims a resource, or none when it owns it already. Another stack's
- * ownership is an error that changes nothing. The same stack under another logical ID is a rename
- * (two live owners in one stack are a synth error): `me` takes over and notes the logical ID it
- * took over from, so that the rollback of the rename can hand it back.
+ * The tags with which `me` claims a resource, or none when it owns it already (see the README's
+ * ownership table). Another stack's live owner is an error that changes nothing. The same stack
+ * under another logical ID is a rename (two live owners in one stack are a synth error): `me`
+ * takes over and notes the logical ID it took over from, so that the rollback of the rename can
+ * hand it back. An owner CloudFormation no longer knows is no owner.
  */
-export function claimTags(what: string, ownership: Ownership, me: Owner): Tag[] {
+export async function claimTags(what: string, ownership: Ownership, me: Owner, facts: OwnershipFacts): Promise<Tag[]> {
   const { owner } = ownership;
   if (same(owner, me)) return [];
-  if (owner && owner.stackId !== me.stackId) {
+  if (!owner || !(await facts.isAlive(owner))) return ownerTags(me);
+  if (owner.stackId !== me.stackId) {
     throw new PreconditionError(
       `Resource ${owner.logicalId} of stack ${owner.stackId} already owns ${what}; nothing was changed. `
       + 'Use one construct for it: list all its accounts there, or remove it from that stack first',
     );
   }
-  return [...ownerTags(me), ...(owner ? [{ Key: PREVIOUS_OWNER_TAG, Value: owner.logicalId }] : [])];
+  return [...ownerTags(me), { Key: PREVIOUS_OWNER_TAG, Value: owner.logicalId }];
 }
 
 /** What a Delete does with a shared resource, by its ownership. */
 export type DeleteAction =
-  /** Undo its share: it owns the resource (or no ownership was ever recorded, by a release before ownership). */
-  | { readonly kind: 'unshare'; readonly recorded: boolean }
-  /** Undo nothing: another resource owns it. */
+  /**
+   * Undo its share: it owns the resource (a rename's note that CloudFormation does not confirm is
+   * stale), its recorded owner no longer exists, or no ownership was ever recorded (a release
+   * before ownership). `recorded`: there are ownership tags to remove.
+   */
+  | { readonly kind: 'unshare'; readonly recorded: boolean; readonly note: boolean }
+  /** Undo nothing: another live resource owns it. */
   | { readonly kind: 'leave'; readonly owner: Owner }
-  /** Undo nothing and hand ownership back to the logical ID a rename took it from: the rename is rolled back. */
+  /**
+   * The rollback of a rename: undo what this resource shared beyond what the logical ID it took
+   * the resource over from declares, and hand ownership back to it.
+   */
   | { readonly kind: 'hand-back'; readonly to: string }
-  /** Undo nothing and forget the rename: this is the old resource of a rename that succeeded. */
+  /**
+   * The old resource of a rename that succeeded: undo what it declared and the new owner does
+   * not, and forget the rename.
+   */
   | { readonly kind: 'renamed'; readonly owner: Owner }
   /** Nothing at all: the resource does not exist. */
   | { readonly kind: 'gone' };
 
-/** Decide what the Delete of `me` does with a resource whose ownership is `ownership` (null: the resource does not exist). */
-export function deleteAction(ownership: Ownership | null, me: Owner): DeleteAction {
+/**
+ * Decide what the Delete of `me` does with a resource whose ownership is `ownership` (null: the
+ * resource does not exist): the README's ownership table. CloudFormation's facts are read only
+ * for the rows that need them, so the Delete of a plain owner costs no extra call.
+ */
+export async function deleteAction(ownership: Ownership | null, me: Owner, facts: OwnershipFacts): Promise<DeleteAction> {
   if (ownership === null) return { kind: 'gone' };
   const { owner, previous } = ownership;
-  if (!owner) return { kind: 'unshare', recorded: false };
-  if (same(owner, me)) return previous ? { kind: 'hand-back', to: previous } : { kind: 'unshare', recorded: true };
+  if (!owner) return { kind: 'unshare', recorded: false, note: previous !== undefined };
+  if (same(owner, me)) {
+    // A rename's note is trusted only while CloudFormation says the rename is being rolled back
+    // and the logical ID it names still exists: a cleanup that failed leaves the note behind.
+    if (previous && (await facts.phase()) === 'rollback' && (await facts.isAlive({ stackId: me.stackId, logicalId: previous }))) {
+      return { kind: 'hand-back', to: previous };
+    }
+    return { kind: 'unshare', recorded: true, note: previous !== undefined };
+  }
+  if (!(await facts.isAlive(owner))) return { kind: 'unshare', recorded: true, note: previous !== undefined };
   if (owner.stackId === me.stackId && previous === me.logicalId) return { kind: 'renamed', owner };
   return { kind: 'leave', owner };
 }
@@ -99,7 +130,7 @@ export function deleteAction(ownership: Ownership | null, me: Owner): DeleteActi
 export function settlingChanges(action: DeleteAction, me: Owner): { readonly set: Tag[]; readonly remove: string[] } {
   switch (action.kind) {
     case 'unshare':
-      return { set: [], remove: action.recorded ? [OWNER_STACK_TAG, OWNER_RESOURCE_TAG] : [] };
+      return { set: [], remove: [...(action.recorded ? [OWNER_STACK_TAG, OWNER_RESOURCE_TAG] : []), ...(action.note ? [PREVIOUS_OWNER_TAG] : [])] };
     case 'hand-back':
       return { set: ownerTags({ stackId: me.stackId, logicalId: action.to }), remove: [PREVIOUS_OWNER_TAG] };
     case 'renamed':

@@ -1,5 +1,6 @@
 import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand } from '@aws-sdk/client-workspaces';
-import { claimTags, deleteAction, DeleteAction, Owner, Ownership, ownershipFrom, settlingChanges } from './ownership';
+import { claimExclusively, ClaimResult, TagStore } from './claim';
+import { deleteAction, DeleteAction, Owner, Ownership, OwnershipFacts, ownershipFrom, settlingChanges } from './ownership';
 import { workspacesOf } from '../clients/workspaces';
 import { isErrorCode } from '../runtime/errors';
 import type { ResourceContext } from '../runtime/resource';
@@ -15,20 +16,31 @@ async function readOwnership(resourceId: string, ctx: ResourceContext): Promise<
   }
 }
 
-/**
- * Record `me` as the owner of an image or alias before its first share (see ownership.ts): one
- * read and, unless it owns it already, one write. Fails, changing nothing, when another stack owns it.
- */
-export async function claimWorkspacesResource(what: string, resourceId: string, me: Owner, ctx: ResourceContext): Promise<void> {
-  const ownership = await readOwnership(resourceId, ctx);
-  if (ownership === null) return; // The share that follows reports the missing resource.
-  const tags = claimTags(`${what} ${resourceId}`, ownership, me);
-  if (tags.length > 0) await workspacesOf(ctx).send(new CreateTagsCommand({ ResourceId: resourceId, Tags: tags }));
+/** The WorkSpaces tags of an image or alias, as a claim reads and writes them. */
+function tagStore(resourceId: string, ctx: ResourceContext): TagStore {
+  return {
+    read: () => readOwnership(resourceId, ctx),
+    write: async (tags, abortSignal) => {
+      await workspacesOf(ctx).send(new CreateTagsCommand({ ResourceId: resourceId, Tags: tags }), { abortSignal });
+    },
+  };
 }
 
-/** Decide what the Delete of `me` does with an image or alias: one read of its tags. */
-export async function workspacesDeleteAction(resourceId: string, me: Owner, ctx: ResourceContext): Promise<DeleteAction> {
-  return deleteAction(await readOwnership(resourceId, ctx), me);
+/**
+ * Record `me` as the owner of an image or alias before its first share (see ownership.ts and
+ * claim.ts): one read and, unless it owns it already, a write, a settle and a read. Fails,
+ * changing nothing, when another live stack owns it or claims it at the same time.
+ */
+export async function claimWorkspacesResource(
+  what: string, resourceId: string, me: Owner, facts: OwnershipFacts, ctx: ResourceContext,
+): Promise<ClaimResult> {
+  // A missing resource is for the share that follows to report.
+  return claimExclusively(`${what} ${resourceId}`, tagStore(resourceId, ctx), me, facts, ctx);
+}
+
+/** Decide what the Delete of `me` does with an image or alias: one read of its tags, and CloudFormation's facts where a row needs them. */
+export async function workspacesDeleteAction(resourceId: string, me: Owner, facts: OwnershipFacts, ctx: ResourceContext): Promise<DeleteAction> {
+  return deleteAction(await readOwnership(resourceId, ctx), me, facts);
 }
 
 /** Settle the ownership of an image or alias after a Delete's action: at most two tag writes. */
@@ -48,8 +60,8 @@ export async function settleWorkspacesResource(resourceId: string, action: Delet
  * The Delete of a RETAIN share: keep the shares, and release the image or alias if this resource
  * owns it (settled as if it had unshared), so that another stack can take it over.
  */
-export async function releaseWorkspacesResource(resourceId: string, me: Owner, ctx: ResourceContext): Promise<DeleteAction> {
-  const action = await workspacesDeleteAction(resourceId, me, ctx);
+export async function releaseWorkspacesResource(resourceId: string, me: Owner, facts: OwnershipFacts, ctx: ResourceContext): Promise<DeleteAction> {
+  const action = await workspacesDeleteAction(resourceId, me, facts, ctx);
   await settleWorkspacesResource(resourceId, action, me, ctx);
   return action;
 }

@@ -11,11 +11,15 @@ import { PartnerConnectionPreferencesAttributes, PartnerConnectionPreferencesPro
 import { breaks, duplicatesOf, follows, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/contract/rules';
 import { ACCESS_TYPES, AccessType, isAccessType, REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { partnerCentralOf } from '../clients/partner-central';
-import { failedCreateIdOf } from '../ownership/failed-create';
-import { claimTags, deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from '../ownership/ownership';
+import { claimExclusively, TagStore } from '../ownership/claim';
+import { failedCreateIdOf, nothingDoneIdOf } from '../ownership/failed-create';
+import { deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
+import { NOTHING_DONE } from '../ownership/share-removal';
+import { StackFacts } from '../ownership/stacks';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf } from '../runtime/errors';
+import { logger } from '../runtime/logger';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
@@ -226,24 +230,48 @@ async function changeTags(arn: string, change: { set: { Key: string; Value: stri
     if (change.set.length > 0) await pc.send(new TagResourceCommand({ ResourceArn: arn, Tags: change.set }));
     if (change.remove.length > 0) await pc.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: change.remove }));
   } catch (error) {
+    // A tag left behind names an owner that CloudFormation will soon not know: no owner (ownership.ts).
     if (!tagsRefused(error)) throw error;
   }
 }
 
+/** The tags of the preferences, as a claim reads and writes them; a refusal means Partner Central takes no tags on them. */
+function tagStore(arn: string, ctx: ResourceContext): TagStore {
+  return {
+    read: () => readOwnership(arn, ctx),
+    write: async (tags, abortSignal) => {
+      try {
+        await partnerCentralOf(ctx).send(new TagResourceCommand({ ResourceArn: arn, Tags: tags }), { abortSignal });
+        return true;
+      } catch (error) {
+        if (tagsRefused(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+const preferencesOf = (catalog: string) => `the connection preferences of catalog ${catalog}`;
+
 /**
  * Write the preferences. A Create, and an Update that moves to another catalog, first record this
- * resource as their owner (see ownership.ts), which fails, changing nothing, when another stack owns them.
+ * resource as their owner (see ownership.ts and claim.ts), which fails, changing nothing, when
+ * another live stack owns them or claims them at the same time; `claimed` runs once it is recorded.
  */
-async function put(prefs: Preferences, claim: Owner | undefined, ctx: ResourceContext): Promise<Result> {
+/** Who claims the preferences before a write, and what to do once the claim is recorded. */
+interface Claim {
+  readonly me: Owner;
+  readonly facts: StackFacts;
+  readonly claimed?: () => void;
+}
+
+async function put(prefs: Preferences, claim: Claim | undefined, ctx: ResourceContext): Promise<Result> {
   let ownership = 'not checked';
   const claimOwnership = async (current: GetConnectionPreferencesCommandOutput) => {
-    const recorded = current.Arn ? await readOwnership(current.Arn, ctx) : undefined;
-    if (!recorded || !claim) {
-      ownership = 'unsupported';
-      return true;
-    }
-    await changeTags(current.Arn!, { set: claimTags(`the connection preferences of catalog ${prefs.catalog}`, recorded, claim), remove: [] }, ctx);
-    ownership = 'owned';
+    const store = current.Arn ? tagStore(current.Arn, ctx) : undefined;
+    const claimed = store ? await claimExclusively(preferencesOf(prefs.catalog), store, claim!.me, claim!.facts, ctx) : 'untaggable';
+    ownership = claimed === 'untaggable' ? 'unsupported' : 'owned';
+    claim!.claimed?.();
     return true;
   };
   const desired = { accessType: prefs.accessType, excluded: prefs.excluded };
@@ -253,17 +281,18 @@ async function put(prefs: Preferences, claim: Owner | undefined, ctx: ResourceCo
 }
 
 /**
- * Release the preferences without resetting them (a RETAIN Delete, or the Delete after a failed
- * Create): settle this resource's ownership as a Delete would, so that a rename's note is cleared
- * and another stack can take them over. Never fails the Delete: a preferences read or tag change
- * that fails leaves the tags as they are, and says so in the log.
+ * Release the preferences without resetting them (a RETAIN Delete, the Delete after a failed
+ * Create, the rollback of a catalog change): settle this resource's ownership as a Delete would,
+ * so that a rename's note is cleared and another stack can take them over. Never fails: a
+ * preferences read or tag change that fails leaves the tags as they are, and says so in the log
+ * (tags that name a resource CloudFormation no longer knows are no ownership).
  */
-async function release(catalog: string, me: Owner, ctx: ResourceContext): Promise<string> {
+async function release(catalog: string, me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<string> {
   try {
     const { Arn: arn } = await partnerCentralOf(ctx).send(new GetConnectionPreferencesCommand({ Catalog: catalog }));
     const recorded = arn ? await readOwnership(arn, ctx) : undefined;
     if (!arn || !recorded) return 'unsupported';
-    const action = deleteAction(recorded, me);
+    const action = await deleteAction(recorded, me, facts);
     await changeTags(arn, settlingChanges(action, me), ctx);
     return action.kind;
   } catch (error) {
@@ -273,27 +302,29 @@ async function release(catalog: string, me: Owner, ctx: ResourceContext): Promis
 
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<Result> {
   const physicalResourceId = event.PhysicalResourceId;
+  if (physicalResourceId === nothingDoneIdOf(event.LogicalResourceId)) return { physicalResourceId, log: NOTHING_DONE };
   const prefs = validForDelete(() => validatePreferences(event.ResourceProperties));
   if (!prefs) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   const me = ownerOf(event);
+  const facts = new StackFacts(event.StackId, ctx);
   if (physicalResourceId !== physicalIdOf(prefs.catalog)) {
-    // A Create that failed answers with another ID (see ownership/failed-create.ts): it wrote no preferences, so there is nothing to reset; only
-    // the ownership it may have recorded before the write goes.
-    const ownership = await release(prefs.catalog, me, ctx);
+    // A Create that failed after its claim (see ownership/failed-create.ts): it wrote no
+    // preferences, so there is nothing to reset; only the ownership it recorded goes.
+    const ownership = await release(prefs.catalog, me, facts, ctx);
     return { physicalResourceId, log: { catalog: prefs.catalog, skipped: 'the Create failed; nothing to reset', ownership } };
   }
   if (prefs.removalPolicy === REMOVAL_POLICY.retain) {
-    const ownership = await release(prefs.catalog, me, ctx);
+    const ownership = await release(prefs.catalog, me, facts, ctx);
     return { physicalResourceId, log: { catalog: prefs.catalog, retained: true, ownership } };
   }
   // Reset only what this resource still owns: after a rename, the new resource owns them.
-  let action: DeleteAction = { kind: 'unshare', recorded: false };
+  let action: DeleteAction = { kind: 'unshare', recorded: false, note: false };
   let arn = '';
   const decide = async (current: GetConnectionPreferencesCommandOutput) => {
     arn = current.Arn ?? '';
     const recorded = arn ? await readOwnership(arn, ctx) : undefined;
     // Partner Central refuses tags on them: nothing records an owner, so reset as before ownership.
-    if (recorded) action = deleteAction(recorded, me);
+    if (recorded) action = await deleteAction(recorded, me, facts);
     return action.kind === 'unshare';
   };
   const applied = await apply(prefs.catalog, RESET, 'reset', ctx, decide);
@@ -303,13 +334,45 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
   return { physicalResourceId, log };
 }
 
+/**
+ * An Update that moves to another catalog: claim it and write it. When it fails after the claim,
+ * it releases that catalog itself: CloudFormation keeps the old physical ID, so no Delete would
+ * ever name the new one. The rollback of a catalog change (the physical ID already names the new
+ * properties' catalog) releases the catalog the failed attempt moved to, without resetting it.
+ */
+async function changeCatalog(
+  event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, prefs: Preferences, from: unknown, ctx: ResourceContext,
+): Promise<Result> {
+  const me = ownerOf(event);
+  const facts = new StackFacts(event.StackId, ctx);
+  if (event.PhysicalResourceId === physicalIdOf(prefs.catalog) && follows(PARTNER_CATALOG, from)) {
+    const released = await release(from, me, facts, ctx);
+    const answer = await put(prefs, { me, facts }, ctx);
+    return { ...answer, log: { ...answer.log, rolledBackFrom: from, released } };
+  }
+  let claimed = false;
+  try {
+    return await put(prefs, { me, facts, claimed: () => { claimed = true; } }, ctx);
+  } catch (error) {
+    if (claimed) {
+      const released = await release(prefs.catalog, me, facts, ctx);
+      logger.info('The catalog change failed after its claim; the claim was released', { catalog: prefs.catalog, released });
+    }
+    throw error;
+  }
+}
+
 export const handlePartnerConnectionPreferences: ResourceHandler<typeof RESOURCE_TYPES.partnerConnectionPreferences> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const prefs = validatePreferences(event.ResourceProperties);
   // Create and Update alike write the whole state of the catalog the properties name. A new
   // catalog is a new physical ID (a replacement): CloudFormation's cleanup Delete handles the old one.
-  if (event.RequestType === 'Create') ctx.physicalResourceIdOnFailure = failedCreateIdOf(physicalIdOf(prefs.catalog));
-  const old = received<PartnerConnectionPreferencesProperties>(event.RequestType === 'Update' ? event.OldResourceProperties : undefined);
-  const newCatalog = event.RequestType === 'Create' || old.Catalog !== prefs.catalog;
-  return put(prefs, newCatalog ? ownerOf(event) : undefined, ctx);
+  if (event.RequestType === 'Create') {
+    // Until the claim is recorded a failed Create answers the physical ID of nothing done, whose Delete touches nothing.
+    const claimed = () => { ctx.physicalResourceIdOnFailure = failedCreateIdOf(physicalIdOf(prefs.catalog)); };
+    return put(prefs, { me: ownerOf(event), facts: new StackFacts(event.StackId, ctx), claimed }, ctx);
+  }
+  const old = received<PartnerConnectionPreferencesProperties>(event.OldResourceProperties);
+  if (old.Catalog !== prefs.catalog) return changeCatalog(event, prefs, old.Catalog, ctx);
+  return put(prefs, undefined, ctx);
 };

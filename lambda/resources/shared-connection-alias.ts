@@ -15,7 +15,8 @@ import { workspacesOf } from '../clients/workspaces';
 import { failedCreateIdOf } from '../ownership/failed-create';
 import { Owner, ownerOf } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
-import { removeShare } from '../ownership/share-removal';
+import { accountsToUnshare, removeShare } from '../ownership/share-removal';
+import { StackFacts } from '../ownership/stacks';
 import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
@@ -222,21 +223,23 @@ async function shareAlias(share: AliasShare, ctx: ResourceContext): Promise<void
 }
 
 /** Wait for the alias to be CREATED, record this resource as its owner, then share it with the account. */
-async function create(share: AliasShare, me: Owner, ctx: ResourceContext): Promise<Result> {
-  ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.aliasId) : share.aliasId;
+async function create(share: AliasShare, me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<Result> {
   const { shared } = await readAlias(share, ctx);
-  await claimWorkspacesResource('connection alias', share.aliasId, me, ctx);
+  await claimWorkspacesResource('connection alias', share.aliasId, me, facts, ctx);
+  // Until the claim is recorded a failed Create answers the physical ID of nothing done, whose Delete touches nothing.
+  ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.aliasId) : share.aliasId;
   await ensureShared(share, shared, ctx);
   return result(share.aliasId, share);
 }
 
 /**
  * If this resource owns the alias (see ownership.ts), unshare it from the account and release it;
- * otherwise unshare nothing. Returns what the ownership said, for the log.
+ * after a rename, only if the other logical ID declares another account; otherwise unshare
+ * nothing. Returns what the ownership said, for the log.
  */
-async function unshareOwned(aliasId: string, accountId: string, me: Owner, ctx: ResourceContext, retry: string): Promise<string> {
-  const action = await workspacesDeleteAction(aliasId, me, ctx);
-  if (action.kind === 'unshare') {
+async function unshareOwned(aliasId: string, accountId: string, me: Owner, facts: StackFacts, ctx: ResourceContext, retry: string): Promise<string> {
+  const action = await workspacesDeleteAction(aliasId, me, facts, ctx);
+  if ((await accountsToUnshare(action, [accountId], 'AccountId', facts)).length > 0) {
     const ws = workspacesOf(ctx);
     const alias = await describeAlias(ws, aliasId);
     // An alias that is gone, or DELETING (which the API accepts only once it is unshared), has no share left.
@@ -257,13 +260,13 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   if (old.AliasId !== share.aliasId) {
     if (event.PhysicalResourceId !== share.aliasId) {
       // Another alias: a replacement. CloudFormation's cleanup Delete unshares the old alias.
-      return create(share, ownerOf(event), ctx);
+      return create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
     }
     // The physical ID already names the new properties' alias, so this is the rollback of a
     // replacement that failed: keep the share it goes back to, undo the one it made on the other
     // alias if it got as far as owning it.
     await shareAlias(share, ctx);
-    if (oldAliasId && oldAccountId) await unshareOwned(oldAliasId, oldAccountId, ownerOf(event), ctx, 'update');
+    if (oldAliasId && oldAccountId) await unshareOwned(oldAliasId, oldAccountId, ownerOf(event), new StackFacts(event.StackId, ctx), ctx, 'update');
     return result(event.PhysicalResourceId, share);
   }
 
@@ -283,11 +286,12 @@ const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delet
   validate: () => validateAliasShare(event.ResourceProperties, ctx.accountId),
   resourceIdOf: share => share.aliasId,
   logKey: 'aliasId',
-  undo: (share, me) => unshareOwned(share.aliasId, share.accountId, me, ctx, 'delete'),
+  undo: (share, me, facts) => unshareOwned(share.aliasId, share.accountId, me, facts, ctx, 'delete'),
 });
 
 export const handleSharedConnectionAlias: ResourceHandler<typeof RESOURCE_TYPES.sharedConnectionAlias> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateAliasShare(event.ResourceProperties, ctx.accountId);
-  return event.RequestType === 'Create' ? create(share, ownerOf(event), ctx) : update(event, share, ctx);
+  if (event.RequestType === 'Create') return create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
+  return update(event, share, ctx);
 };

@@ -12,7 +12,8 @@ import { workspacesOf } from '../clients/workspaces';
 import { failedCreateIdOf } from '../ownership/failed-create';
 import { DeleteAction, Owner, ownerOf } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
-import { removeShare } from '../ownership/share-removal';
+import { accountsToUnshare, removeShare } from '../ownership/share-removal';
+import { StackFacts } from '../ownership/stacks';
 import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
@@ -212,29 +213,37 @@ function result(physicalResourceId: string, share: ImageShare): Result {
 }
 
 /** Check the image and record this resource as its owner, then share it with every listed account: one write each. */
-async function create(share: ImageShare, me: Owner, ctx: ResourceContext): Promise<Result> {
-  ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.imageId) : share.imageId;
+async function create(share: ImageShare, me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<Result> {
+  // Until the claim is recorded a failed Create answers the physical ID of nothing done, whose
+  // Delete touches nothing; from then on the one whose Delete undoes what it shared.
+  const claimed = () => {
+    ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.imageId) : share.imageId;
+  };
+  if (ctx.resumeFrom?.prepared === true) claimed();
   const prepare = async () => {
     await checkImage(share, ctx);
-    await claimWorkspacesResource('image', share.imageId, me, ctx);
+    await claimWorkspacesResource('image', share.imageId, me, facts, ctx);
+    claimed();
   };
   await run({ prepare, steps: grants(share.imageId, share.accountIds) }, ctx);
   return result(share.imageId, share);
 }
 
 /**
- * Unshare `accounts` from an image if this resource may (see ownership.ts), then settle its
- * ownership. The decision is made once per request and carried in the checkpoint.
+ * Unshare from an image what this resource may of the accounts it declares (see ownership.ts and
+ * accountsToUnshare), then settle its ownership. The decision is made once per request and
+ * carried in the checkpoint.
  */
-async function unshareAll(imageId: string, accounts: readonly string[], me: Owner, ctx: ResourceContext): Promise<DeleteAction> {
-  const carried = ctx.resumeFrom?.recorded;
-  const action: DeleteAction = typeof carried === 'boolean' ? { kind: 'unshare', recorded: carried } : await workspacesDeleteAction(imageId, me, ctx);
-  if (action.kind !== 'unshare') {
-    await settleWorkspacesResource(imageId, action, me, ctx);
+async function unshareOwned(imageId: string, declared: readonly string[], me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<DeleteAction> {
+  const carried = ctx.resumeFrom?.action;
+  const action: DeleteAction = typeof carried === 'string' ? JSON.parse(carried) as DeleteAction : await workspacesDeleteAction(imageId, me, facts, ctx);
+  const accounts = await accountsToUnshare(action, declared, 'AccountIds', facts);
+  const finish = () => settleWorkspacesResource(imageId, action, me, ctx);
+  if (accounts.length === 0) {
+    await finish();
     return action;
   }
-  const finish = () => settleWorkspacesResource(imageId, action, me, ctx);
-  await run({ steps: revokes(imageId, accounts), finish }, ctx, { recorded: action.recorded });
+  await run({ steps: revokes(imageId, accounts), finish }, ctx, { action: JSON.stringify(action) });
   return action;
 }
 
@@ -251,13 +260,13 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   if (oldImageId !== share.imageId) {
     if (event.PhysicalResourceId !== share.imageId) {
       // Another image: a replacement. CloudFormation's cleanup Delete unshares the old image.
-      return create(share, ownerOf(event), ctx);
+      return create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
     }
     // The physical ID already names the new properties' image, so this is the rollback of a
     // replacement that failed: the image it goes back to was never touched; undo what the failed
     // attempt shared on the image it was moving to, if it got as far as owning it.
     if (follows(WORKSPACE_IMAGE_ID, oldImageId)) {
-      await unshareAll(oldImageId, oldAccounts, ownerOf(event), ctx);
+      await unshareOwned(oldImageId, oldAccounts, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
     }
     return result(event.PhysicalResourceId, share);
   }
@@ -281,11 +290,12 @@ const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delet
   validate: () => validateImageShare(event.ResourceProperties, ctx.accountId),
   resourceIdOf: share => share.imageId,
   logKey: 'imageId',
-  undo: async (share, me) => (await unshareAll(share.imageId, share.accountIds, me, ctx)).kind,
+  undo: async (share, me, facts) => (await unshareOwned(share.imageId, share.accountIds, me, facts, ctx)).kind,
 });
 
 export const handleSharedWorkspaceImage: ResourceHandler<typeof RESOURCE_TYPES.sharedWorkspaceImage> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateImageShare(event.ResourceProperties, ctx.accountId);
-  return event.RequestType === 'Create' ? create(share, ownerOf(event), ctx) : update(event, share, ctx);
+  if (event.RequestType === 'Create') return create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
+  return update(event, share, ctx);
 };

@@ -30,6 +30,16 @@ export interface Settings {
   readonly revisionConflictAttempts: number;
   /** Base delay of the backoff between revision-conflict attempts (full jitter). */
   readonly revisionConflictBaseMs: number;
+  /**
+   * The longest a claim may take from reading the ownership tags to its tag write answering: a
+   * write that would take longer is aborted and the claim fails (see ownership/claim.ts).
+   */
+  readonly claimGapMs: number;
+  /**
+   * How long a claim waits after its write before it reads the tags again: longer than any
+   * claimant's gap, or claims are not exclusive (the tests of one claimant shorten it).
+   */
+  readonly claimSettleMs: number;
 }
 
 function numberFromEnv(name: string, fallback: number): number {
@@ -50,6 +60,7 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 export function loadSettings(invocationMs: number): Settings {
   const stopMarginMs = numberFromEnv('SHARING_STOP_MARGIN_MS', Math.round(clamp(invocationMs / 10, 1_000, 20_000)));
   const watchdogMarginMs = numberFromEnv('SHARING_WATCHDOG_MARGIN_MS', Math.round(clamp(invocationMs / 100, 250, 3_000)));
+  const claimGapMs = numberFromEnv('SHARING_CLAIM_GAP_MS', 5_000);
   return {
     pollIntervalMs: numberFromEnv('SHARING_POLL_INTERVAL_MS', 15_000),
     stopMarginMs,
@@ -62,5 +73,7 @@ export function loadSettings(invocationMs: number): Settings {
     requestTimeoutMs: numberFromEnv('SHARING_REQUEST_TIMEOUT_MS', Math.min(15_000, Math.max(1, stopMarginMs - watchdogMarginMs))),
     revisionConflictAttempts: numberFromEnv('SHARING_REVISION_CONFLICT_ATTEMPTS', 6),
     revisionConflictBaseMs: numberFromEnv('SHARING_REVISION_CONFLICT_BASE_MS', 500),
+    claimGapMs,
+    claimSettleMs: numberFromEnv('SHARING_CLAIM_SETTLE_MS', 2 * claimGapMs + 2_000),
   };
 }

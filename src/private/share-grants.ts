@@ -135,6 +135,21 @@ export class ShareGrants {
   }
 }
 
+/**
+ * The CloudFormation reads of an ownership decision (lambda/ownership/stacks.ts): its own stack's
+ * status, template and parameters, and whether the stack resource that an ownership tag names
+ * still exists, in any stack of the account (the tags may name another stack, or for Partner
+ * Central, a stack of another Region).
+ */
+export function allowOwnershipReads(grants: ShareGrants): void {
+  grants.allow('cloudformation-own-stack', ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], [grants.stack.stackId]);
+  grants.allow('cloudformation-owners', ['cloudformation:DescribeStackResource'],
+    [grants.stack.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: '*/*' })], {
+      wildcardReason: 'DescribeStackResource tells whether the owner an ownership tag names (any stack of the account, by its ID) still exists; '
+        + 'the stacks are known only when the tags are read. It reads one resource\'s status and changes nothing.',
+    });
+}
+
 /** DescribeWorkspaceImages, which the image share, the copy and the bundle read images with. */
 export const DESCRIBE_IMAGES: DescribeGrant = {
   action: 'workspaces:DescribeWorkspaceImages',

@@ -53,6 +53,10 @@ export function useFastSettings(overrides: Record<string, number> = {}): void {
     SHARING_REVISION_CONFLICT_BASE_MS: 10,
     SHARING_ANSWER_MARGIN_MS: 100,
     SHARING_MIN_HAND_OVER_MS: 500,
+    // A claim's write must answer within the gap; the settle is short because most tests have one
+    // claimant (the tests of concurrent claims set it longer than the gap, as it must be).
+    SHARING_CLAIM_GAP_MS: 5_000,
+    SHARING_CLAIM_SETTLE_MS: 20,
     // Unpaced: the local endpoint has no rate limit unless a test sets one (and then the pace too).
     SHARING_WORKSPACES_CALLS_PER_SECOND: 0,
     ...overrides,
