@@ -2,7 +2,7 @@ import { App, CfnParameter, RemovalPolicy, Stack, Validations } from 'aws-cdk-li
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { SharedConnectionAlias, SharedWorkspaceImage, SharingProvider } from '../src';
-import { newStack, onlyResource } from './support/template';
+import { newStack, onlyResource, OWNERSHIP_READS } from './support/template';
 
 const ALIAS = 'wsca-abc12345de';
 const OTHER_ALIAS = 'wsca-xyz98765uv';
@@ -62,6 +62,8 @@ describe('SharedConnectionAlias', () => {
         Resource: [arn(ALIAS), arn(OTHER_ALIAS)],
       },
       { Effect: 'Allow', Action: 'workspaces:DescribeConnectionAliases', Resource: '*' },
+      // An ownership decision reads the stacks (see the README's Ownership section).
+      ...OWNERSHIP_READS,
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { App, CfnParameter, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
-import { newStack, onlyResource, templateForSnapshot } from './support/template';
+import { newStack, onlyResource, OWNERSHIP_READS, templateForSnapshot } from './support/template';
 
 const IMAGE = 'wsi-abc123def';
 const A = '111122223333';
@@ -91,6 +91,8 @@ describe('SharedWorkspaceImage', () => {
         Resource: [arn(IMAGE), arn('wsi-zzz999yyy')],
       },
       { Effect: 'Allow', Action: 'workspaces:DescribeWorkspaceImages', Resource: '*' },
+      // An ownership decision reads the stacks (see the README's Ownership section).
+      ...OWNERSHIP_READS,
     ]);
   });
 

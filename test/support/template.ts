@@ -23,3 +23,13 @@ export function onlyResource(template: Template, type: string, idPart = ''): { i
   if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
   return { id: ids[0], resource: resources[ids[0]] };
 }
+
+/** The statements of the CloudFormation reads an ownership decision makes (src/private/share-grants.ts allowOwnershipReads). */
+export const OWNERSHIP_READS = [
+  { Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], Resource: { Ref: 'AWS::StackId' } },
+  {
+    Effect: 'Allow',
+    Action: 'cloudformation:DescribeStackResource',
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:', { Ref: 'AWS::AccountId' }, ':stack/*/*']] },
+  },
+];
