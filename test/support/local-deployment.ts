@@ -361,7 +361,9 @@ export class LocalDeployment {
   private markOthers(status: string | undefined): void {
     if (!status) return;
     const stack = this.endpoint.cloudformation.stack(this.stackId)!;
-    for (const [logicalId, resource] of stack.resources) if (!this.handles(resource.type)) this.setResource(logicalId, { type: resource.type, status });
+    for (const [logicalId, resource] of stack.resources) {
+      if (!this.handles(resource.type)) this.setResource(logicalId, { type: resource.type, status });
+    }
   }
 
   /** The stack's parameter values: given, else previous, else the Default; CloudFormation's errors for unknown or missing ones. */
@@ -400,12 +402,16 @@ export class LocalDeployment {
    * An Update from `current` (physical ID, old properties) to `properties`. A rollback's names the
    * physical ID the resource had before the failed update (`restore`), and on success puts it back.
    */
-  private async update(logicalId: string, current: Deployed, properties: Record<string, unknown>, phase: Phase, restore?: Deployed): Promise<StepResult> {
+  private async update(
+    logicalId: string, current: Deployed, properties: Record<string, unknown>, phase: Phase, restore?: Deployed,
+  ): Promise<StepResult> {
     const event = this.cfn.updateEvent(current.type, logicalId, current.physicalId, properties, current.properties);
     this.setResource(logicalId, { type: current.type, physicalId: current.physicalId, status: 'UPDATE_IN_PROGRESS' });
     const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(properties)));
     if (response.Status === 'SUCCESS') {
-      this.deployed.set(logicalId, { type: current.type, physicalId: response.PhysicalResourceId, properties, attributes: restore && Object.keys(response.Data ?? {}).length === 0 ? restore.attributes : response.Data });
+      // A rollback's answer without Data keeps the attributes the resource had before the failed update.
+      const attributes = restore && Object.keys(response.Data ?? {}).length === 0 ? restore.attributes : response.Data;
+      this.deployed.set(logicalId, { type: current.type, physicalId: response.PhysicalResourceId, properties, attributes });
       this.setResource(logicalId, { type: current.type, physicalId: response.PhysicalResourceId, status: 'UPDATE_COMPLETE' });
     } else {
       this.setResource(logicalId, { type: current.type, status: 'UPDATE_FAILED' });
