@@ -1,22 +1,54 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { LocalCloudFormation } from './cloudformation-service';
 import { WorkSpacesConnectionAliases } from './connection-alias-service';
 import { LocalLambda } from './lambda-service';
-import { AwsError, LocalService } from './local-service';
+import { AwsError, LocalQueryService, LocalService } from './local-service';
 import { PartnerCentralPreferences } from './partner-central-service';
+import { actionOf, decodeQuery, queryError, queryResponse } from './query-protocol';
 import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesImages } from './workspaces-images-service';
 import { WorkSpacesTags } from './workspaces-tags-service';
 
-/** A fault the endpoint injects into the next matching calls. */
+/**
+ * A fault the endpoint injects into the next matching calls, each in the service's own words:
+ * `throttle` (ThrottlingException; CloudFormation's `Throttling`), `server-error`
+ * (InternalServerException; `InternalFailure`), `access-denied` (AccessDeniedException;
+ * `AccessDenied`), `validation` (WorkSpaces' InvalidParameterValuesException, Partner Central's
+ * ValidationException, CloudFormation's ValidationError), or `error`: the `code` and `status` given.
+ */
 export interface Fault {
-  readonly kind: 'throttle' | 'server-error' | 'access-denied';
+  readonly kind: 'throttle' | 'server-error' | 'access-denied' | 'validation' | 'error';
   /** How many calls it hits. */
   readonly count: number;
   /** Only calls of this operation. @default every operation */
   readonly operation?: string;
   /** Let this many matching calls through first. @default 0 */
   readonly after?: number;
+  /** The error code of an `error` fault (e.g. `ResourceLimitExceededException`). */
+  readonly code?: string;
+  /** The HTTP status of an `error` fault. @default 400 */
+  readonly status?: number;
+  /** The message. @default - one in the service's words */
+  readonly message?: string;
+}
+
+/** Options of LocalAwsEndpoint.gate. */
+export interface GateOptions {
+  /**
+   * Release the calls held so far if fewer than `count` have arrived by then (and reject the
+   * gate's promise), so that a test whose interleaving did not happen fails instead of hanging.
+   * @default 10_000
+   */
+  readonly timeoutMs?: number;
+}
+
+interface Gate {
+  readonly operation: string;
+  readonly count: number;
+  readonly held: (() => void)[];
+  open: boolean;
+  release: () => void;
 }
 
 /** One call the endpoint received. */
@@ -33,7 +65,8 @@ export interface RecordedCall {
 
 /**
  * A local, stateful, wire-level endpoint for the AWS APIs the handler calls. The unmodified
- * SDK clients reach it through `AWS_ENDPOINT_URL`; it speaks awsJson (X-Amz-Target routing),
+ * SDK clients reach it through `AWS_ENDPOINT_URL`; it speaks awsJson (X-Amz-Target routing) and
+ * awsQuery (CloudFormation: a form-encoded Action, routed by the SigV4 signing name),
  * answers with the errors and status codes of the Smithy models, and has switches for
  * throttling, 5xx errors, access denials (IAM propagation) and latency.
  */
@@ -49,6 +82,8 @@ export class LocalAwsEndpoint {
   public readonly bundles: WorkSpacesBundles;
   /** Lambda's asynchronous Invoke, which runs the handler's hand-overs. */
   public readonly lambda = new LocalLambda();
+  /** CloudFormation's reads of stacks (awsQuery), which LocalDeployment drives. */
+  public readonly cloudformation = new LocalCloudFormation();
   public readonly calls: RecordedCall[] = [];
   /** Delay before each answer, in milliseconds. */
   public latencyMs = 0;
@@ -60,10 +95,12 @@ export class LocalAwsEndpoint {
   public rateLimit?: { perSecond: number; burst: number };
   private bucket?: { tokens: number; at: number };
 
-  private readonly faults: { kind: Fault['kind']; left: number; skip: number; operation?: string }[] = [];
+  private readonly faults: { fault: Fault; left: number; skip: number }[] = [];
+  private readonly gates: Gate[] = [];
   /** The accounts besides the owner that may call, each signing with accessKeyFor(account). */
   private readonly accounts = new Set<string>();
   private readonly services: LocalService[];
+  private readonly queryServices: LocalQueryService[] = [];
   private server?: http.Server;
 
   constructor(public readonly accountId = '123456789012') {
@@ -81,6 +118,7 @@ export class LocalAwsEndpoint {
     }];
     this.partnerCentral = new PartnerCentralPreferences(accountId);
     this.services.push(this.partnerCentral.service());
+    this.queryServices.push(this.cloudformation.service());
   }
 
   /**
@@ -102,8 +140,60 @@ export class LocalAwsEndpoint {
     this.services.push(service);
   }
 
+  /** Register another awsQuery service. */
+  public addQueryService(service: LocalQueryService): void {
+    this.queryServices.push(service);
+  }
+
   public inject(fault: Fault): void {
-    this.faults.push({ kind: fault.kind, left: fault.count, skip: fault.after ?? 0, operation: fault.operation });
+    if (fault.kind === 'error' && !fault.code) throw new Error('an error fault needs its code');
+    this.faults.push({ fault, left: fault.count, skip: fault.after ?? 0 });
+  }
+
+  /**
+   * Hold the next `count` calls of `operation` until all `count` have arrived, then let them go
+   * on together, in the order they came: two claimants' reads both happen before either's write.
+   * Calls after those pass as usual (another gate may hold them). Resolves when the gate opens.
+   */
+  public gate(operation: string, count: number, options: GateOptions = {}): Promise<void> {
+    if (!Number.isInteger(count) || count < 1) throw new Error('a gate holds at least one call');
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const opened = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const gate: Gate = {
+      operation,
+      count,
+      held: [],
+      open: false,
+      release: () => {
+        clearTimeout(timer);
+        gate.open = true;
+        for (const go of gate.held.splice(0)) go();
+        resolve();
+      },
+    };
+    const timer = setTimeout(() => {
+      if (gate.open) return;
+      const arrived = gate.held.length;
+      gate.open = true;
+      for (const go of gate.held.splice(0)) go();
+      reject(new Error(`gate on ${operation}: ${arrived} of ${count} calls arrived within ${options.timeoutMs ?? 10_000} ms`));
+    }, options.timeoutMs ?? 10_000);
+    this.gates.push(gate);
+    // A test that does not await the gate sees a timed-out gate through its calls, not as an unhandled rejection.
+    opened.catch(() => undefined);
+    return opened;
+  }
+
+  /** Hold a call at the first open gate on its operation, if any; `go` runs when the gate opens. */
+  private hold(operation: string | undefined, go: () => void): void {
+    const gate = this.gates.find(g => !g.open && g.operation === operation && g.held.length < g.count);
+    if (!gate) return go();
+    gate.held.push(go);
+    if (gate.held.length === gate.count) gate.release();
   }
 
   /** Calls of one operation, in order. */
@@ -121,10 +211,12 @@ export class LocalAwsEndpoint {
       let body = '';
       req.on('data', chunk => (body += chunk));
       req.on('end', () => {
-        const receivedAt = Date.now();
-        const answer = () => this.answer(req, body, res, receivedAt);
-        if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
-        else answer();
+        this.hold(this.operationOf(req, body), () => {
+          const receivedAt = Date.now();
+          const answer = () => this.answer(req, body, res, receivedAt);
+          if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+          else answer();
+        });
       });
     });
     await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
@@ -155,19 +247,87 @@ export class LocalAwsEndpoint {
     return true;
   }
 
-  private takeFault(operation: string): Fault['kind'] | undefined {
-    const fault = this.faults.find(f => f.left > 0 && (f.operation === undefined || f.operation === operation));
-    if (!fault) return undefined;
-    if (fault.skip > 0) {
-      fault.skip -= 1;
+  /** The operation a request calls, by its X-Amz-Target, Lambda's path, or the awsQuery Action. */
+  private operationOf(req: http.IncomingMessage, body: string): string | undefined {
+    const target = req.headers['x-amz-target'];
+    if (target) return String(target).split('.')[1];
+    if (/^\/2015-03-31\/functions\/[^/]+\/invocations/.test(req.url ?? '')) return 'Invoke';
+    return this.isQuery(req) ? actionOf(body) : undefined;
+  }
+
+  private isQuery(req: http.IncomingMessage): boolean {
+    return !req.headers['x-amz-target'] && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  }
+
+  private takeFault(operation: string): Fault | undefined {
+    const entry = this.faults.find(f => f.left > 0 && (f.fault.operation === undefined || f.fault.operation === operation));
+    if (!entry) return undefined;
+    if (entry.skip > 0) {
+      entry.skip -= 1;
       return undefined;
     }
-    fault.left -= 1;
-    return fault.kind;
+    entry.left -= 1;
+    return entry.fault;
+  }
+
+  /** A `validation` or `error` fault of an awsJson service, in its model's words. */
+  private faultError(service: LocalService, operation: string, fault: Fault): AwsError {
+    if (fault.kind === 'error') return new AwsError(fault.code!, fault.message ?? `${fault.code} (injected)`, fault.status ?? 400);
+    // Partner Central (awsJson 1.0, `Message`) answers ValidationException with a reason; WorkSpaces InvalidParameterValuesException.
+    if (service.messageMember === 'Message') {
+      return new AwsError('ValidationException', fault.message ?? `The ${operation} request failed validation`, 400, { Reason: 'REQUEST_VALIDATION_FAILED' });
+    }
+    return new AwsError('InvalidParameterValuesException', fault.message ?? `The ${operation} request has invalid parameter values`);
+  }
+
+  /** An awsQuery request (CloudFormation): routed by the signing name in its credential scope, else by Action. */
+  private answerQuery(req: http.IncomingMessage, body: string, res: http.ServerResponse, receivedAt: number): void {
+    const authorization = req.headers.authorization;
+    const action = actionOf(body) ?? '';
+    const signingName = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authorization ?? '')?.[1];
+    const service = this.queryServices.find(s => s.signingName === signingName)
+      ?? this.queryServices.find(s => s.operations[action] !== undefined);
+    const xmlNamespace = service?.xmlNamespace ?? 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+    const input = decodeQuery(body);
+    const send = (status: number, xml: string) => {
+      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': `local-${this.calls.length}` });
+      res.end(xml);
+    };
+    const fail = (error: AwsError) => {
+      this.calls.push({ operation: action, input, error: error.code, authorization, receivedAt });
+      send(error.status, queryError(xmlNamespace, error.code, error.message, error.status, `local-${this.calls.length}`));
+    };
+    if (!String(authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
+      return fail(new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403));
+    }
+    if (!service || !service.operations[action]) return fail(new AwsError('InvalidAction', `Could not find operation ${action} for version ${new URLSearchParams(body).get('Version')}`));
+    if (new URLSearchParams(body).get('Version') !== service.version) {
+      return fail(new AwsError('InvalidAction', `Could not find operation ${action} for version ${new URLSearchParams(body).get('Version')}`));
+    }
+    const fault = this.takeFault(action);
+    if (fault) {
+      const errors: Record<Fault['kind'], AwsError> = {
+        'throttle': new AwsError('Throttling', 'Rate exceeded'),
+        'server-error': new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500),
+        'access-denied': new AwsError('AccessDenied', `User is not authorized to perform: ${service.signingName}:${action}`, 403),
+        'validation': new AwsError('ValidationError', fault.message ?? `The ${action} request is not valid`),
+        'error': new AwsError(fault.code ?? 'ValidationError', fault.message ?? `${fault.code}`, fault.status ?? 400),
+      };
+      return fail(errors[fault.kind]);
+    }
+    try {
+      const output = service.operations[action](input, this.callerOf(authorization));
+      this.calls.push({ operation: action, input, authorization, receivedAt });
+      send(200, queryResponse(action, xmlNamespace, output, `local-${this.calls.length}`));
+    } catch (error) {
+      if (error instanceof AwsError) return fail(error);
+      return fail(new AwsError('InternalFailure', String(error), 500));
+    }
   }
 
   private answer(req: http.IncomingMessage, body: string, res: http.ServerResponse, receivedAt: number): void {
     const invoked = req.headers['x-amz-target'] ? undefined : this.lambda.accept(req.url ?? '', req.headers, body);
+    if (!invoked && this.isQuery(req)) return this.answerQuery(req, body, res, receivedAt);
     if (invoked) {
       this.calls.push({ operation: 'Invoke', input: body ? JSON.parse(body) : {}, authorization: req.headers.authorization, receivedAt });
       res.writeHead(invoked.status, { 'content-type': 'application/json', 'x-amzn-requestid': `local-${this.calls.length}` });
@@ -207,7 +367,8 @@ export class LocalAwsEndpoint {
       return fail(new AwsError('SerializationException', `Expected content type ${service.contentType}`), input);
     }
 
-    const fault = this.takeFault(operation) ?? (this.withinRate() ? undefined : 'throttle');
+    const taken = this.takeFault(operation);
+    const fault = taken?.kind ?? (this.withinRate() ? undefined : 'throttle');
     if (fault === 'throttle') {
       return fail(new AwsError('ThrottlingException', 'Rate exceeded', service.contentType.endsWith('1.0') ? 429 : 400), input);
     }
@@ -217,6 +378,9 @@ export class LocalAwsEndpoint {
     if (fault === 'access-denied') {
       const members = service.messageMember === 'Message' ? { Reason: 'ACCESS_DENIED' } : {};
       return fail(new AwsError('AccessDeniedException', `User is not authorized to perform ${operation}`, service.messageMember === 'Message' ? 403 : 400, members), input);
+    }
+    if (fault === 'validation' || fault === 'error') {
+      return fail(this.faultError(service, operation, taken!), input);
     }
 
     try {

@@ -42,3 +42,19 @@ export function page<T>(items: readonly T[], input: { NextToken?: string; MaxRes
   const next = offset + max < items.length ? Buffer.from(`offset:${offset + max}`).toString('base64') : undefined;
   return { items: slice, NextToken: next };
 }
+
+/**
+ * A service the local endpoint speaks in the awsQuery protocol (CloudFormation): a form-encoded
+ * POST with `Action` and `Version`, answered in XML. Found by the SigV4 signing name in the
+ * request's credential scope, or else by its Action.
+ */
+export interface LocalQueryService {
+  /** The signing name in the credential scope, e.g. `cloudformation`. */
+  readonly signingName: string;
+  /** The API version the requests carry, e.g. `2010-05-15`. */
+  readonly version: string;
+  /** The namespace of the XML answers. */
+  readonly xmlNamespace: string;
+  /** Operations by Action: the input is the decoded form, the output is turned into XML. */
+  readonly operations: Record<string, Operation>;
+}
