@@ -41,6 +41,19 @@ const context = () => lambdaContext(OWNER);
 const image = (accountIds: string[], imageId = IMAGE) => ({ ImageId: imageId, AccountIds: accountIds });
 const owner = (resourceId: string) => endpoint.tags.of(resourceId);
 
+/**
+ * What the local CloudFormation says of a stack whose requests a test sends by hand: its status,
+ * and its live resources with the properties its template declares (see the README's ownership
+ * table: a Delete reads them where a row needs it).
+ */
+function stackSays(stack: CloudFormationStub, status: string, resources: Record<string, Record<string, unknown>>): void {
+  endpoint.cloudformation.addStack(stack.stackId, {
+    status,
+    template: { Resources: Object.fromEntries(Object.entries(resources).map(([id, Properties]) => [id, { Type: IMAGE_TYPE, Properties }])) },
+    resources: Object.fromEntries(Object.keys(resources).map(id => [id, { type: IMAGE_TYPE }])),
+  });
+}
+
 /** The template of an app whose stack shares IMAGE with `accounts` under the construct ID `id`. */
 function synth(id: string, accounts: string[]): TemplateJson {
   const app = new App();
@@ -73,16 +86,19 @@ describe('a rename', () => {
   });
 
   test('rolled back hands the image back to the old resource, which still unshares on its delete', async () => {
+    stackSays(cfn, 'UPDATE_IN_PROGRESS', { Old: image([A, B]), New: image([A, B]) });
     await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Old', image([A, B])), context());
     await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'New', image([A, B])), context());
     expect(owner(IMAGE)).toMatchObject({ [OWNER_RESOURCE]: 'New', [PREVIOUS]: 'Old' });
 
     // Another resource of the update fails: CloudFormation deletes the new resource, keeps the old.
+    endpoint.cloudformation.setStatus(cfn.stackId, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
     const rollback = await cfn.invoke(handler, cfn.deleteEvent(IMAGE_TYPE, 'New', IMAGE, image([A, B])), context());
     expect(rollback.Status).toBe('SUCCESS');
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
     expect(owner(IMAGE)).toEqual({ [OWNER_STACK]: cfn.stackId, [OWNER_RESOURCE]: 'Old' });
 
+    endpoint.cloudformation.setStatus(cfn.stackId, 'DELETE_IN_PROGRESS');
     await cfn.invoke(handler, cfn.deleteEvent(IMAGE_TYPE, 'Old', IMAGE, image([A, B])), context());
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
   });
@@ -90,6 +106,7 @@ describe('a rename', () => {
 
 describe('a second stack', () => {
   test('claiming an owned image fails at once, changes nothing, and its rollback and delete leave the owner\'s shares', async () => {
+    stackSays(cfn, 'CREATE_COMPLETE', { Share: image([A, B]) });
     await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Share', image([A, B])), context());
     endpoint.resetCalls();
 
@@ -108,6 +125,7 @@ describe('a second stack', () => {
   });
 
   test('claiming an owned alias fails at once, changes nothing, and its delete leaves the owner\'s share', async () => {
+    stackSays(cfn, 'CREATE_COMPLETE', { AliasShare: { AliasId: ALIAS, AccountId: A } });
     await cfn.invoke(handler, cfn.createEvent(ALIAS_TYPE, 'AliasShare', { AliasId: ALIAS, AccountId: A }), context());
     endpoint.resetCalls();
 
@@ -140,6 +158,7 @@ test('a replacement owns the new image, and its cleanup Delete unshares and rele
 
 test('the rollback of a failed replacement leaves an image another stack owns alone', async () => {
   endpoint.tags.set(OTHER_IMAGE, { [OWNER_STACK]: teamB.stackId, [OWNER_RESOURCE]: 'Share' });
+  stackSays(teamB, 'CREATE_COMPLETE', { Share: image([A], OTHER_IMAGE) });
   endpoint.workspaces.addImage(OTHER_IMAGE, { sharedWith: [A] });
   await cfn.invoke(handler, cfn.createEvent(IMAGE_TYPE, 'Share', image([A])), context());
 
@@ -169,6 +188,7 @@ describe('Partner Central preferences with RemovalPolicy destroy', () => {
   const PHYSICAL_ID = 'connection-preferences:Sandbox';
 
   test('a rename keeps the preferences the new resource wrote, and the stack\'s later delete resets them', async () => {
+    stackSays(cfn, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', { Old: prefs('DENY_ALL'), New: prefs('DENY_ALL') });
     await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'Old', prefs('DENY_ALL')), context());
     await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'New', prefs('DENY_ALL')), context());
 
@@ -177,6 +197,7 @@ describe('Partner Central preferences with RemovalPolicy destroy', () => {
     expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('DENY_ALL');
     expect(endpoint.callsOf('UpdateConnectionPreferences')).toHaveLength(1);
 
+    endpoint.cloudformation.setStatus(cfn.stackId, 'DELETE_IN_PROGRESS');
     await cfn.invoke(handler, cfn.deleteEvent(PREFS_TYPE, 'New', PHYSICAL_ID, prefs('DENY_ALL')), context());
     expect(endpoint.partnerCentral.preferencesOf('Sandbox').AccessType).toBe('ALLOW_ALL');
     expect(endpoint.partnerCentral.tagsOf(endpoint.partnerCentral.arnOf('Sandbox'))).toEqual({});
@@ -184,6 +205,7 @@ describe('Partner Central preferences with RemovalPolicy destroy', () => {
 
   test('a rename away from a RETAIN construct clears the rename\'s note, so the new one\'s DESTROY delete still resets', async () => {
     const retained = { ...prefs('DENY_ALL'), RemovalPolicy: 'retain' };
+    stackSays(cfn, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', { Old: retained, New: prefs('DENY_ALL') });
     await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'Old', retained), context());
     await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'New', prefs('DENY_ALL')), context());
 
@@ -195,6 +217,7 @@ describe('Partner Central preferences with RemovalPolicy destroy', () => {
   });
 
   test('a second stack\'s claim fails at once, changing nothing, and its rollback resets nothing', async () => {
+    stackSays(cfn, 'CREATE_COMPLETE', { Prefs: prefs('DENY_ALL') });
     await cfn.invoke(handler, cfn.createEvent(PREFS_TYPE, 'Prefs', prefs('DENY_ALL')), context());
 
     const claim = await teamB.invoke(handler, teamB.createEvent(PREFS_TYPE, 'Prefs', prefs('ALLOW_ALL')), context());

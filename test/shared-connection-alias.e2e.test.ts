@@ -51,7 +51,8 @@ describe('Create', () => {
 
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toMatch(/still CREATING.*time budget of 3 s ran out/);
-    expect(response.PhysicalResourceId).toBe(ALIAS);
+    // It failed before its claim: the physical ID of nothing done, whose Delete touches nothing.
+    expect(response.PhysicalResourceId).toBe('Share-create-failed');
     expect(endpoint.callsOf('UpdateConnectionAliasPermission')).toHaveLength(0);
   });
 
@@ -83,7 +84,7 @@ describe('Create', () => {
 
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain(`Connection alias ${OTHER_ALIAS} does not exist`);
-    expect(response.PhysicalResourceId).toBe(OTHER_ALIAS);
+    expect(response.PhysicalResourceId).toBe('Share-create-failed');
     expect(endpoint.callsOf('UpdateConnectionAliasPermission')).toHaveLength(0);
   });
 

@@ -45,9 +45,9 @@ describe('Create', () => {
     expect(response.Status).toBe('SUCCESS');
     expect(updates().map(c => c.input.SharedAccountId)).toEqual(behaviour.regrant === 'succeeds' ? [A, B] : [B]);
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
-    // The image read, the owner tags read and written, one write per account; a write refused as
-    // "already shared" adds one read.
-    expect(endpoint.calls.length).toBeLessThanOrEqual(2 + 3 + 1);
+    // The image read, the owner tags read, written and read again (the claim), one write per
+    // account; a write refused as "already shared" adds one read.
+    expect(endpoint.calls.length).toBeLessThanOrEqual(2 + 4 + 1);
   });
 
   test('confirms a refused re-grant with one read of every page, then skips what that read shows', async () => {
@@ -95,7 +95,8 @@ describe('Create', () => {
 
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toMatch(/still PENDING.*time budget of 3 s ran out/);
-    expect(response.PhysicalResourceId).toBe(IMAGE);
+    // It failed before its claim: the physical ID of nothing done, whose Delete touches nothing.
+    expect(response.PhysicalResourceId).toBe('Share-create-failed');
   });
 
   test('fails with a clear Reason when the image does not exist', async () => {
