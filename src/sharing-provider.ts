@@ -288,7 +288,8 @@ export class SharingProvider extends Construct {
         const bounds = estimate();
         return { constructPath, bounds: typeof bounds === 'number' ? { create: bounds, update: bounds } : bounds };
       });
-    const known = estimates.flatMap(w => (w.bounds === undefined ? [] : [{ constructPath: w.constructPath, calls: w.bounds.create, update: w.bounds.update }]));
+    const known = estimates.flatMap(({ constructPath, bounds }) =>
+      (bounds === undefined ? [] : [{ constructPath, calls: bounds.create, update: bounds.update }]));
     return {
       calls: known.reduce((sum, w) => sum + w.calls, 0),
       updateCalls: known.reduce((sum, w) => sum + w.update, 0),
