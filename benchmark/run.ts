@@ -15,7 +15,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { budgetSecondsFor, IMAGE_SHARE_OVERHEAD_CALLS, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
+import { budgetSecondsFor, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
 import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/handler-harness';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 
@@ -28,6 +28,8 @@ const FUNCTION_TIMEOUT_MS = 900_000;
 /** The account counts measured; BENCHMARK_SIZES=10,100 measures fewer. */
 const SIZES = (process.env.BENCHMARK_SIZES ?? '10,100,1000,5000').split(',').map(Number);
 const COLD_LOADS = 15;
+/** The sizes at which a swap of every account for another is measured too: the costliest Update the budget covers (2 writes per account). */
+const SWAP_SIZES = [1_000];
 
 const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
 const scaled = (ms: number) => Math.round(ms / TIME_SCALE);
@@ -48,6 +50,8 @@ function useScaledSettings(): void {
 
 interface Row {
   readonly accounts: number;
+  /** The time budget the construct sets for the list, in real seconds. */
+  readonly budgetSeconds: number;
   readonly step: string;
   readonly status: string;
   readonly calls: number;
@@ -65,14 +69,15 @@ async function measureSize(n: number, cfn: CloudFormationStub): Promise<Row[]> {
   const handler = loadBundledHandler();
   endpoint.lambda.serve(handler, scaled(FUNCTION_TIMEOUT_MS));
 
-  // The budget the construct sets for one image share of n accounts, scaled.
-  const budget = String(Math.ceil(budgetSecondsFor(n + 1 + IMAGE_SHARE_OVERHEAD_CALLS) / TIME_SCALE));
-  const props = (list: string[]) => ({ ImageId: IMAGE, AccountIds: list, TimeBudgetSeconds: budget });
+  // The budget the construct sets for one image share of the list (its costliest Update, capped), scaled.
+  const budgetOf = (list: string[]) => Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(imageShareCalls(list.length).update));
+  const props = (list: string[]) => ({ ImageId: IMAGE, AccountIds: list, TimeBudgetSeconds: String(Math.ceil(budgetOf(list) / TIME_SCALE)) });
   const listed = accounts(n);
   const plusOne = [...listed, accounts(1, n)[0]];
   const rows: Row[] = [];
 
   const run = async (step: string, event: ReturnType<CloudFormationStub['createEvent']>) => {
+    const budgetSeconds = budgetOf((event.ResourceProperties as unknown as { AccountIds: string[] }).AccountIds);
     endpoint.resetCalls();
     const t0 = process.hrtime.bigint();
     const response = await cfn.invoke(handler, event, lambdaContext(OWNER, scaled(FUNCTION_TIMEOUT_MS)), 3_600_000);
@@ -83,6 +88,7 @@ async function measureSize(n: number, cfn: CloudFormationStub): Promise<Row[]> {
     const calls = workspaces.length - throttled;
     rows.push({
       accounts: n,
+      budgetSeconds,
       step,
       status: response.Status,
       calls,
@@ -96,7 +102,14 @@ async function measureSize(n: number, cfn: CloudFormationStub): Promise<Row[]> {
   await run('create', cfn.createEvent(TYPE, 'Share', props(listed)));
   await run('+1', cfn.updateEvent(TYPE, 'Share', IMAGE, props(plusOne), props(listed)));
   await run('-1', cfn.updateEvent(TYPE, 'Share', IMAGE, props(listed), props(plusOne)));
-  await run('delete', cfn.deleteEvent(TYPE, 'Share', IMAGE, props(listed)));
+  if (SWAP_SIZES.includes(n)) {
+    // Every account swapped for another: n unshares and n shares, within the budget of n accounts.
+    const swapped = accounts(n, 10_000);
+    await run('swap', cfn.updateEvent(TYPE, 'Share', IMAGE, props(swapped), props(listed)));
+    await run('delete', cfn.deleteEvent(TYPE, 'Share', IMAGE, props(swapped)));
+  } else {
+    await run('delete', cfn.deleteEvent(TYPE, 'Share', IMAGE, props(listed)));
+  }
   await endpoint.stop();
   return rows;
 }
@@ -144,8 +157,8 @@ async function main(): Promise<void> {
   for (const n of SIZES) rows.push(...await measureSize(n, cfn));
   await cfn.stop();
   printTable([
-    ['accounts', 'step', 'status', 'API calls', 'throttled', 'invocations', 'seconds', 'calls/s'],
-    ...rows.map(r => [String(r.accounts), r.step, r.status, String(r.calls), String(r.throttled), String(r.invocations), r.realSeconds.toFixed(0), r.calls >= 10 ? r.callsPerSecond.toFixed(2) : '-']),
+    ['accounts', 'step', 'status', 'budget s', 'API calls', 'throttled', 'invocations', 'seconds', 'calls/s'],
+    ...rows.map(r => [String(r.accounts), r.step, r.status, String(r.budgetSeconds), String(r.calls), String(r.throttled), String(r.invocations), r.realSeconds.toFixed(0), r.calls >= 10 ? r.callsPerSecond.toFixed(2) : '-']),
   ]);
 
   const load = measureColdLoad();
@@ -157,7 +170,7 @@ async function main(): Promise<void> {
     ['module', '', 'KB', 'ms', 'ratio'],
     ['AwsCustomResource handler + @aws-sdk/client-workspaces', '', '', load.awsCustomResource.toFixed(1), '1.00'],
     ['this handler (index.js)', '', kb('index.js'), load.ours.toFixed(1), ratio(load.ours)],
-    ['+ its hand-over module (loaded only to hand over)', '', `+${kb('modules/hand-over.js')}`,
+    ['+ its hand-over module (loaded only to hand over)', '', `+${kb('on-demand/hand-over.js')}`,
       load.withHandOver.toFixed(1), ratio(load.withHandOver)],
   ]);
 }

@@ -2,7 +2,7 @@ import { Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_IMAGE_ID } from './contract/rules';
-import { IMAGE_SHARE_OVERHEAD_CALLS } from './contract/time-budget';
+import { imageShareCalls } from './contract/time-budget';
 import { claimInApp } from './private/claims';
 import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
@@ -88,7 +88,8 @@ export class SharedWorkspaceImage extends Construct {
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
     }, () => {
       const unknown = this.accountListToken !== undefined || this.accountIds.some(a => Token.isUnresolved(a));
-      return unknown ? undefined : this.accountIds.length + IMAGE_SHARE_OVERHEAD_CALLS;
+      // The budget covers the costliest Update of the list (every account swapped for another), the synth check its Create.
+      return unknown ? undefined : imageShareCalls(this.accountIds.length);
     });
   }
 

@@ -266,27 +266,45 @@ export class SharingProvider extends Construct {
 
   /**
    * The time budget, in seconds, of each resource this provider serves: the stack's share resources
-   * deploy in parallel and share WorkSpaces' rate, so each one's budget covers the calls of them all, plus a fixed
-   * allowance for waits; CloudFormation's 3,600 s at most, and that when a list is a token.
+   * deploy in parallel and share WorkSpaces' rate, so each one's budget covers the calls of them all
+   * (for each, its costliest Update: an image share's swap of every account, 2 writes per account),
+   * plus a fixed allowance for waits; CloudFormation's 3,600 s at most, and that when a list is a token.
    */
   private budgetSeconds(): number {
-    const { calls, unknown } = this.workload();
-    return unknown ? MAX_TIME_BUDGET_SECONDS : Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(calls));
+    const { updateCalls, unknown } = this.workload();
+    return unknown ? MAX_TIME_BUDGET_SECONDS : Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(updateCalls));
   }
 
   /**
    * The WorkSpaces calls the stack's share resources can make at once, as far as synth knows them:
-   * those of every provider of the stack, since all deploy in parallel against one rate.
+   * those of every provider of the stack, since all deploy in parallel against one rate. `calls`
+   * counts their Creates (what the synth check requires to fit), `updateCalls` their costliest
+   * Updates (what the budget covers, capped).
    */
-  private workload(): { calls: number; unknown: boolean; known: { constructPath: string; calls: number }[] } {
+  private workload(): { calls: number; updateCalls: number; unknown: boolean; known: { constructPath: string; calls: number }[] } {
     const estimates = this.stackProviders
       .flatMap(provider => [...provider.workloads.entries()])
-      .map(([constructPath, estimate]) => ({ constructPath, calls: estimate() }));
-    const known = estimates.filter((w): w is { constructPath: string; calls: number } => w.calls !== undefined);
-    return { calls: known.reduce((sum, w) => sum + w.calls, 0), unknown: known.length < estimates.length, known };
+      .map(([constructPath, estimate]) => {
+        const bounds = estimate();
+        return { constructPath, bounds: typeof bounds === 'number' ? { create: bounds, update: bounds } : bounds };
+      });
+    const known = estimates.flatMap(({ constructPath, bounds }) =>
+      (bounds === undefined ? [] : [{ constructPath, calls: bounds.create, update: bounds.update }]));
+    return {
+      calls: known.reduce((sum, w) => sum + w.calls, 0),
+      updateCalls: known.reduce((sum, w) => sum + w.update, 0),
+      unknown: known.length < estimates.length,
+      known: known.map(({ constructPath, calls }) => ({ constructPath, calls })),
+    };
   }
 
-  /** Synth-time errors: the literal account lists must fit in the longest budget CloudFormation allows. */
+  /**
+   * Synth-time errors: the literal account lists must fit in the longest budget CloudFormation
+   * allows, counted as their Creates (N + 3 calls for an image of N accounts), so the limit is the
+   * same as when the budget covered only those: a list that fits deploys, and an Update of it too
+   * costly for the capped budget (a swap of more than about 2,600 accounts) fails before its first
+   * write, saying how to deploy it in steps.
+   */
   private validateBudget(): string[] {
     const { calls, known } = this.workload();
     if (calls <= MAX_CALLS_PER_BUDGET) return [];

@@ -25,9 +25,10 @@ test('grows with the accounts of every share the provider serves, and is the sam
   new SharedConnectionAlias(stack, 'Alias', { aliasId: 'wsca-abc12345', accountId: '111122223333' });
   image.addAccount('999999999999');
 
-  // 600 s for waits, plus (1,001 + 3) + (500 + 3) + 4 calls at 1.75 calls/s, rounded up to a minute.
-  const expected = Math.ceil((600 + (1_004 + 503 + 4) / 1.75) / 60) * 60;
-  expect(expected).toBe(1_500);
+  // 600 s for waits, plus (2 × 1,001 + 3) + (2 × 500 + 3) + 6 calls at 1.75 calls/s, rounded up to a
+  // minute: each image's costliest Update swaps every account (2 writes each), an alias's costs 6.
+  const expected = Math.ceil((600 + (2_005 + 1_003 + 6) / 1.75) / 60) * 60;
+  expect(expected).toBe(2_340);
   expect(Object.values(budgets(stack))).toEqual([[expected, expected], [expected, expected], [expected, expected]]);
 });
 
@@ -51,8 +52,30 @@ test('fits 5,000 accounts on one image within CloudFormation\'s limit', () => {
   const stack = newStack();
   new SharedWorkspaceImage(stack, 'Image', { imageId: 'wsi-abc123def', accountIds: accounts(5_000) });
 
+  // Capped: a swap of 5,000 accounts (10,003 calls) cannot fit, so that Update fails before its first write, with steps.
   const [[timeout]] = Object.values(budgets(stack));
-  expect(timeout).toBe(3_480);
+  expect(timeout).toBe(3_600);
+});
+
+test('covers the costliest Update of a 1,500-account share: 3,000 writes (every account swapped) plus the overhead', () => {
+  const stack = newStack();
+  new SharedWorkspaceImage(stack, 'Image', { imageId: 'wsi-abc123def', accountIds: accounts(1_500) });
+
+  const [[timeout, property]] = Object.values(budgets(stack));
+  expect(timeout).toBe(property);
+  // The waits' allowance plus 3,000 writes and 3 calls of overhead at the planned 1.75 calls/s, rounded up to a minute.
+  expect(timeout).toBeGreaterThanOrEqual(600 + (3_000 + 3) / 1.75);
+  expect(timeout).toBe(2_340);
+});
+
+test('keeps the synth limit of a Create: 5,247 accounts on one image synthesize, 5,248 do not', () => {
+  const fits = new App();
+  new SharedWorkspaceImage(new Stack(fits, 'Fits'), 'Image', { imageId: 'wsi-abc123def', accountIds: accounts(5_247) });
+  expect(() => fits.synth()).not.toThrow();
+
+  const over = new App();
+  new SharedWorkspaceImage(new Stack(over, 'Over'), 'Image', { imageId: 'wsi-abc123def', accountIds: accounts(5_248) });
+  expect(() => over.synth()).toThrow(/can make 5251 WorkSpaces calls.*5247 accounts on a single image/s);
 });
 
 test('is a synth error, naming the provider, the largest shares and how many accounts fit, when the literal lists cannot fit', () => {

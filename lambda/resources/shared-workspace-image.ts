@@ -6,6 +6,9 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RESOURCE_TYPES, received, SharedWorkspaceImageAttributes, SharedWorkspaceImageProperties } from '../../src/contract/resources';
 import { AWS_ACCOUNT_ID, breaks, duplicatesOf, follows, WORKSPACE_IMAGE_ID } from '../../src/contract/rules';
+import {
+  budgetSecondsFor, IMAGE_SHARE_OVERHEAD_CALLS, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND,
+} from '../../src/contract/time-budget';
 import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
@@ -253,6 +256,72 @@ function validAccounts(properties: Record<string, unknown> | undefined): string[
   return Array.isArray(accountIds) ? accountIds.filter((a): a is string => follows(AWS_ACCOUNT_ID, a)) : [];
 }
 
+/** How long `writes` writes take at the pace the handler keeps (the planned 1.75 calls/s unless the settings change it), in ms; 0 when unpaced. */
+function writesMs(writes: number, ctx: ResourceContext): number {
+  const perSecond = ctx.settings.workspacesCallsPerSecond;
+  return perSecond > 0 ? (writes * 1_000) / perSecond : 0;
+}
+
+/** Besides its writes, what a request's time must hold: the stop margin at its end, and the least budget a hand-over needs when the writes outlast this invocation. */
+function marginsMs(writeMs: number, ctx: ResourceContext): number {
+  return ctx.settings.stopMarginMs + (writeMs > ctx.deadline.workMs ? ctx.settings.minHandOverMs : 0);
+}
+
+/**
+ * The writes one deployment of a list of `accounts` accounts can make at least: the budget the
+ * construct gives that list alone (a stack with more shares gives more), less the handler's margins.
+ */
+function writesPerDeployment(accounts: number, ctx: ResourceContext): number {
+  const budgetMs = Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(imageShareCalls(accounts).update)) * 1_000;
+  const { answerMarginMs, stopMarginMs, minHandOverMs } = ctx.settings;
+  const workSeconds = (budgetMs - answerMarginMs - stopMarginMs - minHandOverMs) / 1_000;
+  return Math.max(1, Math.floor(workSeconds * PLANNED_CALLS_PER_SECOND) - IMAGE_SHARE_OVERHEAD_CALLS);
+}
+
+/**
+ * Before the first write of an Update of the account list: whether its writes fit in what is left
+ * of the request's time budget at the handler's pace. Hand-overs go on with the work in new
+ * invocations, so the budget, not this invocation, is the limit. The budget covers any Update from
+ * an old list at most as long as the new one (see imageShareCalls); one that does not fit fails
+ * here, before any write, with a Reason that says how to deploy it in steps. Its rollback lists the
+ * same writes under the old budget: so before failing, the image's permissions are read, and an
+ * Update whose writes are all in effect already (such a rollback) has nothing to do (false).
+ */
+async function updateFits(share: ImageShare, removed: readonly string[], added: readonly string[], ctx: ResourceContext): Promise<boolean> {
+  // Decided once per request, before its first write: an invocation that goes on with it does not decide again.
+  if (ctx.resumeFrom?.updateFits === true || Number(ctx.resumeFrom?.done ?? 0) > 0) {
+    ctx.checkpoint = { ...ctx.checkpoint, updateFits: true };
+    return true;
+  }
+  const writes = removed.length + added.length;
+  if (writes === 0) return true;
+  const writeMs = writesMs(writes, ctx);
+  const leftMs = ctx.deadline.requestRemainingMs;
+  if (writeMs + marginsMs(writeMs, ctx) <= leftMs) {
+    ctx.checkpoint = { ...ctx.checkpoint, updateFits: true };
+    return true;
+  }
+  const shared = await new Permissions(ctx).read(share.imageId);
+  const toDo = shared === null ? added.length : removed.filter(a => shared.has(a)).length + added.filter(a => !shared.has(a)).length;
+  if (toDo === 0) return false;
+
+  const kept = share.accountIds.length - added.length;
+  const perDeployment = writesPerDeployment(kept, ctx);
+  // Each list on the way down holds the kept accounts at least, so its budget fits `perDeployment` removals at least.
+  const batches = removed.length > perDeployment
+    ? `; one deployment fits at least ${perDeployment} writes, so remove them ${perDeployment} at a time, in ${Math.ceil(removed.length / perDeployment)} deployments`
+    : '';
+  // The new list's own budget covers its additions: they are at most as many as the accounts it holds.
+  const steps = [
+    ...(removed.length > 0 ? [`deploy the list without the ${removed.length} accounts to remove, that is the ${kept} accounts both lists hold (it only unshares${batches})`] : []),
+    `deploy the new list of ${share.accountIds.length} accounts (it only shares the ${added.length} to add)`,
+  ];
+  throw new PreconditionError(`This Update unshares ${removed.length} accounts and shares ${added.length}: ${writes} writes, about ${Math.ceil(writeMs / 1_000)} s `
+    + `at ${ctx.settings.workspacesCallsPerSecond} calls/s, but only ${Math.max(0, Math.floor(leftMs / 1_000))} s of the resource's time budget are left, so nothing was changed. `
+    + `The budget covers an Update that removes and adds at most as many accounts as the new list holds (${share.accountIds.length}), within CloudFormation's ${MAX_TIME_BUDGET_SECONDS} s. `
+    + `Deploy this change in steps: ${steps.map((step, i) => `${i + 1}. ${step}`).join('; ')}`);
+}
+
 async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, share: ImageShare, ctx: ResourceContext): Promise<Result> {
   const oldImageId = readProperties(event.OldResourceProperties).imageId;
   const oldAccounts = validAccounts(event.OldResourceProperties);
@@ -277,6 +346,7 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   const before = new Set(oldAccounts);
   const removed = oldAccounts.filter(a => !wanted.has(a));
   const added = share.accountIds.filter(a => !before.has(a));
+  if (!await updateFits(share, removed, added, ctx)) return result(event.PhysicalResourceId, share);
   await run({ steps: [...revokes(share.imageId, removed), ...grants(share.imageId, added)] }, ctx);
   return result(event.PhysicalResourceId, share);
 }

@@ -26,6 +26,11 @@ export class Deadline {
     return Math.min(this.context.getRemainingTimeInMillis(), this.requestEndsAt - Date.now());
   }
 
+  /** Milliseconds until the request's budget ends, whatever this invocation's own end: the time every invocation the request can hand over to has, together. */
+  public get requestRemainingMs(): number {
+    return this.requestEndsAt - Date.now();
+  }
+
   /** Time left for work before the stop margin. */
   public get workMs(): number {
     return this.remainingMs - this.settings.stopMarginMs;

@@ -39,10 +39,33 @@ export const IMAGE_SHARE_OVERHEAD_CALLS = 3;
 export const ALIAS_SHARE_CALLS = 6;
 
 /**
- * The WorkSpaces calls one share resource can make in one request, or undefined when they cannot
- * be known at synth (an account list that is a token).
+ * The WorkSpaces calls of a share resource whose Update can make more calls than its Create.
  */
-export type CallEstimate = () => number | undefined;
+export interface CallBounds {
+  /** The calls its Create makes: what must fit in CloudFormation's longest budget (the synth-time check). */
+  readonly create: number;
+  /** The calls its costliest Update can make: what its time budget covers, CloudFormation's longest at most. */
+  readonly update: number;
+}
+
+/**
+ * The WorkSpaces calls one share resource can make in one request (a number when its Create and
+ * its costliest Update cost alike), or undefined when they cannot be known at synth (an account
+ * list that is a token).
+ */
+export type CallEstimate = () => number | CallBounds | undefined;
+
+/**
+ * The calls of an image shared with `accounts` accounts. A Create writes each account once. The
+ * budget assumes that an Update comes from an old list at most as long as the new one, so it
+ * unshares at most `accounts` and shares at most `accounts`: 2 writes per account (swapping every
+ * account for another). An Update outside that assumption (an old list longer than the new, or
+ * 2 writes per account beyond CloudFormation's 3,600 s) fails before its first write, with a
+ * Reason that says how to deploy it in steps. A Delete writes each account once.
+ */
+export function imageShareCalls(accounts: number): CallBounds {
+  return { create: accounts + IMAGE_SHARE_OVERHEAD_CALLS, update: 2 * accounts + IMAGE_SHARE_OVERHEAD_CALLS };
+}
 
 /** The budget for `calls` WorkSpaces calls made by a provider's resources at once, uncapped. */
 export function budgetSecondsFor(calls: number): number {
