@@ -37,6 +37,7 @@ describe('claims (rows C2 to C6)', () => {
   test.each<[string, Ownership, Owner[], string[] | RegExp]>([
     ['C2 no owner tags: claim', tags(), [], [OWNER_STACK, OWNER_RESOURCE]],
     ['C3 an owner that is not alive: claim as if free, without a note', tags(foreign), [], [OWNER_STACK, OWNER_RESOURCE]],
+    ['C3 a dead owner\'s stale note is emptied', tags(foreign, 'Gone'), [], [OWNER_STACK, OWNER_RESOURCE, PREVIOUS]],
     ['C4 owned by me already: nothing to write', tags(me), [me], []],
     ['C5 a live owner of this stack: a rename takes over and notes it', tags(sibling), [sibling], [OWNER_STACK, OWNER_RESOURCE, PREVIOUS]],
     ['C6 a live owner of another stack: fail, naming it', tags(foreign), [foreign], /Resource Share of stack .*TeamB.* already owns image wsi-1; nothing was changed/],
@@ -47,7 +48,7 @@ describe('claims (rows C2 to C6)', () => {
     } else {
       const written = await claim;
       expect(written.map(t => t.Key)).toEqual(expected);
-      if (expected.includes(PREVIOUS)) expect(written.find(t => t.Key === PREVIOUS)?.Value).toBe('GoldenImage');
+      if (expected.includes(PREVIOUS)) expect(written.find(t => t.Key === PREVIOUS)?.Value).toBe(found.owner?.stackId === STACK ? 'GoldenImage' : '');
     }
   });
 });

@@ -71,7 +71,8 @@ export interface OwnershipFacts {
 export async function claimTags(what: string, ownership: Ownership, me: Owner, facts: OwnershipFacts): Promise<Tag[]> {
   const { owner } = ownership;
   if (same(owner, me)) return [];
-  if (!owner || !(await facts.isAlive(owner))) return ownerTags(me);
+  // A note left by a dead owner's rename is emptied (tag values may be empty; an empty note is none).
+  if (!owner || !(await facts.isAlive(owner))) return [...ownerTags(me), ...(ownership.previous ? [{ Key: PREVIOUS_OWNER_TAG, Value: '' }] : [])];
   if (owner.stackId !== me.stackId) {
     throw new PreconditionError(
       `Resource ${owner.logicalId} of stack ${owner.stackId} already owns ${what}; nothing was changed. `
