@@ -81,11 +81,15 @@ async function doWork(invocation: Invocation): Promise<WorkOutcome> {
   }
 }
 
-/** The work's outcome, or a FAILED answer if it is still running close to the end of the invocation's time. */
+/**
+ * The work's outcome, or, if it is still running close to the end of the invocation's time, a
+ * hand-over when the budget allows one (the caller stops the invocation's calls first) and a
+ * FAILED answer when it does not.
+ */
 async function withWatchdog(invocation: Invocation, work: Promise<WorkOutcome>): Promise<WorkOutcome> {
   let timer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<Outcome>(resolve => {
-    timer = setTimeout(() => resolve(invocation.failed(
+  const watchdog = new Promise<WorkOutcome>(resolve => {
+    timer = setTimeout(() => resolve(invocation.deadline.canHandOver ? { status: 'HAND_OVER' } : invocation.failed(
       'The work was still running close to the end of the invocation\'s time and was stopped.',
     )), invocation.deadline.watchdogMs);
   });

@@ -4,7 +4,7 @@
  * The function's time is shortened through the settings so that a few hundred accounts need
  * several invocations.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
+import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 import { UNVERIFIED_READINGS } from './support/workspaces-images-service';
@@ -13,6 +13,8 @@ const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';
 const IMAGE = 'wsi-abc123def';
 const OUTSIDE = '222233334444';
+const A = '111122223333';
+const B = '444455556666';
 const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
 
 let endpoint: LocalAwsEndpoint;
@@ -164,4 +166,68 @@ test('ignores a hand-over that arrives after its request\'s budget ran out: no c
 
   expect(endpoint.calls).toHaveLength(0);
   expect(cfn.answersTo(event)).toHaveLength(0);
+});
+
+describe('throttling near the end of an invocation', () => {
+  test('a throttling streak hands over instead of failing, and the request succeeds with every account shared once', async () => {
+    const listed = accounts(300);
+    // A streak the SDK would ride out with seconds of backoff, well past the stop margin, if it were let.
+    endpoint.inject({ kind: 'throttle', count: 6, operation: 'UpdateWorkspaceImagePermission', after: 150 });
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+
+    const response = await request(event);
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(endpoint.callsOf('UpdateWorkspaceImagePermission').filter(c => c.error === 'ThrottlingException')).toHaveLength(6);
+    expect(handOvers().length).toBeGreaterThanOrEqual(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...listed].sort());
+    // Every account written once: a write in flight at the stop margin finishes and is counted.
+    expect(writes()).toHaveLength(300);
+    expect(new Set(writes().map(c => c.input.SharedAccountId)).size).toBe(300);
+  });
+
+  test('no HTTP attempt starts after the stop margin: the throttled call\'s retry is not made, and the invocation hands over', async () => {
+    useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
+    endpoint.inject({ kind: 'throttle', count: 1, operation: 'UpdateWorkspaceImagePermission' });
+    const event = cfn.createEvent(TYPE, 'Share', props([A, B]));
+    // The first invocation's clock passes its stop margin (300 ms) the moment its first attempt is throttled.
+    const throttled = () => endpoint.calls.some(c => c.error === 'ThrottlingException');
+    const context = { ...lambdaContext(OWNER, 10_000), getRemainingTimeInMillis: () => (throttled() ? 250 : 10_000) };
+
+    const response = await cfn.invoke(handler, event, context);
+    await endpoint.lambda.settled();
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    // In order: the throttled attempt, then the hand-over, with no retry between them; the next
+    // invocation makes that write again, and the other one.
+    const events = endpoint.calls
+      .filter(c => c.operation === 'UpdateWorkspaceImagePermission' || c.operation === 'Invoke')
+      .map(c => (c.operation === 'Invoke' ? 'Invoke' : `${c.input.SharedAccountId} ${c.error ?? 'ok'}`));
+    expect(events).toEqual([`${A} ThrottlingException`, 'Invoke', `${A} ok`, `${B} ok`]);
+    expect(handOvers()[0].input.CrossAccountSharingContinuation.checkpoint.done).toBe(0);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, A, B].sort());
+  });
+
+  test('the watchdog hands over a call that is still in flight close to the end, when the budget allows', async () => {
+    // The first invocation's image read hangs past its end; the next invocation's does not.
+    endpoint.latencyOf = { DescribeWorkspaceImages: 5_000 };
+    endpoint.lambda.serve((e, c) => {
+      endpoint.latencyOf = {};
+      return handler(e, c);
+    }, SHORT_INVOCATION_MS);
+    const event = cfn.createEvent(TYPE, 'Share', props([A]));
+    const context = lambdaContext(OWNER, SHORT_INVOCATION_MS);
+
+    await handler(event, context);
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    const response = await cfn.answer(event);
+    await endpoint.lambda.settled();
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(handOvers()).toHaveLength(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, A].sort());
+  });
 });

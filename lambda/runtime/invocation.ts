@@ -41,6 +41,8 @@ export class Invocation {
   public readonly continues: boolean;
   /** The error the work failed with, for the log line. */
   public failure: unknown;
+  /** Aborts the invocation's calls at the stop margin. */
+  private readonly stopTimer: NodeJS.Timeout;
 
   constructor(public readonly event: InvocationEvent, public readonly lambdaContext: Context) {
     this.settings = loadSettings(lambdaContext.getRemainingTimeInMillis());
@@ -56,10 +58,16 @@ export class Invocation {
       log: new CallLog(),
       propagation: { succeeded: false, startedAt: this.startedAt },
       abort: new AbortController(),
+      stop: new AbortController(),
       progress: new Progress(),
       accountId: lambdaContext.invokedFunctionArn.split(':')[4],
       resumeFrom: continuation?.checkpoint,
     };
+    // At the stop margin, calls that wait to retry end there and no attempt starts (call-guard.ts:
+    // a TimeShortError), so that the request hands over with most of its budget left rather than
+    // waiting on the SDK's retries until the watchdog.
+    this.stopTimer = setTimeout(() => this.context.stop.abort(), Math.max(0, this.deadline.workMs));
+    this.stopTimer.unref?.();
     this.logFields = {
       requestType: event.RequestType,
       resourceType: event.ResourceType,
@@ -93,7 +101,9 @@ export class Invocation {
    * flight, no retry.
    */
   public stopCalls(): void {
+    clearTimeout(this.stopTimer);
     this.deadline.expire();
+    this.context.stop.abort();
     this.context.abort.abort();
   }
 }

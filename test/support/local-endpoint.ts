@@ -52,6 +52,8 @@ export class LocalAwsEndpoint {
   public readonly calls: RecordedCall[] = [];
   /** Delay before each answer, in milliseconds. */
   public latencyMs = 0;
+  /** Delay before the answers of some operations (`Invoke` for Lambda's), instead of `latencyMs`. */
+  public latencyOf: Record<string, number> = {};
   /**
    * A token bucket per endpoint, as WorkSpaces applies per account and Region (2 calls per
    * second, bursts of 5): a call that finds it empty gets ThrottlingException.
@@ -123,7 +125,9 @@ export class LocalAwsEndpoint {
       req.on('end', () => {
         const receivedAt = Date.now();
         const answer = () => this.answer(req, body, res, receivedAt);
-        if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+        const operation = req.headers['x-amz-target'] ? String(req.headers['x-amz-target']).split('.')[1] : 'Invoke';
+        const latencyMs = this.latencyOf[operation] ?? this.latencyMs;
+        if (latencyMs > 0) setTimeout(answer, latencyMs);
         else answer();
       });
     });
