@@ -4,7 +4,7 @@
  * The function's time is shortened through the settings so that a few hundred accounts need
  * several invocations.
  */
-import { CloudFormationStub, Handler, lambdaContext, useFastSettings } from './support/handler-harness';
+import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 import { UNVERIFIED_READINGS } from './support/workspaces-images-service';
@@ -229,5 +229,109 @@ describe('throttling near the end of an invocation', () => {
     expect(cfn.answersTo(event)).toHaveLength(1);
     expect(handOvers()).toHaveLength(1);
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, A].sort());
+  });
+});
+
+describe('the hand-over fence', () => {
+  const FENCES = '/cdk-cross-account-sharing/hand-over/';
+  const fencesOf = (event: { RequestId: string }) => endpoint.ssm.namesUnder(`${FENCES}${event.RequestId}/`);
+
+  /** Serve a freshly loaded handler that logs at WARN, and collect the JSON lines it writes. */
+  function warnings(): any[] {
+    const records: any[] = [];
+    const capture = (chunk: any) => {
+      for (const line of String(chunk).split('\n')) if (line.startsWith('{')) records.push(JSON.parse(line));
+      return true;
+    };
+    const writes = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    afterCurrent.push(() => {
+      writes.forEach(write => write.mockRestore());
+      process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    });
+    process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+    let fresh!: Handler;
+    jest.isolateModules(() => {
+      fresh = loadBundledHandler();
+    });
+    handler = fresh;
+    endpoint.lambda.serve(fresh, SHORT_INVOCATION_MS);
+    return records;
+  }
+  const afterCurrent: (() => void)[] = [];
+  afterEach(() => afterCurrent.splice(0).forEach(undo => undo()));
+
+  test('a duplicated hand-over answers once: its second delivery finds the fence and neither works nor answers', async () => {
+    const logged = warnings();
+    endpoint.lambda.delivery = 'twice';
+    const listed = accounts(300);
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+
+    const response = await request(event);
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...listed].sort());
+    // No write of a duplicate: every account written once.
+    expect(writes()).toHaveLength(300);
+    const hops = handOvers().length;
+    expect(hops).toBeGreaterThanOrEqual(2);
+    // Each hop was delivered twice: one delivery put its fence, the other found it.
+    expect(endpoint.callsOf('PutParameter').map(c => c.error ?? 'ok').sort()).toEqual([
+      ...Array(hops).fill('ParameterAlreadyExists'), ...Array(hops).fill('ok'),
+    ]);
+    const duplicates = logged.filter(r => r.level === 'WARN' && /Duplicate delivery of a hand-over/.test(r.message));
+    expect(duplicates.map(r => r.invocation).sort((a, b) => a - b)).toEqual(Array.from({ length: hops }, (_, i) => i + 2));
+    expect(duplicates[0]).toMatchObject({ requestId: event.RequestId, fence: expect.stringMatching(new RegExp(`^${FENCES}${event.RequestId}/\\d+$`)) });
+    // The answer deleted the fences of the earlier hops; the answering hop's stays, so that a
+    // delivery of it after the answer is fenced too.
+    expect(fencesOf(event)).toEqual([`${FENCES}${event.RequestId}/${hops}`]);
+    const fence = JSON.parse(endpoint.ssm.get(`${FENCES}${event.RequestId}/${hops}`)!.value);
+    expect(fence).toMatchObject({ hop: hops, logicalResourceId: 'Share', handedOverBy: { awsRequestId: 'local-request' } });
+  });
+
+  test('a delivery of the answering hop after the answer is fenced too: no second answer', async () => {
+    const listed = accounts(300);
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+    await request(event);
+    const last = endpoint.lambda.invocations[endpoint.lambda.invocations.length - 1].payload;
+
+    endpoint.lambda.delivery = 'never';
+    await handler(last as Parameters<Handler>[0], lambdaContext(OWNER, SHORT_INVOCATION_MS));
+
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(writes()).toHaveLength(300);
+  });
+
+  test('a request that needs no hand-over never calls Parameter Store', async () => {
+    const event = cfn.createEvent(TYPE, 'Share', props(accounts(2)));
+
+    expect((await request(event)).Status).toBe('SUCCESS');
+
+    expect(handOvers()).toHaveLength(0);
+    expect(endpoint.calls.filter(c => /Parameter/.test(c.operation))).toEqual([]);
+  });
+
+  test('Parameter Store failing costs neither the work nor the answer: unfenced, and the fences left behind are logged', async () => {
+    const logged = warnings();
+    const listed = accounts(300);
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+    endpoint.ssm.failing = { DeleteParameters: 'InternalServerError' };
+
+    const response = await request(event);
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    const hops = handOvers().length;
+    expect(fencesOf(event)).toHaveLength(hops);
+    expect(logged.filter(r => /fences of the request's hand-overs could not be deleted/.test(r.message))).toHaveLength(1);
+
+    endpoint.resetCalls();
+    endpoint.ssm.failing = { PutParameter: 'AccessDeniedException' };
+    const deletion = cfn.deleteEvent(TYPE, 'Share', IMAGE, props(listed));
+    expect((await request(deletion)).Status).toBe('SUCCESS');
+    expect(handOvers().length).toBeGreaterThanOrEqual(1);
+    expect(cfn.answersTo(deletion)).toHaveLength(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE]);
+    expect(logged.filter(r => /could not be fenced; going on unfenced/.test(r.message)).length).toBeGreaterThanOrEqual(1);
   });
 });

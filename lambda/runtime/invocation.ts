@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { CallLog } from './call-guard';
 import type { Outcome } from './cfn-response';
-import { continuationOf, InvocationEvent } from './continuation';
+import { Continuation, continuationOf, InvocationEvent } from './continuation';
 import { Deadline } from './deadline';
 import { Progress } from './progress';
 import type { ResourceContext } from './resource';
@@ -39,6 +39,8 @@ export class Invocation {
   public readonly logFields: Record<string, unknown>;
   /** Whether this invocation goes on with a request an earlier one handed over. */
   public readonly continues: boolean;
+  /** The hand-over this invocation goes on with, if it does. */
+  public readonly continuation?: Continuation;
   /** The error the work failed with, for the log line. */
   public failure: unknown;
   /** Aborts the invocation's calls at the stop margin. */
@@ -47,6 +49,7 @@ export class Invocation {
   constructor(public readonly event: InvocationEvent, public readonly lambdaContext: Context) {
     this.settings = loadSettings(lambdaContext.getRemainingTimeInMillis());
     const continuation = continuationOf(event);
+    this.continuation = continuation;
     this.continues = continuation !== undefined;
     this.requestStartedAt = Math.min(continuation?.startedAt ?? this.startedAt, this.startedAt);
     this.budgetSeconds = timeBudgetSeconds(event);

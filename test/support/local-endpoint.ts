@@ -4,6 +4,7 @@ import { WorkSpacesConnectionAliases } from './connection-alias-service';
 import { LocalLambda } from './lambda-service';
 import { AwsError, LocalService } from './local-service';
 import { PartnerCentralPreferences } from './partner-central-service';
+import { SsmParameters } from './ssm-service';
 import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesImages } from './workspaces-images-service';
 import { WorkSpacesTags } from './workspaces-tags-service';
@@ -47,6 +48,8 @@ export class LocalAwsEndpoint {
   public readonly tags: WorkSpacesTags;
   /** WorkSpaces bundles, served under the same WorkSpaces target prefix. */
   public readonly bundles: WorkSpacesBundles;
+  /** Parameter Store, where the handler fences its hand-overs. */
+  public readonly ssm = new SsmParameters();
   /** Lambda's asynchronous Invoke, which runs the handler's hand-overs. */
   public readonly lambda = new LocalLambda();
   public readonly calls: RecordedCall[] = [];
@@ -83,6 +86,7 @@ export class LocalAwsEndpoint {
     }];
     this.partnerCentral = new PartnerCentralPreferences(accountId);
     this.services.push(this.partnerCentral.service());
+    this.services.push(this.ssm.service());
   }
 
   /**
