@@ -74,7 +74,13 @@ async function fenced(invocation: Invocation): Promise<boolean> {
   const module = handOverModule();
   const name = module.fenceName(event.RequestId, continuation!.hop);
   try {
-    const value = { hop: continuation!.hop, logicalResourceId: event.LogicalResourceId, handedOverBy: continuation!.handedOverBy, receivedBy: lambdaContext.awsRequestId, at: Date.now() };
+    const value = {
+      hop: continuation!.hop,
+      logicalResourceId: event.LogicalResourceId,
+      handedOverBy: continuation!.handedOverBy,
+      receivedBy: lambdaContext.awsRequestId,
+      at: Date.now(),
+    };
     if (await module.putFence(name, value, invocation.settings)) return true;
     logger.warn('Duplicate delivery of a hand-over: another invocation goes on with this request; this one neither works nor answers', { ...invocation.logFields, fence: name });
     return false;

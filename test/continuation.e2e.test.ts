@@ -243,9 +243,9 @@ describe('the hand-over fence', () => {
       for (const line of String(chunk).split('\n')) if (line.startsWith('{')) records.push(JSON.parse(line));
       return true;
     };
-    const writes = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
     afterCurrent.push(() => {
-      writes.forEach(write => write.mockRestore());
+      spies.forEach(spy => spy.mockRestore());
       process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     });
     process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
