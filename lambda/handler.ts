@@ -43,7 +43,12 @@ const stackTracesModule = (): typeof import('./on-demand/stack-traces') => requi
 export async function handler(event: InvocationEvent, lambdaContext: Context): Promise<void> {
   const invocation = new Invocation(event, lambdaContext);
   if (invocation.isLate) {
+    invocation.stopCalls();
     logger.warn('Hand-over arrived after the request\'s time budget; ignored', invocation.logFields);
+    return;
+  }
+  if (invocation.continues && !(await fenced(invocation))) {
+    invocation.stopCalls();
     return;
   }
   let outcome = await withWatchdog(invocation, doWork(invocation));
@@ -55,6 +60,51 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
   }
   logOutcome(invocation, outcome);
   await sendResponse(event, outcome);
+  if (invocation.continues) await releaseFences(invocation);
+}
+
+/**
+ * Lambda delivers an asynchronous invocation at least once: the first delivery of a hand-over
+ * puts the hop's fence in Parameter Store (a conditional write) and goes on; another delivery of
+ * it finds the fence and neither works nor answers. When Parameter Store cannot be reached the
+ * invocation goes on unfenced (a duplicate then repeats writes already in effect, as without a fence).
+ */
+async function fenced(invocation: Invocation): Promise<boolean> {
+  const { event, lambdaContext, continuation } = invocation;
+  const module = handOverModule();
+  const name = module.fenceName(event.RequestId, continuation!.hop);
+  try {
+    const value = {
+      hop: continuation!.hop,
+      logicalResourceId: event.LogicalResourceId,
+      handedOverBy: continuation!.handedOverBy,
+      receivedBy: lambdaContext.awsRequestId,
+      at: Date.now(),
+    };
+    if (await module.putFence(name, value, invocation.settings)) return true;
+    logger.warn('Duplicate delivery of a hand-over: another invocation goes on with this request; this one neither works nor answers', { ...invocation.logFields, fence: name });
+    return false;
+  } catch (error) {
+    logger.warn('The hand-over could not be fenced; going on unfenced', { ...invocation.logFields, fence: name, error: messageOf(error) });
+    return true;
+  }
+}
+
+/**
+ * Once answered, delete the fences of the request's earlier hops, best-effort: a failure is
+ * logged and leaves a parameter per hop. The answering hop's own fence stays, so that a delivery
+ * of it that comes after the answer still neither works nor answers: one parameter per request
+ * that handed over.
+ */
+async function releaseFences(invocation: Invocation): Promise<void> {
+  const module = handOverModule();
+  const names = Array.from({ length: invocation.continuation!.hop - 1 }, (_, i) => module.fenceName(invocation.event.RequestId, i + 1));
+  if (names.length === 0) return;
+  try {
+    await module.deleteFences(names, invocation.settings);
+  } catch (error) {
+    logger.warn('The fences of the request\'s hand-overs could not be deleted; they are left in Parameter Store', { ...invocation.logFields, fences: names, error: messageOf(error) });
+  }
 }
 
 /** The resource handler of the event's type, or an error that names the types this provider serves. */
@@ -81,11 +131,15 @@ async function doWork(invocation: Invocation): Promise<WorkOutcome> {
   }
 }
 
-/** The work's outcome, or a FAILED answer if it is still running close to the end of the invocation's time. */
+/**
+ * The work's outcome, or, if it is still running close to the end of the invocation's time, a
+ * hand-over when the budget allows one (the caller stops the invocation's calls first) and a
+ * FAILED answer when it does not.
+ */
 async function withWatchdog(invocation: Invocation, work: Promise<WorkOutcome>): Promise<WorkOutcome> {
   let timer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<Outcome>(resolve => {
-    timer = setTimeout(() => resolve(invocation.failed(
+  const watchdog = new Promise<WorkOutcome>(resolve => {
+    timer = setTimeout(() => resolve(invocation.deadline.canHandOver ? { status: 'HAND_OVER' } : invocation.failed(
       'The work was still running close to the end of the invocation\'s time and was stopped.',
     )), invocation.deadline.watchdogMs);
   });
@@ -100,7 +154,12 @@ async function withWatchdog(invocation: Invocation, work: Promise<WorkOutcome>):
 async function handOver(invocation: Invocation): Promise<Outcome | undefined> {
   const { event, lambdaContext, context } = invocation;
   try {
-    const payload = handOverPayload(event, { hop: invocation.number, startedAt: invocation.requestStartedAt, checkpoint: context.checkpoint });
+    const payload = handOverPayload(event, {
+      hop: invocation.number,
+      startedAt: invocation.requestStartedAt,
+      checkpoint: context.checkpoint,
+      handedOverBy: { awsRequestId: lambdaContext.awsRequestId, at: Date.now() },
+    });
     await handOverModule().invokeAsync(lambdaContext.invokedFunctionArn, payload, invocation.settings);
     logger.info(`${event.RequestType} ${event.ResourceType} HANDED_OVER`, {
       ...invocation.logFields,

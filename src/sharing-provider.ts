@@ -254,6 +254,14 @@ export class SharingProvider extends Construct {
     this._grants = new ShareGrants(this.policy, role);
     // A request whose work outlasts one invocation hands the rest over to a new invocation of the function.
     this.policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    // Each hand-over's receiver fences its hop in Parameter Store, so that a duplicated delivery
+    // neither works nor answers; the answer deletes the request's fences (lambda/on-demand/hand-over.ts).
+    this._grants.allow('hand-over-fence', ['ssm:PutParameter', 'ssm:DeleteParameters'], [
+      Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: 'cdk-cross-account-sharing/hand-over/*' }),
+    ], {
+      wildcardReason: 'The hand-over fences are named by CloudFormation request IDs, known only at deploy time: the policy '
+        + 'names the one path under which the handler puts and deletes them, in the stack\'s account and Region.',
+    });
 
     // The first provider of a stack checks the workload of them all, once.
     if (providers.length === 0) this.node.addValidation({ validate: () => this.validateBudget() });

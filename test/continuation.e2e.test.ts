@@ -4,7 +4,7 @@
  * The function's time is shortened through the settings so that a few hundred accounts need
  * several invocations.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
+import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 import { UNVERIFIED_READINGS } from './support/workspaces-images-service';
@@ -13,6 +13,8 @@ const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';
 const IMAGE = 'wsi-abc123def';
 const OUTSIDE = '222233334444';
+const A = '111122223333';
+const B = '444455556666';
 const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
 
 let endpoint: LocalAwsEndpoint;
@@ -164,4 +166,172 @@ test('ignores a hand-over that arrives after its request\'s budget ran out: no c
 
   expect(endpoint.calls).toHaveLength(0);
   expect(cfn.answersTo(event)).toHaveLength(0);
+});
+
+describe('throttling near the end of an invocation', () => {
+  test('a throttling streak hands over instead of failing, and the request succeeds with every account shared once', async () => {
+    const listed = accounts(300);
+    // A streak the SDK would ride out with seconds of backoff, well past the stop margin, if it were let.
+    endpoint.inject({ kind: 'throttle', count: 6, operation: 'UpdateWorkspaceImagePermission', after: 150 });
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+
+    const response = await request(event);
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(endpoint.callsOf('UpdateWorkspaceImagePermission').filter(c => c.error === 'ThrottlingException')).toHaveLength(6);
+    expect(handOvers().length).toBeGreaterThanOrEqual(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...listed].sort());
+    // Every account written once: a write in flight at the stop margin finishes and is counted.
+    expect(writes()).toHaveLength(300);
+    expect(new Set(writes().map(c => c.input.SharedAccountId)).size).toBe(300);
+  });
+
+  test('no HTTP attempt starts after the stop margin: the throttled call\'s retry is not made, and the invocation hands over', async () => {
+    useFastSettings({ SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
+    endpoint.inject({ kind: 'throttle', count: 1, operation: 'UpdateWorkspaceImagePermission' });
+    const event = cfn.createEvent(TYPE, 'Share', props([A, B]));
+    // The first invocation's clock passes its stop margin (300 ms) the moment its first attempt is throttled.
+    const throttled = () => endpoint.calls.some(c => c.error === 'ThrottlingException');
+    const context = { ...lambdaContext(OWNER, 10_000), getRemainingTimeInMillis: () => (throttled() ? 250 : 10_000) };
+
+    const response = await cfn.invoke(handler, event, context);
+    await endpoint.lambda.settled();
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    // In order: the throttled attempt, then the hand-over, with no retry between them; the next
+    // invocation makes that write again, and the other one.
+    const events = endpoint.calls
+      .filter(c => c.operation === 'UpdateWorkspaceImagePermission' || c.operation === 'Invoke')
+      .map(c => (c.operation === 'Invoke' ? 'Invoke' : `${c.input.SharedAccountId} ${c.error ?? 'ok'}`));
+    expect(events).toEqual([`${A} ThrottlingException`, 'Invoke', `${A} ok`, `${B} ok`]);
+    expect(handOvers()[0].input.CrossAccountSharingContinuation.checkpoint.done).toBe(0);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, A, B].sort());
+  });
+
+  test('the watchdog hands over a call that is still in flight close to the end, when the budget allows', async () => {
+    // The first invocation's image read hangs past its end; the next invocation's does not.
+    endpoint.latencyOf = { DescribeWorkspaceImages: 5_000 };
+    endpoint.lambda.serve((e, c) => {
+      endpoint.latencyOf = {};
+      return handler(e, c);
+    }, SHORT_INVOCATION_MS);
+    const event = cfn.createEvent(TYPE, 'Share', props([A]));
+    const context = lambdaContext(OWNER, SHORT_INVOCATION_MS);
+
+    await handler(event, context);
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    const response = await cfn.answer(event);
+    await endpoint.lambda.settled();
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(handOvers()).toHaveLength(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, A].sort());
+  });
+});
+
+describe('the hand-over fence', () => {
+  const FENCES = '/cdk-cross-account-sharing/hand-over/';
+  const fencesOf = (event: { RequestId: string }) => endpoint.ssm.namesUnder(`${FENCES}${event.RequestId}/`);
+
+  /** Serve a freshly loaded handler that logs at WARN, and collect the JSON lines it writes. */
+  function warnings(): any[] {
+    const records: any[] = [];
+    const capture = (chunk: any) => {
+      for (const line of String(chunk).split('\n')) if (line.startsWith('{')) records.push(JSON.parse(line));
+      return true;
+    };
+    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    afterCurrent.push(() => {
+      spies.forEach(spy => spy.mockRestore());
+      process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    });
+    process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+    let fresh!: Handler;
+    jest.isolateModules(() => {
+      fresh = loadBundledHandler();
+    });
+    handler = fresh;
+    endpoint.lambda.serve(fresh, SHORT_INVOCATION_MS);
+    return records;
+  }
+  const afterCurrent: (() => void)[] = [];
+  afterEach(() => afterCurrent.splice(0).forEach(undo => undo()));
+
+  test('a duplicated hand-over answers once: its second delivery finds the fence and neither works nor answers', async () => {
+    const logged = warnings();
+    endpoint.lambda.delivery = 'twice';
+    const listed = accounts(300);
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+
+    const response = await request(event);
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...listed].sort());
+    // No write of a duplicate: every account written once.
+    expect(writes()).toHaveLength(300);
+    const hops = handOvers().length;
+    expect(hops).toBeGreaterThanOrEqual(2);
+    // Each hop was delivered twice: one delivery put its fence, the other found it.
+    expect(endpoint.callsOf('PutParameter').map(c => c.error ?? 'ok').sort()).toEqual([
+      ...Array(hops).fill('ParameterAlreadyExists'), ...Array(hops).fill('ok'),
+    ]);
+    const duplicates = logged.filter(r => r.level === 'WARN' && /Duplicate delivery of a hand-over/.test(r.message));
+    expect(duplicates.map(r => r.invocation).sort((a, b) => a - b)).toEqual(Array.from({ length: hops }, (_, i) => i + 2));
+    expect(duplicates[0]).toMatchObject({ requestId: event.RequestId, fence: expect.stringMatching(new RegExp(`^${FENCES}${event.RequestId}/\\d+$`)) });
+    // The answer deleted the fences of the earlier hops; the answering hop's stays, so that a
+    // delivery of it after the answer is fenced too.
+    expect(fencesOf(event)).toEqual([`${FENCES}${event.RequestId}/${hops}`]);
+    const fence = JSON.parse(endpoint.ssm.get(`${FENCES}${event.RequestId}/${hops}`)!.value);
+    expect(fence).toMatchObject({ hop: hops, logicalResourceId: 'Share', handedOverBy: { awsRequestId: 'local-request' } });
+  });
+
+  test('a delivery of the answering hop after the answer is fenced too: no second answer', async () => {
+    const listed = accounts(300);
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+    await request(event);
+    const last = endpoint.lambda.invocations[endpoint.lambda.invocations.length - 1].payload;
+
+    endpoint.lambda.delivery = 'never';
+    await handler(last as Parameters<Handler>[0], lambdaContext(OWNER, SHORT_INVOCATION_MS));
+
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(writes()).toHaveLength(300);
+  });
+
+  test('a request that needs no hand-over never calls Parameter Store', async () => {
+    const event = cfn.createEvent(TYPE, 'Share', props(accounts(2)));
+
+    expect((await request(event)).Status).toBe('SUCCESS');
+
+    expect(handOvers()).toHaveLength(0);
+    expect(endpoint.calls.filter(c => /Parameter/.test(c.operation))).toEqual([]);
+  });
+
+  test('Parameter Store failing costs neither the work nor the answer: unfenced, and the fences left behind are logged', async () => {
+    const logged = warnings();
+    const listed = accounts(300);
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+    endpoint.ssm.failing = { DeleteParameters: 'InternalServerError' };
+
+    const response = await request(event);
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    const hops = handOvers().length;
+    expect(fencesOf(event)).toHaveLength(hops);
+    expect(logged.filter(r => /fences of the request's hand-overs could not be deleted/.test(r.message))).toHaveLength(1);
+
+    endpoint.resetCalls();
+    endpoint.ssm.failing = { PutParameter: 'AccessDeniedException' };
+    const deletion = cfn.deleteEvent(TYPE, 'Share', IMAGE, props(listed));
+    expect((await request(deletion)).Status).toBe('SUCCESS');
+    expect(handOvers().length).toBeGreaterThanOrEqual(1);
+    expect(cfn.answersTo(deletion)).toHaveLength(1);
+    expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE]);
+    expect(logged.filter(r => /could not be fenced; going on unfenced/.test(r.message)).length).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -80,9 +80,11 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acks.length).toBeGreaterThan(0);
     // The "*" of actions that take no resource, and the ARNs with a wildcard of the receiving side
     // (a copy's or bundle's ID, unknown at synth; the account of a shared image or alias), and the
-    // stacks an ownership tag may name.
+    // stacks an ownership tag may name, and the path of the hand-over fences (named by request IDs,
+    // known only at deploy).
     expect(acks.filter(a => a.id !== 'AwsSolutions-IAM5[Resource::*]').map(a => a.id).sort()).toEqual([
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:*:123456789012:stack/*/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:eu-west-1:123456789012:parameter/cdk-cross-account-sharing/hand-over/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:eu-west-1:*:connectionalias/wsca-abc12345de]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:eu-west-1:123456789012:workspacebundle/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:eu-west-1:123456789012:workspaceimage/*]',

@@ -22,6 +22,8 @@ beforeEach(() => ({ endpoint, cfn, handler } = aws));
 const create = (accountIds: string[], budgetSeconds?: number) =>
   cfn.createEvent(TYPE, 'Share', { ImageId: IMAGE, AccountIds: accountIds, ...(budgetSeconds ? { TimeBudgetSeconds: String(budgetSeconds) } : {}) });
 const errorsOf = (operation: string) => endpoint.callsOf(operation).map(c => c.error ?? 'ok');
+/** A minimum for a hand-over longer than any budget: the invocation that runs out of time answers FAILED. */
+const NO_HAND_OVER_MS = 10_000_000;
 
 describe('throttling and server faults', () => {
   test('rides out ThrottlingException with backoff and still shares every account', async () => {
@@ -127,8 +129,8 @@ describe('time', () => {
     expect(response.Reason).toContain(`Not done: shared ${200 - shared} (`);
   });
 
-  test('answers before the Lambda timeout even when a call hangs', async () => {
-    useFastSettings({ SHARING_STOP_MARGIN_MS: 500, SHARING_WATCHDOG_MARGIN_MS: 400 });
+  test('answers before the Lambda timeout even when a call hangs, when the budget allows no hand-over', async () => {
+    useFastSettings({ SHARING_STOP_MARGIN_MS: 500, SHARING_WATCHDOG_MARGIN_MS: 400, SHARING_MIN_HAND_OVER_MS: NO_HAND_OVER_MS });
     endpoint.latencyMs = 4_000;
     const context = lambdaContext(OWNER, 1_500);
 
@@ -143,7 +145,7 @@ describe('time', () => {
 
 describe('an answered invocation', () => {
   test('makes no call afterwards, not even a retry of a request in flight, while the next request runs in the same process', async () => {
-    useFastSettings({ SHARING_STOP_MARGIN_MS: 500, SHARING_WATCHDOG_MARGIN_MS: 400 });
+    useFastSettings({ SHARING_STOP_MARGIN_MS: 500, SHARING_WATCHDOG_MARGIN_MS: 400, SHARING_MIN_HAND_OVER_MS: NO_HAND_OVER_MS });
     // The image read is slow and then fails with a 5xx, which the SDK would retry.
     endpoint.latencyMs = 1_200;
     endpoint.inject({ kind: 'server-error', count: 1, operation: 'DescribeWorkspaceImages' });

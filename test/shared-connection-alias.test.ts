@@ -50,6 +50,14 @@ describe('SharedConnectionAlias', () => {
     expect(policy.resource.Properties.PolicyDocument.Statement).toEqual([
       // The hand-over of work that outlasts one invocation, to the function itself.
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [onlyResource(Template.fromStack(stack), 'AWS::Lambda::Function').id, 'Arn'] } },
+      // The hand-over fences in Parameter Store, under the handler's one path.
+      {
+        Effect: 'Allow',
+        Action: ['ssm:PutParameter', 'ssm:DeleteParameters'],
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/cdk-cross-account-sharing/hand-over/*']],
+        },
+      },
       {
         Effect: 'Allow',
         Action: [
@@ -96,7 +104,7 @@ describe('SharedConnectionAlias', () => {
     const aliasLogicalId = stack.getLogicalId(alias);
     expect(onlyResource(template, 'Custom::SharedConnectionAlias').resource.Properties.AliasId).toEqual({ 'Fn::GetAtt': [aliasLogicalId, 'AliasId'] });
     // The IAM resource follows the alias too.
-    const statement = onlyResource(template, 'AWS::IAM::Policy', 'SharePolicy').resource.Properties.PolicyDocument.Statement[1];
+    const statement = onlyResource(template, 'AWS::IAM::Policy', 'SharePolicy').resource.Properties.PolicyDocument.Statement[2];
     expect(JSON.stringify(statement.Resource)).toContain(JSON.stringify({ 'Fn::GetAtt': [aliasLogicalId, 'AliasId'] }));
   });
 

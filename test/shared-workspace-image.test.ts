@@ -79,6 +79,14 @@ describe('SharedWorkspaceImage', () => {
     expect(policy.resource.Properties.PolicyDocument.Statement).toEqual([
       // The hand-over of work that outlasts one invocation, to the function itself.
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [onlyResource(Template.fromStack(stack), 'AWS::Lambda::Function').id, 'Arn'] } },
+      // The hand-over fences in Parameter Store, under the handler's one path.
+      {
+        Effect: 'Allow',
+        Action: ['ssm:PutParameter', 'ssm:DeleteParameters'],
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/cdk-cross-account-sharing/hand-over/*']],
+        },
+      },
       {
         Effect: 'Allow',
         Action: [

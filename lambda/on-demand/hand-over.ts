@@ -1,9 +1,11 @@
 /**
- * Loaded only when a request hands its work over: the Lambda client costs nothing to the
+ * Loaded only when a request hands its work over: the Lambda and SSM clients cost nothing to the
  * requests that finish in one invocation.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clientSettings } from '../runtime/call-guard';
+import { isErrorCode } from '../runtime/errors';
 import type { Settings } from '../runtime/settings';
 
 /**
@@ -14,4 +16,49 @@ export async function invokeAsync(functionArn: string, payload: string, settings
   const lambda = new LambdaClient({ ...clientSettings(settings), maxAttempts: 3 });
   const output = await lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: 'Event', Payload: Buffer.from(payload) }));
   if (output.StatusCode !== 202) throw new Error(`Lambda answered HTTP ${output.StatusCode} to the hand-over, not 202`);
+}
+
+/** Where the fences of the hand-overs live in Parameter Store (the function's policy allows this path only). */
+export const FENCE_PATH = '/cdk-cross-account-sharing/hand-over/';
+
+/** SSM's longest value of a Standard parameter. */
+const MAX_FENCE_VALUE = 4_096;
+
+/**
+ * The fence of hop `hop` of the request `requestId`: `<FENCE_PATH><request>/<hop>`, the request ID
+ * kept to the characters a parameter name allows (CloudFormation's are UUIDs).
+ */
+export function fenceName(requestId: string, hop: number): string {
+  return `${FENCE_PATH}${requestId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 200)}/${hop}`;
+}
+
+const ssmClient = (settings: Settings) => new SSMClient({ ...clientSettings(settings), maxAttempts: 3 });
+
+/**
+ * Put the fence `name` unless it exists (a conditional write: `Overwrite: false`). True when this
+ * invocation put it, so goes on with the request; false when another delivery of the same
+ * hand-over did first. Other errors are thrown.
+ */
+export async function putFence(name: string, value: Record<string, unknown>, settings: Settings): Promise<boolean> {
+  try {
+    await ssmClient(settings).send(new PutParameterCommand({
+      Name: name,
+      Type: 'String',
+      Overwrite: false,
+      Value: JSON.stringify(value).slice(0, MAX_FENCE_VALUE),
+      Description: 'cdk-cross-account-sharing: one delivery of a hand-over goes on with the request; deleted when it is answered',
+    }));
+    return true;
+  } catch (error) {
+    if (isErrorCode(error, 'ParameterAlreadyExists')) return false;
+    throw error;
+  }
+}
+
+/** Delete the fences `names`, up to 10 a call (DeleteParameters' limit); one that is already gone is no error. */
+export async function deleteFences(names: readonly string[], settings: Settings): Promise<void> {
+  const ssm = ssmClient(settings);
+  for (let i = 0; i < names.length; i += 10) {
+    await ssm.send(new DeleteParametersCommand({ Names: names.slice(i, i + 10) }));
+  }
 }

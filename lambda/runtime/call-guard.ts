@@ -1,6 +1,6 @@
 import type { Deadline } from './deadline';
 import { sleep } from './deadline';
-import { errorCode, isErrorCode } from './errors';
+import { errorCode, isErrorCode, TimeShortError } from './errors';
 import { logger } from './logger';
 import { Pacer } from './pacer';
 import type { Settings } from './settings';
@@ -30,11 +30,53 @@ export interface CallGuard {
    * nothing of it reaches AWS while the execution environment serves the next request.
    */
   readonly abort: AbortController;
+  /**
+   * Aborted at the invocation's stop margin (and when it answers): from then on no HTTP attempt
+   * starts, a retry included, and a call that waits (the SDK's backoff or rate limiter) ends with
+   * a TimeShortError at once, so that the request hands over with most of its budget left. An
+   * attempt already in flight may finish, so that a write that took effect is counted and not
+   * repeated by the next invocation; one that outlasts the watchdog is aborted with `abort`.
+   */
+  readonly stop: AbortController;
 }
 
 /** The part of a client's middleware stack this module uses (the SDK's own type is a set of overloads). */
 interface Stack {
   add(middleware: unknown, options: { step: 'initialize' | 'deserialize'; name: string }): void;
+}
+
+/** One SDK call between the guard (outside the SDK's retries) and its HTTP attempts (inside). */
+interface CallState {
+  /** Whether an HTTP attempt of the call is in flight. */
+  inAttempt: boolean;
+  /** Ends the call with a TimeShortError, while it is running. */
+  stop?: () => void;
+}
+
+/** The state of each call, by the SDK's context of the call (one object across its middleware). */
+const callStates = new WeakMap<object, CallState>();
+
+/**
+ * `call`, or a TimeShortError as soon as `stop` aborts while no attempt of the call is in flight.
+ * The call may still settle after that: nobody waits for it, and its next attempt, if the SDK
+ * means to make one, fails the attempt check.
+ */
+async function untilStopped<T>(call: Promise<T>, state: CallState, stop: AbortSignal, what: string): Promise<T> {
+  const stopped = new Promise<never>((_resolve, reject) => {
+    state.stop = () => reject(new TimeShortError(`Stopped ${what}: the invocation reached its stop margin`));
+  });
+  const onStop = () => {
+    if (!state.inAttempt) state.stop?.();
+  };
+  stop.addEventListener('abort', onStop, { once: true });
+  try {
+    // The race handles a rejection of the call that comes after it is lost. No other handler on
+    // the call: an error's async stack trace follows its only reaction back to the handler's code.
+    return await Promise.race([call, stopped]);
+  } finally {
+    stop.removeEventListener('abort', onStop);
+    state.stop = undefined;
+  }
 }
 
 /**
@@ -45,12 +87,14 @@ interface Stack {
  * are the SDK's adaptive retry strategy's job.
  */
 export function guard<C extends { middlewareStack: unknown }>(client: C, callGuard: CallGuard, pacer?: Pacer): C {
-  const { deadline, settings, log } = callGuard;
+  const { deadline, settings, log, abort, stop } = callGuard;
   const state = callGuard.propagation;
   const stack = client.middlewareStack as unknown as Stack;
   stack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const call: CallState = { inAttempt: false };
+      callStates.set(context, call);
       let delay = 500;
       for (;;) {
         await pacer?.turn(deadline, `calling ${operation}`);
@@ -58,12 +102,16 @@ export function guard<C extends { middlewareStack: unknown }>(client: C, callGua
         log.calls[operation] = (log.calls[operation] ?? 0) + 1;
         const startedAt = Date.now();
         try {
-          const output = await next(args);
+          const output = await untilStopped(next(args), call, stop.signal, `calling ${operation}`);
           state.succeeded = true;
           logger.debug('AWS API call', { operation, durationMs: Date.now() - startedAt });
           return output;
         } catch (error) {
           logger.debug('AWS API call', { operation, durationMs: Date.now() - startedAt, errorCode: errorCode(error) });
+          // The SDK's AbortError of a call the invocation stopped: the call was stopped, not refused.
+          if (abort.signal.aborted && isErrorCode(error, 'AbortError')) {
+            throw new TimeShortError(`Stopped calling ${operation}: the invocation reached its stop margin`);
+          }
           const propagating = !state.succeeded && Date.now() - state.startedAt < settings.iamPropagationMs;
           // A denial with a reason other than ACCESS_DENIED (Partner Central's
           // INCOMPATIBLE_BENEFIT_AWS_PARTNER_STATE, say) is not about IAM: no point waiting.
@@ -81,9 +129,24 @@ export function guard<C extends { middlewareStack: unknown }>(client: C, callGua
     { step: 'initialize', name: 'crossAccountSharingGuard' },
   );
   stack.add(
-    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    // Inside the SDK's retry loop, once per HTTP attempt: no attempt, a retry included, starts
+    // after the stop margin (the retry strategy does not retry a TimeShortError).
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      deadline.check(`an attempt of ${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`);
       log.attempts += 1;
-      return next(args);
+      const call = callStates.get(context);
+      if (call) call.inAttempt = true;
+      try {
+        return await next(args);
+      } catch (error) {
+        // Failed after the stop margin: if the SDK settles the call, it does so before the next
+        // turn of the event loop; if it is still running then, it waits to retry, and no retry
+        // may start: the call ends now.
+        if (call && stop.signal.aborted) setImmediate(() => call.stop?.());
+        throw error;
+      } finally {
+        if (call) call.inAttempt = false;
+      }
     },
     { step: 'deserialize', name: 'crossAccountSharingAttempts' },
   );

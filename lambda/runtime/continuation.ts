@@ -15,6 +15,8 @@ export interface Continuation {
   readonly startedAt: number;
   /** Where the work stopped, as the resource handler noted it. */
   readonly checkpoint?: Checkpoint;
+  /** The Lambda request ID of the invocation that handed over, and when (epoch ms): the value of the hop's fence. */
+  readonly handedOverBy?: { readonly awsRequestId: string; readonly at: number };
 }
 
 /** An invocation's event: CloudFormation's, or CloudFormation's with a hand-over. */

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { CallLog } from './call-guard';
 import type { Outcome } from './cfn-response';
-import { continuationOf, InvocationEvent } from './continuation';
+import { Continuation, continuationOf, InvocationEvent } from './continuation';
 import { Deadline } from './deadline';
 import { Progress } from './progress';
 import type { ResourceContext } from './resource';
@@ -39,12 +39,17 @@ export class Invocation {
   public readonly logFields: Record<string, unknown>;
   /** Whether this invocation goes on with a request an earlier one handed over. */
   public readonly continues: boolean;
+  /** The hand-over this invocation goes on with, if it does. */
+  public readonly continuation?: Continuation;
   /** The error the work failed with, for the log line. */
   public failure: unknown;
+  /** Aborts the invocation's calls at the stop margin. */
+  private readonly stopTimer: NodeJS.Timeout;
 
   constructor(public readonly event: InvocationEvent, public readonly lambdaContext: Context) {
     this.settings = loadSettings(lambdaContext.getRemainingTimeInMillis());
     const continuation = continuationOf(event);
+    this.continuation = continuation;
     this.continues = continuation !== undefined;
     this.requestStartedAt = Math.min(continuation?.startedAt ?? this.startedAt, this.startedAt);
     this.budgetSeconds = timeBudgetSeconds(event);
@@ -56,10 +61,16 @@ export class Invocation {
       log: new CallLog(),
       propagation: { succeeded: false, startedAt: this.startedAt },
       abort: new AbortController(),
+      stop: new AbortController(),
       progress: new Progress(),
       accountId: lambdaContext.invokedFunctionArn.split(':')[4],
       resumeFrom: continuation?.checkpoint,
     };
+    // At the stop margin, calls that wait to retry end there and no attempt starts (call-guard.ts:
+    // a TimeShortError), so that the request hands over with most of its budget left rather than
+    // waiting on the SDK's retries until the watchdog.
+    this.stopTimer = setTimeout(() => this.context.stop.abort(), Math.max(0, this.deadline.workMs));
+    this.stopTimer.unref?.();
     this.logFields = {
       requestType: event.RequestType,
       resourceType: event.ResourceType,
@@ -93,7 +104,9 @@ export class Invocation {
    * flight, no retry.
    */
   public stopCalls(): void {
+    clearTimeout(this.stopTimer);
     this.deadline.expire();
+    this.context.stop.abort();
     this.context.abort.abort();
   }
 }

@@ -6,6 +6,7 @@ import { LocalLambda } from './lambda-service';
 import { AwsError, LocalQueryService, LocalService } from './local-service';
 import { PartnerCentralPreferences } from './partner-central-service';
 import { actionOf, decodeQuery, queryError, queryResponse } from './query-protocol';
+import { SsmParameters } from './ssm-service';
 import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesImages } from './workspaces-images-service';
 import { WorkSpacesTags } from './workspaces-tags-service';
@@ -80,6 +81,8 @@ export class LocalAwsEndpoint {
   public readonly tags: WorkSpacesTags;
   /** WorkSpaces bundles, served under the same WorkSpaces target prefix. */
   public readonly bundles: WorkSpacesBundles;
+  /** Parameter Store, where the handler fences its hand-overs. */
+  public readonly ssm = new SsmParameters();
   /** Lambda's asynchronous Invoke, which runs the handler's hand-overs. */
   public readonly lambda = new LocalLambda();
   /** CloudFormation's reads of stacks (awsQuery), which LocalDeployment drives. */
@@ -87,6 +90,8 @@ export class LocalAwsEndpoint {
   public readonly calls: RecordedCall[] = [];
   /** Delay before each answer, in milliseconds. */
   public latencyMs = 0;
+  /** Delay before the answers of some operations (`Invoke` for Lambda's), instead of `latencyMs`. */
+  public latencyOf: Record<string, number> = {};
   /**
    * A token bucket per endpoint, as WorkSpaces applies per account and Region (2 calls per
    * second, bursts of 5): a call that finds it empty gets ThrottlingException.
@@ -119,6 +124,7 @@ export class LocalAwsEndpoint {
     this.partnerCentral = new PartnerCentralPreferences(accountId);
     this.services.push(this.partnerCentral.service());
     this.queryServices.push(this.cloudformation.service());
+    this.services.push(this.ssm.service());
   }
 
   /**
@@ -214,7 +220,9 @@ export class LocalAwsEndpoint {
         this.hold(this.operationOf(req, body), () => {
           const receivedAt = Date.now();
           const answer = () => this.answer(req, body, res, receivedAt);
-          if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+          const operation = req.headers['x-amz-target'] ? String(req.headers['x-amz-target']).split('.')[1] : 'Invoke';
+          const latencyMs = this.latencyOf[operation] ?? this.latencyMs;
+          if (latencyMs > 0) setTimeout(answer, latencyMs);
           else answer();
         });
       });
