@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
+import { OWNERSHIP_TAG_PREFIX } from './contract/ownership-tags';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { CONNECTION_ALIAS_ID, DIRECTORY_ID } from './contract/rules';
 import { ALIAS_ASSOCIATION_CALLS } from './contract/time-budget';
 import { claimInApp } from './private/claims';
-import { DESCRIBE_ALIASES, ShareGrants } from './private/share-grants';
+import { allowOwnershipReads, DESCRIBE_ALIASES, ShareGrants } from './private/share-grants';
 import { checkRule, checkString, requireProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
@@ -92,4 +93,11 @@ function grantAliasAssociation(grants: ShareGrants, aliasId: string, directoryId
   grants.allow('associate', ['workspaces:AssociateConnectionAlias'], [alias, grants.workspacesArn('directory', directoryId)], { wildcardReason });
   grants.allow('disassociate', ['workspaces:DisassociateConnectionAlias'], [alias], { wildcardReason });
   grants.allowDescribe(DESCRIBE_ALIASES);
+  // The association's owner is recorded on the directory, under keys of this library only.
+  const directory = grants.workspacesArn('directory', directoryId);
+  grants.allow('association-ownership', ['workspaces:CreateTags', 'workspaces:DeleteTags'], [directory], {
+    conditions: { 'ForAllValues:StringLike': { 'aws:TagKeys': [`${OWNERSHIP_TAG_PREFIX}*`] } },
+  });
+  grants.allow('association-ownership-read', ['workspaces:DescribeTags'], [directory]);
+  allowOwnershipReads(grants);
 }

@@ -5,7 +5,7 @@ import { ComputeType } from './compute-type';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './contract/rules';
 import { BUNDLE_CALLS } from './contract/time-budget';
-import { DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
+import { allowOwnershipReads, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkString, checkWholeNumber, requireProps, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
@@ -138,8 +138,8 @@ function grantBundle(scope: Construct, grants: ShareGrants, imageId: string): ia
   const create = ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'];
   const anyBundle = grants.workspacesArn('workspacebundle', '*');
   grants.allow('bundle', create, [anyBundle], { conditions: grants.requestTaggedByStack(), wildcardReason });
-  // A new imageId updates the bundle in place: the bundle must carry the stack's tag; the image is named.
-  grants.allow('bundle-delete', ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle'], [anyBundle],
+  // A new imageId updates the bundle in place, and DeleteTags settles a kept bundle's ownership: the bundle must carry the stack's tag; the image is named.
+  grants.allow('bundle-delete', ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle', 'workspaces:DeleteTags'], [anyBundle],
     { conditions: grants.taggedByStack(), wildcardReason });
   grants.allow('bundle-tags', ['workspaces:DescribeTags'], [anyBundle], {
     wildcardReason: 'DescribeTags reads the ownership tags of a bundle of the stack\'s account found by the bundle\'s name, whose ID is not known at synth; it changes nothing.',
@@ -149,6 +149,7 @@ function grantBundle(scope: Construct, grants: ShareGrants, imageId: string): ia
     reason: 'workspaces:DescribeWorkspaceBundles accepts only the "*" resource; it reads bundle state and changes nothing.',
   });
   grants.allowDescribe(DESCRIBE_IMAGES);
+  allowOwnershipReads(grants);
   const image = grants.workspacesArn('workspaceimage', imageId);
   if (Token.isUnresolved(imageId)) {
     return new iam.Policy(scope, 'ImagePolicy', {

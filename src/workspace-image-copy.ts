@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { AWS_REGION, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './contract/rules';
 import { IMAGE_COPY_CALLS, IMAGE_COPY_MIN_BUDGET_SECONDS } from './contract/time-budget';
-import { DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
+import { allowOwnershipReads, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkString, removalPolicyOf, requireProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
@@ -118,9 +118,11 @@ function grantImageCopy(grants: ShareGrants, sourceImageId: string, sourceRegion
   grants.allow('copy', ['workspaces:CopyWorkspaceImage', 'workspaces:CreateTags'],
     [grants.workspacesArn('workspaceimage', sourceImageId, '*', sourceRegion), anyImage],
     { conditions: grants.requestTaggedByStack(), wildcardReason });
-  grants.allow('copy-delete', ['workspaces:DeleteWorkspaceImage'], [anyImage], { conditions: grants.taggedByStack(), wildcardReason });
+  // DeleteTags settles a kept copy's ownership (released, handed back after a rename's rollback).
+  grants.allow('copy-delete', ['workspaces:DeleteWorkspaceImage', 'workspaces:DeleteTags'], [anyImage], { conditions: grants.taggedByStack(), wildcardReason });
   grants.allow('copy-tags', ['workspaces:DescribeTags'], [anyImage], {
     wildcardReason: 'DescribeTags reads the ownership tags of an image of the stack\'s account found by the copy\'s name, whose ID is not known at synth; it changes nothing.',
   });
   grants.allowDescribe(DESCRIBE_IMAGES);
+  allowOwnershipReads(grants);
 }

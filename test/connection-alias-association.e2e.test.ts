@@ -121,7 +121,7 @@ describe('Update', () => {
 
     expect(response.Status).toBe('SUCCESS');
     expect(response.PhysicalResourceId).toBe(ALIAS);
-    expect(endpoint.calls.filter(c => !c.operation.startsWith('Describe')).map(c => c.operation)).toEqual(['DisassociateConnectionAlias', 'AssociateConnectionAlias']);
+    expect(endpoint.calls.filter(c => !c.operation.startsWith('Describe')).map(c => c.operation)).toEqual(['CreateTags', 'DisassociateConnectionAlias', 'AssociateConnectionAlias']);
     expect(endpoint.aliases.associationOf(ALIAS)?.directoryId).toBe(OTHER_DIRECTORY);
   });
 });

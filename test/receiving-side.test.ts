@@ -75,9 +75,21 @@ describe('IAM of the receiving side', () => {
         Resource: [arn(`workspaceimage/${SOURCE}`, '*'), arn('workspaceimage/*')],
         Condition: STACK_TAG_CONDITION('RequestTag'),
       },
-      { Effect: 'Allow', Action: 'workspaces:DeleteWorkspaceImage', Resource: arn('workspaceimage/*'), Condition: STACK_TAG_CONDITION('ResourceTag') },
+      {
+        Effect: 'Allow',
+        Action: ['workspaces:DeleteWorkspaceImage', 'workspaces:DeleteTags'],
+        Resource: arn('workspaceimage/*'),
+        Condition: STACK_TAG_CONDITION('ResourceTag'),
+      },
       { Effect: 'Allow', Action: 'workspaces:DescribeTags', Resource: arn('workspaceimage/*') },
       { Effect: 'Allow', Action: 'workspaces:DescribeWorkspaceImages', Resource: '*' },
+      // The ownership rows' reads: the stack's own status and template, and whether an owner a tag names lives.
+      { Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], Resource: { Ref: 'AWS::StackId' } },
+      {
+        Effect: 'Allow',
+        Action: 'cloudformation:DescribeStackResource',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:210987654321:stack/*/*']] },
+      },
       {
         Effect: 'Allow',
         Action: ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'],
@@ -86,7 +98,7 @@ describe('IAM of the receiving side', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle'],
+        Action: ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle', 'workspaces:DeleteTags'],
         Resource: arn('workspacebundle/*'),
         Condition: STACK_TAG_CONDITION('ResourceTag'),
       },
@@ -95,6 +107,14 @@ describe('IAM of the receiving side', () => {
       { Effect: 'Allow', Action: 'workspaces:AssociateConnectionAlias', Resource: [arn(`connectionalias/${ALIAS}`, '*'), arn(`directory/${DIRECTORY}`)] },
       { Effect: 'Allow', Action: 'workspaces:DisassociateConnectionAlias', Resource: arn(`connectionalias/${ALIAS}`, '*') },
       { Effect: 'Allow', Action: 'workspaces:DescribeConnectionAliases', Resource: '*' },
+      // The association's owner, on the directory's tags: keys of this library only.
+      {
+        Effect: 'Allow',
+        Action: ['workspaces:CreateTags', 'workspaces:DeleteTags'],
+        Resource: arn(`directory/${DIRECTORY}`),
+        Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['cdk-cross-account-sharing:*'] } },
+      },
+      { Effect: 'Allow', Action: 'workspaces:DescribeTags', Resource: arn(`directory/${DIRECTORY}`) },
     ]);
 
     // The copy's ID is a reference: the bundle's rights on it sit in a policy of the bundle's own,

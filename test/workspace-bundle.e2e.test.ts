@@ -54,7 +54,7 @@ describe('Create', () => {
   });
 
   test('reports a bundle that already exists by that name, and creates nothing', async () => {
-    await cfn.invoke(handler, cfn.createEvent(TYPE, 'Other', props()), context());
+    await cfn.invoke(handler, cfn.createEvent(TYPE, 'Other', props({ Description: 'Another bundle' })), context());
 
     const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Bundle', props()), context());
 
@@ -177,7 +177,8 @@ describe('Delete', () => {
     await cfn.invoke(handler, cfn.createEvent(TYPE, 'Bundle', props()), context());
     await cfn.invoke(handler, cfn.createEvent(TYPE, 'Other', props({ Name: 'other' })), context());
 
-    const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Bundle', 'Bundle-create-failed', props()), context());
+    // CloudFormation's own physical ID for a Create that never answered.
+    const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Bundle', 'Demo-Bundle-1Q2W3E4R5T6Y', props()), context());
 
     expect(response.Status).toBe('SUCCESS');
     expect(endpoint.bundles.list().map(b => b.name)).toEqual(['other']);

@@ -49,8 +49,9 @@ describe('Create', () => {
   test('reads the source in its own Region', async () => {
     await cfn.invoke(handler, cfn.createEvent(TYPE, 'Copy', props({ SourceRegion: 'us-east-1' })), context());
 
-    const [read] = endpoint.callsOf('DescribeWorkspaceImages');
-    expect(read.input).toMatchObject({ ImageType: 'SHARED' });
+    // The copy's name is looked up first (in the stack's Region), then the source in its own.
+    const read = endpoint.callsOf('DescribeWorkspaceImages').find(c => c.input.ImageType === 'SHARED')!;
+    expect(endpoint.callsOf('DescribeWorkspaceImages')[0].authorization).toMatch(/\/eu-west-1\/workspaces\//);
     expect(read.authorization).toMatch(/\/us-east-1\/workspaces\//);
     expect(endpoint.callsOf('CopyWorkspaceImage')[0].authorization).toMatch(/\/eu-west-1\/workspaces\//);
     expect(endpoint.callsOf('CopyWorkspaceImage')[0].input.SourceRegion).toBe('us-east-1');
@@ -136,7 +137,7 @@ describe('a copy that stays PENDING longer than one invocation', () => {
     expect(response.Status).toBe('SUCCESS');
     expect(response.PhysicalResourceId).toBe(FIRST_COPY);
     expect(endpoint.callsOf('Invoke').length).toBeGreaterThanOrEqual(1);
-    expect(endpoint.callsOf('Invoke')[0].input.CrossAccountSharingContinuation.checkpoint).toEqual({ imageId: FIRST_COPY });
+    expect(endpoint.callsOf('Invoke')[0].input.CrossAccountSharingContinuation.checkpoint).toEqual({ imageId: FIRST_COPY, how: 'copied' });
     expect(cfn.answersTo(event)).toHaveLength(1);
     expect(endpoint.callsOf('CopyWorkspaceImage')).toHaveLength(1);
     // Every invocation signed as the receiving account.
@@ -186,15 +187,17 @@ describe('Update', () => {
 });
 
 describe('Delete', () => {
-  test('with RETAIN, the default, keeps the copy and calls nothing', async () => {
+  test('with RETAIN, the default, keeps the copy and releases it: only its ownership tags are removed', async () => {
     const created = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Copy', props()), context());
     endpoint.resetCalls();
 
     const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Copy', created.PhysicalResourceId, props()), context());
 
     expect(response.Status).toBe('SUCCESS');
-    expect(endpoint.calls).toHaveLength(0);
+    expect(endpoint.calls.map(c => c.operation)).toEqual(['DescribeTags', 'DeleteTags']);
     expect(copies()).toHaveLength(1);
+    // Kept, and no longer the stack's: a later stack that declares it takes it over.
+    expect(endpoint.tags.of(FIRST_COPY)).toEqual({ 'cdk-cross-account-sharing:source-image': `eu-west-1/${SOURCE}` });
   });
 
   test('with DESTROY deletes the copy, and succeeds again once it is gone', async () => {
@@ -227,7 +230,8 @@ describe('Delete', () => {
     await cfn.invoke(handler, cfn.createEvent(TYPE, 'Copy', props()), context());
     endpoint.workspaces.addImage('wsi-otherstack1', { owner: RECEIVER, name: 'other' });
 
-    const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Copy', 'Copy-create-failed', props()), context());
+    // CloudFormation's own physical ID for a Create that never answered.
+    const response = await cfn.invoke(handler, cfn.deleteEvent(TYPE, 'Copy', 'Demo-Copy-1Q2W3E4R5T6Y', props()), context());
 
     expect(response.Status).toBe('SUCCESS');
     expect(copies().map(c => c.id)).toEqual(['wsi-otherstack1']);

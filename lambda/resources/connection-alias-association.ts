@@ -3,11 +3,19 @@ import {
   DisassociateConnectionAliasCommand, WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { associationTagKeys } from '../../src/contract/ownership-tags';
 import { ConnectionAliasAssociationAttributes, ConnectionAliasAssociationProperties, received, RESOURCE_TYPES } from '../../src/contract/resources';
 import { breaks, CONNECTION_ALIAS_ID, DIRECTORY_ID, follows, ifFollows } from '../../src/contract/rules';
 import { workspacesOf } from '../clients/workspaces';
+import { endsRequest } from '../ownership/created-objects';
+import { nothingDoneIdOf } from '../ownership/failed-create';
+import { Owner, ownerOf } from '../ownership/ownership';
+import { NOTHING_DONE } from '../ownership/share-removal';
+import { StackFacts } from '../ownership/stacks';
+import { claimWorkspacesResource, settleWorkspacesResource, TaggedResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
+import { logger } from '../runtime/logger';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
@@ -149,38 +157,113 @@ function result(association: Association, connectionIdentifier: string): Result 
   };
 }
 
-async function create(association: Association, ctx: ResourceContext): Promise<Result> {
-  // A failed Create names the alias, so that the Delete that follows disassociates what it associated.
+/** Where the ownership of an association is recorded: on its directory, under keys of its alias. */
+const recordOf = (aliasId: string, directoryId: string): TaggedResource => ({ resourceId: directoryId, keys: associationTagKeys(aliasId) });
+
+/**
+ * Record this resource as the owner of the association (on the directory's tags, see the README's
+ * state table) before its first change: a rename takes it over, another live stack's claim fails
+ * changing nothing.
+ */
+async function claim(association: Association, me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<void> {
+  const { aliasId, directoryId } = association;
+  const claimed = await claimWorkspacesResource(`the association of connection alias ${aliasId} with directory ${directoryId}`,
+    recordOf(aliasId, directoryId), me, facts, ctx);
+  if (claimed === 'missing') {
+    throw new PreconditionError(`Directory ${directoryId} is not registered with WorkSpaces in account ${ctx.accountId} in this Region (DescribeTags does not find it): register it, or fix directoryId`);
+  }
+}
+
+/**
+ * Undo an association as far as this resource owns it (the ownership rows): disassociate it when
+ * it owns it (or nobody recorded an owner), leave it to a rename's new resource or another live
+ * owner, hand it back on the rollback of a rename; then settle the tags.
+ */
+async function release(aliasId: string, directoryId: string, me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<string> {
+  const record = recordOf(aliasId, directoryId);
+  const action = await workspacesDeleteAction(record, me, facts, ctx);
+  if (action.kind === 'gone') return action.kind;
+  if (action.kind === 'unshare') await disassociate(aliasId, directoryId, ctx);
+  await settleWorkspacesResource(record, action, me, ctx);
+  return action.kind;
+}
+
+/** Claim, then associate (see finish). */
+async function create(association: Association, me: Owner, facts: StackFacts, ctx: ResourceContext, inUpdate = false): Promise<Result> {
+  await claim(association, me, facts, ctx);
+  return finish(association, facts, ctx, inUpdate);
+}
+
+/**
+ * Associate, once claimed. In a rollback (`inUpdate`: an Update may be one), an alias that its
+ * owner no longer shares cannot be associated again, and waiting for it would leave the stack in
+ * UPDATE_ROLLBACK_FAILED: the rollback goes on without it (logged), and the stack's later delete
+ * has nothing to disassociate.
+ */
+async function finish(association: Association, facts: StackFacts, ctx: ResourceContext, inUpdate: boolean): Promise<Result> {
+  // A failed Create names the alias, so that the Delete that follows undoes what it claimed and associated.
   ctx.physicalResourceIdOnFailure = association.aliasId;
+  if (inUpdate && !(await describeAlias(workspacesOf(ctx), association.aliasId)) && (await facts.phase()) === 'rollback') {
+    logger.warn('The rollback cannot associate the alias again: its owner no longer shares it with this account; the rollback goes on without it', {
+      aliasId: association.aliasId, directoryId: association.directoryId,
+    });
+    return result(association, '');
+  }
   return result(association, await associate(association, ctx));
 }
 
 async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, association: Association, ctx: ResourceContext): Promise<Result> {
+  const me = ownerOf(event);
+  const facts = new StackFacts(event.StackId, ctx);
   const old = received<ConnectionAliasAssociationProperties>(event.OldResourceProperties);
   const oldDirectory = ifFollows(DIRECTORY_ID, old.DirectoryId);
   const oldAliasId = ifFollows(CONNECTION_ALIAS_ID, old.AliasId);
   if (old.AliasId !== association.aliasId) {
-    // Another alias: a replacement. CloudFormation's cleanup Delete disassociates the old one.
-    if (event.PhysicalResourceId !== association.aliasId) return create(association, ctx);
-    // The physical ID already names the new properties' alias: the rollback of a failed replacement.
-    // Undo the association it made on the other alias, then make sure of this one.
-    if (oldAliasId && oldDirectory) await disassociate(oldAliasId, oldDirectory, ctx);
-    return create(association, ctx);
+    // Another alias: a replacement. CloudFormation's cleanup Delete releases the old one.
+    if (event.PhysicalResourceId !== association.aliasId) return createReplacement(association, me, facts, ctx);
+    // The physical ID already names the new properties' alias: the rollback of a failed
+    // replacement. Undo what it did on the other alias, then make sure of this one.
+    if (oldAliasId && oldDirectory) await release(oldAliasId, oldDirectory, me, facts, ctx);
+    return create(association, me, facts, ctx, true);
   }
-  // The same alias, another directory: one directory at a time, so the old one lets go first.
-  if (oldDirectory && oldDirectory !== association.directoryId) await disassociate(association.aliasId, oldDirectory, ctx);
+  if (oldDirectory && oldDirectory !== association.directoryId) {
+    // The same alias, another directory: one directory at a time, so the old one lets go first,
+    // once the new one is claimed (a claim that fails changes nothing).
+    await claim(association, me, facts, ctx);
+    await release(association.aliasId, oldDirectory, me, facts, ctx);
+    return { ...(await finish(association, facts, ctx, true)), physicalResourceId: event.PhysicalResourceId };
+  }
   return { ...result(association, await associate(association, ctx)), physicalResourceId: event.PhysicalResourceId };
 }
 
+/**
+ * A replacement (another alias): CloudFormation keeps the old physical ID if it fails, so no
+ * Delete would ever name the new association; a failure releases it here (best effort: the
+ * rollback Update releases it too).
+ */
+async function createReplacement(association: Association, me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<Result> {
+  try {
+    return await create(association, me, facts, ctx);
+  } catch (error) {
+    if (!endsRequest(error, ctx)) throw error;
+    await release(association.aliasId, association.directoryId, me, facts, ctx).catch(cleanup => {
+      logger.warn('The failed replacement\'s association could not be undone; the rollback undoes it', { aliasId: association.aliasId, error: messageOf(cleanup) });
+    });
+    throw error;
+  }
+}
+
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<Result> {
+  const physicalResourceId = event.PhysicalResourceId;
+  if (physicalResourceId === nothingDoneIdOf(event.LogicalResourceId)) return { physicalResourceId, log: NOTHING_DONE };
   const association = validForDelete(() => validateAssociation(event.ResourceProperties));
-  if (!association) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  const disassociated = await disassociate(association.aliasId, association.directoryId, ctx);
-  return { physicalResourceId: event.PhysicalResourceId, log: { aliasId: association.aliasId, directoryId: association.directoryId, disassociated } };
+  if (!association) return { physicalResourceId, log: NOTHING_TO_UNDO };
+  const ownership = await release(association.aliasId, association.directoryId, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
+  return { physicalResourceId, log: { aliasId: association.aliasId, directoryId: association.directoryId, ownership } };
 }
 
 export const handleConnectionAliasAssociation: ResourceHandler<typeof RESOURCE_TYPES.connectionAliasAssociation> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const association = validateAssociation(event.ResourceProperties);
-  return event.RequestType === 'Create' ? create(association, ctx) : update(event, association, ctx);
+  return event.RequestType === 'Create' ? create(association, ownerOf(event), new StackFacts(event.StackId, ctx), ctx) : update(event, association, ctx);
 };

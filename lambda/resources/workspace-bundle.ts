@@ -5,14 +5,21 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RESOURCE_TYPES, received, WorkspaceBundleAttributes, WorkspaceBundleProperties } from '../../src/contract/resources';
 import {
-  breaks, COMPUTE_TYPE_NAME, follows, Rule, STORAGE_GIB, WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_BUNDLE_ID, WORKSPACE_IMAGE_ID, WORKSPACE_NAME,
+  breaks, COMPUTE_TYPE_NAME, follows, ifFollows, Rule, STORAGE_GIB,
+  WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_BUNDLE_ID, WORKSPACE_IMAGE_ID, WORKSPACE_NAME,
 } from '../../src/contract/rules';
 import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
-import { ownedBy, tagsOf } from '../ownership/created-objects';
+import {
+  deleteLeftover, endsRequest, leftBehind, ownedBy, recordLeftover, refused, settleRecordedLeftover, tagsOf, useFound, WorkspacesTag,
+} from '../ownership/created-objects';
+import { nothingDoneIdOf } from '../ownership/failed-create';
 import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
+import { NOTHING_DONE } from '../ownership/share-removal';
+import { StackFacts } from '../ownership/stacks';
+import { deleteActionFrom, settleWorkspacesResource } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
-import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
+import { InputError, isErrorCode, messageOf, PreconditionError, TimeShortError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
@@ -95,7 +102,7 @@ async function waitAvailable(bundleId: string, state: string | undefined, ctx: R
     if (!bundle) throw new PreconditionError(`Bundle ${bundleId} disappeared while it was being created: deploy again`);
     current = bundle.State ?? 'AVAILABLE';
   }
-  if (current === 'ERROR') throw new PreconditionError(`Bundle ${bundleId} is in state ERROR: check its image, compute type and volume sizes; the rollback deletes it`);
+  if (current === 'ERROR') throw new PreconditionError(`Bundle ${bundleId} is in state ERROR: check its image, compute type and volume sizes; the failed bundle is deleted (a replacement's by this update, a new one's by the rollback)`);
 }
 
 function result(bundleId: string, bundle: Bundle): Result {
@@ -119,54 +126,106 @@ function createError(error: unknown, bundle: Bundle, ctx: ResourceContext): unkn
   return error;
 }
 
-/**
- * Create the bundle, unless this resource created it already (found by its name, with its
- * ownership tags and the declared settings); any other bundle of that name fails the request,
- * changing nothing. Then wait while it is PENDING.
- */
-async function create(bundle: Bundle, me: Owner, ctx: ResourceContext, replacing?: string): Promise<Result> {
-  const ws = workspacesOf(ctx);
-  let bundleId: string;
-  let state: string | undefined;
-  const existing = await bundleNamed(ws, bundle.name);
-  if (existing?.BundleId) {
-    if (!ownedBy(await tagsOf(existing.BundleId, ctx), me) || !sameBundle(existing, bundle)) {
-      const whose = existing.BundleId === replacing ? 'the bundle this update replaces' : 'a bundle this resource did not create with these settings';
-      throw new PreconditionError(
-        `A bundle named ${JSON.stringify(bundle.name)} already exists in account ${ctx.accountId} in this Region (${existing.BundleId}, ${whose}): `
-        + 'bundle names are unique; choose another name, then deploy again',
-      );
-    }
-    bundleId = existing.BundleId;
-    state = existing.State;
-  } else {
-    ctx.progress.plan('created', [bundle.name]);
-    try {
-      const { WorkspaceBundle: made } = await ws.send(new CreateWorkspaceBundleCommand({
-        BundleName: bundle.name,
-        BundleDescription: bundle.description,
-        ImageId: bundle.imageId,
-        ComputeType: { Name: bundle.computeType as never },
-        UserStorage: { Capacity: bundle.userStorageGiB },
-        RootStorage: bundle.rootStorageGiB ? { Capacity: bundle.rootStorageGiB } : undefined,
-        Tags: ownerTags(me),
-      }));
-      if (!made?.BundleId) throw new Error(`CreateWorkspaceBundle answered without a bundle ID for ${bundle.name}`);
-      bundleId = made.BundleId;
-      state = made.State;
-    } catch (error) {
-      throw createError(error, bundle, ctx);
-    }
-    ctx.progress.record('created', bundleId);
-  }
-  // A failed Create names the bundle, so that the Delete that follows deletes it.
-  ctx.physicalResourceIdOnFailure = bundleId;
-  await waitAvailable(bundleId, state, ctx);
-  return result(bundleId, bundle);
+/** The bundle a Create stands on, and how it came to it (as for copies: created-objects.ts). */
+interface Made {
+  readonly bundleId: string;
+  readonly how: 'created' | 'made' | 'taken';
+  readonly state?: string;
+  readonly tags?: readonly WorkspacesTag[];
 }
 
-/** Delete the bundle; gone counts as deleted, WorkSpaces that still use it fail the request. */
-async function deleteBundle(bundleId: string, ctx: ResourceContext): Promise<void> {
+/**
+ * Find the bundle that the properties declare, by its name, before anything else, or create it:
+ * this resource's own is used (a Create run again, a rollback to it), one of a rename or of a
+ * dead owner with the same settings is taken over, and any other bundle of that name fails the
+ * request, changing nothing.
+ */
+async function findOrCreate(bundle: Bundle, me: Owner, facts: StackFacts, ctx: ResourceContext, replacing?: string): Promise<Made> {
+  const ws = workspacesOf(ctx);
+  const existing = await bundleNamed(ws, bundle.name);
+  if (existing?.BundleId) {
+    const existingId = existing.BundleId;
+    const tags = await tagsOf(existingId, ctx) ?? [];
+    const found = await useFound('bundle', existingId, tags, sameBundle(existing, bundle), me, facts, ctx, () => {
+      const whose = existingId === replacing ? 'the bundle this update replaces' : 'a bundle this resource did not create with these settings';
+      return new PreconditionError(
+        `A bundle named ${JSON.stringify(bundle.name)} already exists in account ${ctx.accountId} in this Region (${existingId}, ${whose}): `
+        + 'bundle names are unique; choose another name (a renamed construct keeps its bundle only with the same settings: rename it in one deploy, change it in another), then deploy again',
+      );
+    });
+    return { bundleId: found.id, how: found.how, state: existing.State, tags };
+  }
+  ctx.progress.plan('created', [bundle.name]);
+  // Should the Create fail with the create request in flight, its Delete looks the bundle up by name.
+  ctx.physicalResourceIdOnFailure = `${me.logicalId}-creating`;
+  try {
+    const { WorkspaceBundle: made } = await ws.send(new CreateWorkspaceBundleCommand({
+      BundleName: bundle.name,
+      BundleDescription: bundle.description,
+      ImageId: bundle.imageId,
+      ComputeType: { Name: bundle.computeType as never },
+      UserStorage: { Capacity: bundle.userStorageGiB },
+      RootStorage: bundle.rootStorageGiB ? { Capacity: bundle.rootStorageGiB } : undefined,
+      Tags: ownerTags(me),
+    }));
+    if (!made?.BundleId) throw new Error(`CreateWorkspaceBundle answered without a bundle ID for ${bundle.name}`);
+    ctx.progress.record('created', made.BundleId);
+    return { bundleId: made.BundleId, how: 'created', state: made.State };
+  } catch (error) {
+    // Refused: nothing was made, so the Delete that follows a failed Create has nothing to look up.
+    if (refused(error)) ctx.physicalResourceIdOnFailure = undefined;
+    throw createError(error, bundle, ctx);
+  }
+}
+
+/**
+ * Create the bundle, unless this resource created it already or takes it over from a rename,
+ * then wait while it is PENDING. `replacing` is the bundle an Update replaces: a replacement
+ * whose new bundle fails deletes it (in ERROR) or records it on the old bundle (still PENDING)
+ * before failing, since no Delete will ever name it.
+ */
+async function create(bundle: Bundle, me: Owner, facts: StackFacts, ctx: ResourceContext, replacing?: string): Promise<Made> {
+  const made = await findOrCreate(bundle, me, facts, ctx, replacing);
+  // A failed Create names the bundle, so that the Delete that follows deletes it (by the ownership rows).
+  ctx.physicalResourceIdOnFailure = made.bundleId;
+  try {
+    await waitAvailable(made.bundleId, made.state, ctx);
+  } catch (error) {
+    if (replacing === undefined || made.how !== 'created' || !endsRequest(error, ctx)) throw error;
+    throw await abandonReplacement(made.bundleId, replacing, me, ctx, error);
+  }
+  return made;
+}
+
+/**
+ * The new bundle of a replacement that failed: deleted now if WorkSpaces has finished it (ERROR),
+ * otherwise recorded on the bundle it was to replace; the error, with what is left, for the Reason.
+ */
+async function abandonReplacement(bundleId: string, replacing: string, me: Owner, ctx: ResourceContext, error: unknown): Promise<unknown> {
+  const outcome = await deleteBundle(bundleId, ctx, false).catch(() => 'pending' as const);
+  if (outcome === 'deleted') return error;
+  if (follows(WORKSPACE_BUNDLE_ID, replacing)) await recordLeftover(replacing, bundleId, me, ctx);
+  const left = leftBehind('Bundle', bundleId, ctx, `aws workspaces delete-workspace-bundle --bundle-id ${bundleId} --region ${process.env.AWS_REGION ?? '<region>'}`);
+  return error instanceof TimeShortError ? ctx.deadline.outOfTime(`${messageOf(error)}. ${left}`) : new PreconditionError(`${messageOf(error)}. ${left}`);
+}
+
+/**
+ * Delete the bundle once it is no longer PENDING (waiting, within the budget, if `wait`; else a
+ * PENDING bundle is left and 'pending' answered; whether WorkSpaces refuses to delete a PENDING
+ * bundle is UNVERIFIED, so it is never asked to); gone counts as deleted, WorkSpaces that still
+ * use it fail the request.
+ */
+async function deleteBundle(bundleId: string, ctx: ResourceContext, wait = true): Promise<'deleted' | 'pending'> {
+  for (;;) {
+    const found = await describeBundle(workspacesOf(ctx), bundleId);
+    if (!found) return 'deleted';
+    if (found.State !== 'PENDING') break;
+    if (!wait) return 'pending';
+    if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
+      throw ctx.deadline.outOfTime(`Bundle ${bundleId} is still PENDING and cannot be deleted before WorkSpaces has created it: delete again later`);
+    }
+    await sleep(ctx.settings.pollIntervalMs);
+  }
   ctx.progress.plan('deleted', [bundleId]);
   try {
     await workspacesOf(ctx).send(new DeleteWorkspaceBundleCommand({ BundleId: bundleId }));
@@ -180,22 +239,36 @@ async function deleteBundle(bundleId: string, ctx: ResourceContext): Promise<voi
     if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
   }
   ctx.progress.record('deleted', bundleId);
+  return 'deleted';
 }
 
+/**
+ * The Delete: by the ownership table (a rename's old resource, or the rollback of a rename,
+ * deletes nothing and settles the tags), else delete the bundle. A Create that never answered
+ * with the bundle's ID: the bundle it made, if any, found by its name and ownership tags. A
+ * leftover of a failed replacement recorded on the bundle is deleted first.
+ */
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<Result> {
+  const physical = event.PhysicalResourceId;
+  if (physical === nothingDoneIdOf(event.LogicalResourceId)) return { physicalResourceId: physical, log: NOTHING_DONE };
   const bundle = validForDelete(() => validateBundle(event.ResourceProperties));
-  if (!bundle) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
-  let bundleId = event.PhysicalResourceId;
+  if (!bundle) return { physicalResourceId: physical, log: NOTHING_TO_UNDO };
+  const me = ownerOf(event);
+  let bundleId = physical;
   if (!follows(WORKSPACE_BUNDLE_ID, bundleId)) {
-    // A Create that never answered with the bundle's ID: delete the bundle it made, if any.
     const existing = await bundleNamed(workspacesOf(ctx), bundle.name);
-    if (!existing?.BundleId || !ownedBy(await tagsOf(existing.BundleId, ctx), ownerOf(event))) {
-      return { physicalResourceId: bundleId, log: { created: false } };
-    }
+    if (!existing?.BundleId || !ownedBy(await tagsOf(existing.BundleId, ctx), me)) return { physicalResourceId: physical, log: { created: false } };
     bundleId = existing.BundleId;
   }
-  await deleteBundle(bundleId, ctx);
-  return { physicalResourceId: event.PhysicalResourceId, log: { bundleId, deleted: true } };
+  const tags = await tagsOf(bundleId, ctx);
+  await settleRecordedLeftover(bundleId, tags, me, ctx, deleteBundle, true);
+  const action = await deleteActionFrom(tags, me, new StackFacts(event.StackId, ctx));
+  if (action.kind === 'unshare') {
+    await deleteBundle(bundleId, ctx);
+    return { physicalResourceId: physical, log: { bundleId, deleted: true, ownership: action.kind } };
+  }
+  await settleWorkspacesResource(bundleId, action, me, ctx);
+  return { physicalResourceId: physical, log: { bundleId, ownership: action.kind } };
 }
 
 /** What a bundle is made of besides its image: a change of any of them makes a new bundle. */
@@ -207,8 +280,24 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   const differs = (k: keyof WorkspaceBundleProperties) => String(old[k] ?? '') !== String(props[k] ?? '');
   const bundleId = event.PhysicalResourceId;
   if (BUNDLE_PROPERTIES.some(differs) || !follows(WORKSPACE_BUNDLE_ID, bundleId)) {
-    // WorkSpaces changes only the image of a bundle: a new one replaces it, and CloudFormation's cleanup Delete deletes the old one.
-    return create(bundle, ownerOf(event), ctx, bundleId);
+    // WorkSpaces changes only the image of a bundle: a new one replaces it, and CloudFormation's
+    // cleanup Delete deletes the old one. An Update that finds its bundle rather than creating one
+    // may be the rollback of a failed replacement: the bundle that replacement created (the old
+    // properties' name, this resource's, not the physical ID) is deleted, or recorded while PENDING.
+    const me = ownerOf(event);
+    const made = await create(bundle, me, new StackFacts(event.StackId, ctx), ctx, bundleId);
+    if (made.how !== 'created') {
+      await settleRecordedLeftover(made.bundleId, made.tags, me, ctx, deleteBundle, false);
+      const oldName = ifFollows(WORKSPACE_NAME, old.Name);
+      if (oldName && oldName !== bundle.name) {
+        const abandonedId = (await bundleNamed(workspacesOf(ctx), oldName))?.BundleId;
+        if (abandonedId && abandonedId !== bundleId && abandonedId !== made.bundleId) {
+          const outcome = await deleteLeftover(abandonedId, me, ctx, deleteBundle, false);
+          if (outcome === 'pending') await recordLeftover(made.bundleId, abandonedId, me, ctx);
+        }
+      }
+    }
+    return result(made.bundleId, bundle);
   }
   if (differs('ImageId')) {
     // The image alone changes in place: the bundle ID stays; WorkSpaces built from it keep their image until rebuilt.
@@ -226,5 +315,6 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
 export const handleWorkspaceBundle: ResourceHandler<typeof RESOURCE_TYPES.workspaceBundle> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const bundle = validateBundle(event.ResourceProperties);
-  return event.RequestType === 'Create' ? create(bundle, ownerOf(event), ctx) : update(event, bundle, ctx);
+  if (event.RequestType === 'Create') return result((await create(bundle, ownerOf(event), new StackFacts(event.StackId, ctx), ctx)).bundleId, bundle);
+  return update(event, bundle, ctx);
 };

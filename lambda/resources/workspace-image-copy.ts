@@ -5,16 +5,21 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { SOURCE_IMAGE_TAG } from '../../src/contract/ownership-tags';
 import { RESOURCE_TYPES, received, WorkspaceImageCopyAttributes, WorkspaceImageCopyProperties } from '../../src/contract/resources';
-import { AWS_REGION, breaks, follows, Rule, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from '../../src/contract/rules';
+import { AWS_REGION, breaks, follows, ifFollows, Rule, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from '../../src/contract/rules';
 import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { pages } from '../clients/paging';
 import { workspacesIn, workspacesOf } from '../clients/workspaces';
-import { ownedBy, tagsOf, tagValue } from '../ownership/created-objects';
-import { failedCreateIdOf, objectOfFailedCreate } from '../ownership/failed-create';
+import {
+  deleteLeftover, endsRequest, leftBehind, ownedBy, recordLeftover, refused, settleRecordedLeftover, tagsOf, tagValue, useFound, WorkspacesTag,
+} from '../ownership/created-objects';
+import { failedCreateIdOf, nothingDoneIdOf, objectOfFailedCreate } from '../ownership/failed-create';
 import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
+import { NOTHING_DONE } from '../ownership/share-removal';
+import { StackFacts } from '../ownership/stacks';
+import { deleteActionFrom, settleWorkspacesResource } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
-import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
+import { InputError, isErrorCode, messageOf, PreconditionError, TimeShortError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
@@ -111,7 +116,7 @@ async function waitAvailable(copyId: string, copy: ImageCopy, ctx: ResourceConte
     if (!image) throw new PreconditionError(`Image copy ${copyId} of ${copy.sourceImageId} disappeared while it was being copied: deploy again to copy it again`);
     if (image.State === 'AVAILABLE') return;
     if (image.State === 'ERROR') {
-      throw new PreconditionError(`Image copy ${copyId} of ${copy.sourceImageId} failed (state ERROR, ${errorOf(image)}); the rollback deletes the copy`);
+      throw new PreconditionError(`Image copy ${copyId} of ${copy.sourceImageId} failed (state ERROR, ${errorOf(image)}); the failed copy is deleted (a replacement's by this update, a new one's by the rollback)`);
     }
     if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
       throw ctx.deadline.outOfTime(
@@ -127,60 +132,92 @@ function result(copyId: string): Result {
   return { physicalResourceId: copyId, data: { ImageId: copyId }, log: { imageId: copyId } };
 }
 
+/** The copy a Create stands on, and how it came to it. */
+interface Made {
+  readonly copyId: string;
+  /** `copied` by this request; `made` by this resource before (found by its name); `taken` over from another logical ID (a rename) or a dead owner. */
+  readonly how: 'copied' | 'made' | 'taken';
+  /** The tags of a copy that was found, as read. */
+  readonly tags?: readonly WorkspacesTag[];
+}
+
 /**
- * Copy the image, unless this resource made that copy already (found by its name, with its
- * ownership and source tags), then wait until it is AVAILABLE. An image of that name made by
- * anything else fails the request, changing nothing. `replacing` is the copy an Update replaces.
+ * Find the copy that the properties declare, by its name, before anything else (a rollback that
+ * goes back to its copy needs no other check), or copy the image: see the README's state table
+ * for the receiving side. An image of that name that is not this copy (another source or
+ * description, an image not copied by this library) fails the request, changing nothing.
  */
-async function create(copy: ImageCopy, me: Owner, ctx: ResourceContext, replacing?: string): Promise<Result> {
-  let copyId = typeof ctx.resumeFrom?.imageId === 'string' ? ctx.resumeFrom.imageId : undefined;
-  if (!copyId) {
-    await checkSource(copy, ctx);
-    const existing = await imageNamed(copy.name, ctx);
-    if (existing?.ImageId) {
-      const tags = await tagsOf(existing.ImageId, ctx);
-      const same = ownedBy(tags, me) && tagValue(tags, SOURCE_IMAGE_TAG) === sourceOf(copy)
-        && (existing.Description || undefined) === copy.description;
-      if (!same) {
-        const whose = existing.ImageId === replacing ? 'the copy this update replaces' : 'an image this resource did not copy from that source';
-        throw new PreconditionError(
-          `An image named ${JSON.stringify(copy.name)} already exists in account ${ctx.accountId} in this Region (${existing.ImageId}, ${whose}): `
-          + 'image names are unique and a copy is never duplicated; choose another name (WorkSpaces cannot rename an image), then deploy again',
-        );
-      }
-      copyId = existing.ImageId;
-    } else {
-      ctx.progress.plan('copied', [copy.sourceImageId]);
-      const { ImageId } = await workspacesOf(ctx).send(new CopyWorkspaceImageCommand({
-        Name: copy.name,
-        Description: copy.description,
-        SourceImageId: copy.sourceImageId,
-        SourceRegion: copy.sourceRegion,
-        Tags: [...ownerTags(me), { Key: SOURCE_IMAGE_TAG, Value: sourceOf(copy) }],
-      })).catch(error => {
-        // An image of that name made since the check (which name ResourceAlreadyExists is about is UNVERIFIED).
-        if (!isErrorCode(error, 'ResourceAlreadyExistsException')) throw error;
-        throw new PreconditionError(`An image named ${JSON.stringify(copy.name)} already exists in account ${ctx.accountId} in this Region (${messageOf(error)}): choose another name, then deploy again`);
-      });
-      if (!ImageId) throw new Error(`CopyWorkspaceImage answered without an image ID for ${copy.sourceImageId}`);
-      copyId = ImageId;
-      ctx.progress.record('copied', `${copy.sourceImageId} to ${copyId}`);
-    }
+async function findOrCopy(copy: ImageCopy, me: Owner, facts: StackFacts, ctx: ResourceContext, replacing?: string): Promise<Made> {
+  const resumed = typeof ctx.resumeFrom?.imageId === 'string' ? ctx.resumeFrom.imageId : undefined;
+  if (resumed) return { copyId: resumed, how: ctx.resumeFrom?.how === 'copied' ? 'copied' : 'made' };
+  const existing = await imageNamed(copy.name, ctx);
+  if (existing?.ImageId) {
+    const existingId = existing.ImageId;
+    const tags = await tagsOf(existingId, ctx) ?? [];
+    const same = tagValue(tags, SOURCE_IMAGE_TAG) === sourceOf(copy) && (existing.Description || undefined) === copy.description;
+    const found = await useFound('image copy', existingId, tags, same, me, facts, ctx, () => {
+      const whose = existingId === replacing ? 'the copy this update replaces' : 'an image this resource did not copy from that source';
+      return new PreconditionError(
+        `An image named ${JSON.stringify(copy.name)} already exists in account ${ctx.accountId} in this Region (${existingId}, ${whose}): `
+        + 'image names are unique and a copy is never duplicated; choose another name (WorkSpaces cannot rename an image), then deploy again',
+      );
+    });
+    return { copyId: found.id, how: found.how, tags };
   }
-  ctx.checkpoint = { imageId: copyId };
-  // A failed Create names the copy, so that the Delete that follows deletes it whatever the removal policy.
-  ctx.physicalResourceIdOnFailure = failedCreateIdOf(copyId);
+  await checkSource(copy, ctx);
+  // Should the Create fail with the copy request in flight, its Delete looks the copy up by name.
+  ctx.physicalResourceIdOnFailure = failedCreateIdOf(`${me.logicalId}-copying`);
+  ctx.progress.plan('copied', [copy.sourceImageId]);
+  const { ImageId } = await workspacesOf(ctx).send(new CopyWorkspaceImageCommand({
+    Name: copy.name,
+    Description: copy.description,
+    SourceImageId: copy.sourceImageId,
+    SourceRegion: copy.sourceRegion,
+    Tags: [...ownerTags(me), { Key: SOURCE_IMAGE_TAG, Value: sourceOf(copy) }],
+  })).catch(error => {
+    // Refused: nothing was copied, so the Delete that follows a failed Create has nothing to look up.
+    if (refused(error)) ctx.physicalResourceIdOnFailure = undefined;
+    // An image of that name made since the check (which name ResourceAlreadyExists is about is UNVERIFIED).
+    if (!isErrorCode(error, 'ResourceAlreadyExistsException')) throw error;
+    throw new PreconditionError(`An image named ${JSON.stringify(copy.name)} already exists in account ${ctx.accountId} in this Region (${messageOf(error)}): choose another name, then deploy again`);
+  });
+  if (!ImageId) throw new Error(`CopyWorkspaceImage answered without an image ID for ${copy.sourceImageId}`);
+  ctx.progress.record('copied', `${copy.sourceImageId} to ${ImageId}`);
+  return { copyId: ImageId, how: 'copied' };
+}
+
+/**
+ * Copy the image, unless this resource made that copy already or takes it over from a rename,
+ * then wait until it is AVAILABLE. `replacing` is the copy an Update replaces: a replacement
+ * whose new copy fails deletes it (in ERROR) or records it on the old copy (still PENDING) before
+ * failing, since no Delete will ever name it.
+ */
+async function create(copy: ImageCopy, me: Owner, facts: StackFacts, ctx: ResourceContext, replacing?: string): Promise<Made> {
+  const made = await findOrCopy(copy, me, facts, ctx, replacing);
+  const { copyId } = made;
+  ctx.checkpoint = { imageId: copyId, how: made.how };
+  // A failed Create names the copy. One it copied (or made before) is deleted by the Delete that
+  // follows whatever the removal policy; one it took over keeps the policy and the ownership rows.
+  ctx.physicalResourceIdOnFailure = made.how === 'taken' ? copyId : failedCreateIdOf(copyId);
   try {
     await waitAvailable(copyId, copy, ctx);
   } catch (error) {
-    // A failed Update keeps the old physical ID, so no Delete will ever name a replacement's copy:
-    // one in ERROR is deleted here. (One still PENDING when the budget runs out cannot be; the Reason says so.)
-    if (replacing !== undefined && error instanceof PreconditionError && /state ERROR/.test(error.message)) {
-      await deleteCopy(copyId, ctx).catch(() => undefined);
-    }
-    throw error;
+    if (replacing === undefined || made.how !== 'copied' || !endsRequest(error, ctx)) throw error;
+    throw await abandonReplacement(copyId, replacing, me, ctx, error);
   }
-  return result(copyId);
+  return made;
+}
+
+/**
+ * The new copy of a replacement that failed: deleted now if WorkSpaces has finished it (ERROR),
+ * otherwise recorded on the copy it was to replace; the error, with what is left, for the Reason.
+ */
+async function abandonReplacement(copyId: string, replacing: string, me: Owner, ctx: ResourceContext, error: unknown): Promise<unknown> {
+  const outcome = await deleteCopy(copyId, ctx, false).catch(() => 'pending' as const);
+  if (outcome === 'deleted') return error;
+  if (follows(WORKSPACE_IMAGE_ID, replacing)) await recordLeftover(replacing, copyId, me, ctx);
+  const left = leftBehind('Image copy', copyId, ctx, `aws workspaces delete-workspace-image --image-id ${copyId} --region ${process.env.AWS_REGION ?? '<region>'}`);
+  return error instanceof TimeShortError ? ctx.deadline.outOfTime(`${messageOf(error)}. ${left}`) : new PreconditionError(`${messageOf(error)}. ${left}`);
 }
 
 /** The bundles of the account built from the image, for a Reason. */
@@ -193,13 +230,17 @@ async function bundlesOf(imageId: string, ctx: ResourceContext): Promise<string[
   return bundles;
 }
 
-/** Delete the copy once it is no longer PENDING; gone counts as deleted. */
-async function deleteCopy(copyId: string, ctx: ResourceContext): Promise<void> {
+/**
+ * Delete the copy once it is no longer PENDING (waiting, within the budget, if `wait`; else a
+ * PENDING copy is left and 'pending' answered); gone counts as deleted.
+ */
+async function deleteCopy(copyId: string, ctx: ResourceContext, wait = true): Promise<'deleted' | 'pending'> {
   const ws = workspacesOf(ctx);
   for (;;) {
     const image = await describeImage(ws, copyId);
-    if (!image) return;
+    if (!image) return 'deleted';
     if (image.State !== 'PENDING') break;
+    if (!wait) return 'pending';
     if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
       throw ctx.deadline.outOfTime(`Image copy ${copyId} is still PENDING and cannot be deleted before WorkSpaces ends the copy: delete again later`);
     }
@@ -222,44 +263,79 @@ async function deleteCopy(copyId: string, ctx: ResourceContext): Promise<void> {
     if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
   }
   ctx.progress.record('deleted', copyId);
+  return 'deleted';
 }
 
 /**
- * Apply the removal policy: RETAIN keeps the copy, DESTROY deletes it. A Delete after a failed
- * Create deletes the copy that Create made, found by its physical ID or, when the Create never
- * answered with one, by its name and ownership tags.
+ * The Delete: by the ownership table (a rename's old resource, or the rollback of a rename,
+ * deletes nothing), then by the removal policy: RETAIN keeps the copy and settles its tags only,
+ * DESTROY deletes it. A Delete after a failed Create deletes the copy that Create made whatever
+ * the policy, found by its physical ID or, when the Create never answered with one, by its name
+ * and ownership tags. A leftover of a failed replacement recorded on the copy is deleted first.
  */
 async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext): Promise<Result> {
-  const copy = validForDelete(() => validateImageCopy(event.ResourceProperties));
-  if (!copy) return { physicalResourceId: event.PhysicalResourceId, log: NOTHING_TO_UNDO };
   const physical = event.PhysicalResourceId;
+  if (physical === nothingDoneIdOf(event.LogicalResourceId)) return { physicalResourceId: physical, log: NOTHING_DONE };
+  const copy = validForDelete(() => validateImageCopy(event.ResourceProperties));
+  if (!copy) return { physicalResourceId: physical, log: NOTHING_TO_UNDO };
+  const me = ownerOf(event);
+  // Any physical ID but a copy's own is a Create's that failed (or never answered).
   const failedCreate = !follows(WORKSPACE_IMAGE_ID, physical);
-  if (!failedCreate && copy.removalPolicy === REMOVAL_POLICY.retain) {
-    return { physicalResourceId: physical, log: { imageId: physical, retained: true } };
-  }
   let copyId = objectOfFailedCreate(physical) ?? physical;
   if (!follows(WORKSPACE_IMAGE_ID, copyId)) {
-    const me = ownerOf(event);
     const existing = await imageNamed(copy.name, ctx);
     if (!existing?.ImageId || !ownedBy(await tagsOf(existing.ImageId, ctx), me)) return { physicalResourceId: physical, log: { copied: false } };
     copyId = existing.ImageId;
   }
-  await deleteCopy(copyId, ctx);
-  return { physicalResourceId: physical, log: { imageId: copyId, deleted: true } };
+  const tags = await tagsOf(copyId, ctx);
+  await settleRecordedLeftover(copyId, tags, me, ctx, deleteCopy, true);
+  const facts = new StackFacts(event.StackId, ctx);
+  const action = await deleteActionFrom(tags, me, facts);
+  const deletes = action.kind === 'unshare' && (failedCreate || copy.removalPolicy === REMOVAL_POLICY.destroy);
+  if (deletes) {
+    await deleteCopy(copyId, ctx);
+    return { physicalResourceId: physical, log: { imageId: copyId, deleted: true, ownership: action.kind } };
+  }
+  await settleWorkspacesResource(copyId, action, me, ctx);
+  return { physicalResourceId: physical, log: { imageId: copyId, retained: action.kind === 'unshare', ownership: action.kind } };
 }
 
 /** What a copy is made of: a change of any of them makes a new copy. */
 const COPY_PROPERTIES: readonly (keyof WorkspaceImageCopyProperties)[] = ['SourceImageId', 'SourceRegion', 'Name', 'Description'];
 
-export const handleWorkspaceImageCopy: ResourceHandler<typeof RESOURCE_TYPES.workspaceImageCopy> = async (event, ctx) => {
-  if (event.RequestType === 'Delete') return remove(event, ctx);
-  const copy = validateImageCopy(event.ResourceProperties);
-  if (event.RequestType === 'Create') return create(copy, ownerOf(event), ctx);
+/**
+ * An Update. WorkSpaces cannot change a copy: a change of what it is made of makes a new one (a
+ * replacement), and CloudFormation's cleanup Delete applies the removal policy to the old one.
+ * When the Update found its copy rather than making one, it may be the rollback of a failed
+ * replacement: the copy that replacement made (the old properties' name, this resource's, not
+ * the physical ID) is deleted, or recorded on this copy while it is still PENDING.
+ */
+async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, copy: ImageCopy, ctx: ResourceContext): Promise<Result> {
   const old = received<WorkspaceImageCopyProperties>(event.OldResourceProperties);
   const now = received<WorkspaceImageCopyProperties>(event.ResourceProperties);
   const changed = COPY_PROPERTIES.some(k => JSON.stringify(old[k] ?? '') !== JSON.stringify(now[k] ?? ''));
   // Only the removal policy (or the time budget) changed: the copy stays as it is.
   if (!changed && follows(WORKSPACE_IMAGE_ID, event.PhysicalResourceId)) return result(event.PhysicalResourceId);
-  // WorkSpaces cannot change a copy: a new one replaces it, and CloudFormation's cleanup Delete applies the removal policy to the old one.
-  return create(copy, ownerOf(event), ctx, event.PhysicalResourceId);
+  const me = ownerOf(event);
+  const made = await create(copy, me, new StackFacts(event.StackId, ctx), ctx, event.PhysicalResourceId);
+  if (made.how !== 'copied') {
+    await settleRecordedLeftover(made.copyId, made.tags, me, ctx, deleteCopy, false);
+    const oldName = ifFollows(WORKSPACE_NAME, old.Name);
+    if (oldName && oldName !== copy.name) {
+      const abandoned = await imageNamed(oldName, ctx);
+      const abandonedId = abandoned?.ImageId;
+      if (abandonedId && abandonedId !== event.PhysicalResourceId && abandonedId !== made.copyId) {
+        const outcome = await deleteLeftover(abandonedId, me, ctx, deleteCopy, false);
+        if (outcome === 'pending') await recordLeftover(made.copyId, abandonedId, me, ctx);
+      }
+    }
+  }
+  return result(made.copyId);
+}
+
+export const handleWorkspaceImageCopy: ResourceHandler<typeof RESOURCE_TYPES.workspaceImageCopy> = async (event, ctx) => {
+  if (event.RequestType === 'Delete') return remove(event, ctx);
+  const copy = validateImageCopy(event.ResourceProperties);
+  if (event.RequestType === 'Create') return result((await create(copy, ownerOf(event), new StackFacts(event.StackId, ctx), ctx)).copyId);
+  return update(event, copy, ctx);
 };

@@ -4,6 +4,9 @@
  * contract with every image, alias and bundle already deployed: never rename them.
  */
 
+/** What every tag key of this library begins with. */
+export const OWNERSHIP_TAG_PREFIX = 'cdk-cross-account-sharing:';
+
 /** The owning stack's ID. */
 export const OWNER_STACK_TAG = 'cdk-cross-account-sharing:owner-stack';
 
@@ -15,3 +18,32 @@ export const PREVIOUS_OWNER_TAG = 'cdk-cross-account-sharing:previous-owner-reso
 
 /** On an image copy: its source, `<region>/<imageId>`, so that a Create that finds a copy by its name knows whether it is the same copy. */
 export const SOURCE_IMAGE_TAG = 'cdk-cross-account-sharing:source-image';
+
+/** The keys of one ownership record: the owner's stack, its logical ID, and a rename's note. */
+export interface OwnershipTagKeys {
+  readonly stack: string;
+  readonly resource: string;
+  readonly previous: string;
+}
+
+/** The keys with which an image, an alias, a copy, a bundle or a catalog's preferences records its owner. */
+export const OWNERSHIP_TAG_KEYS: OwnershipTagKeys = { stack: OWNER_STACK_TAG, resource: OWNER_RESOURCE_TAG, previous: PREVIOUS_OWNER_TAG };
+
+/**
+ * The keys with which a directory records the owner of its association with one connection alias
+ * (the alias belongs to the account that shares it, so the receiving side tags its own directory,
+ * one record per alias). The longest, with an alias ID of the model's 68 characters, has 124 of
+ * the 127 a WorkSpaces tag key may have.
+ */
+export function associationTagKeys(aliasId: string): OwnershipTagKeys {
+  const prefix = `${OWNERSHIP_TAG_PREFIX}${aliasId}:`;
+  return { stack: `${prefix}owner-stack`, resource: `${prefix}owner-resource`, previous: `${prefix}previous-owner-resource` };
+}
+
+/**
+ * On a copy or a bundle that a replacement was to supersede: the ID of the replacement's new copy
+ * or bundle that was still PENDING when its request failed. CloudFormation never names it (a
+ * failed Update keeps the old physical ID), so the next request on the old one (the rollback, an
+ * update, the stack's delete) deletes it.
+ */
+export const UNFINISHED_REPLACEMENT_TAG = 'cdk-cross-account-sharing:unfinished-replacement';

@@ -82,15 +82,22 @@ export const MAX_CALLS_PER_BUDGET = Math.floor((MAX_TIME_BUDGET_SECONDS - FIXED_
 
 /**
  * WorkSpaces calls one image copy makes besides its polls: the source image read (in its Region),
- * the name check, the copy, and on a Delete the copy's read, its tags and the delete.
+ * the name check, the tags of a copy found by name and a takeover's claim (a write and a read),
+ * the copy, and on a rollback the abandoned copy's name check, tags and delete.
  */
-export const IMAGE_COPY_CALLS = 6;
+export const IMAGE_COPY_CALLS = 10;
 
-/** WorkSpaces calls one bundle makes besides its polls: the create (or the name check and tags on a retry) and the delete. */
-export const BUNDLE_CALLS = 4;
+/**
+ * WorkSpaces calls one bundle makes besides its polls: the name check, the tags of a bundle found
+ * by name and a takeover's claim, the create, and on a rollback the abandoned bundle's delete.
+ */
+export const BUNDLE_CALLS = 8;
 
-/** WorkSpaces calls one alias association makes besides its polls: the alias read, the association, and a disassociation. */
-export const ALIAS_ASSOCIATION_CALLS = 4;
+/**
+ * WorkSpaces calls one alias association makes besides its polls: its claim on the directory's
+ * tags (a read, a write, a read), the alias read, the association, and a disassociation with its tags.
+ */
+export const ALIAS_ASSOCIATION_CALLS = 8;
 
 /**
  * The shortest budget of an image copy: CloudFormation's longest. A copy stays PENDING for as long

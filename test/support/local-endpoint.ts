@@ -88,6 +88,14 @@ export class LocalAwsEndpoint {
   /** CloudFormation's reads of stacks (awsQuery), which LocalDeployment drives. */
   public readonly cloudformation = new LocalCloudFormation();
   public readonly calls: RecordedCall[] = [];
+  /** Directories a test deregistered from WorkSpaces; every other ID of the model's pattern is a registered directory. */
+  public readonly deregisteredDirectories = new Set<string>();
+  /**
+   * Called with each awsJson call the endpoint is about to serve, before it is served: a test
+   * changes the world at the moment a given call arrives (an image copy that ends, say) instead
+   * of at a moment of the clock.
+   */
+  public onCall?: (operation: string, input: Record<string, any>) => void;
   /** Delay before each answer, in milliseconds. */
   public latencyMs = 0;
   /** Delay before the answers of some operations (`Invoke` for Lambda's), instead of `latencyMs`. */
@@ -112,7 +120,8 @@ export class LocalAwsEndpoint {
     this.workspaces = new WorkSpacesImages(accountId);
     this.aliases = new WorkSpacesConnectionAliases(accountId);
     this.bundles = new WorkSpacesBundles(this.workspaces);
-    this.tags = new WorkSpacesTags(id => this.workspaces.has(id) || this.aliases.stateOf(id) !== undefined || this.bundles.has(id));
+    this.tags = new WorkSpacesTags(id => this.workspaces.has(id) || this.aliases.stateOf(id) !== undefined || this.bundles.has(id)
+      || this.isDirectoryRegistered(id));
     this.workspaces.tagged = (id, tags) => this.tags.set(id, tags);
     this.workspaces.inUse = id => this.bundles.usingImage(id);
     this.bundles.tagged = (id, tags) => this.tags.set(id, tags);
@@ -125,6 +134,11 @@ export class LocalAwsEndpoint {
     this.services.push(this.partnerCentral.service());
     this.queryServices.push(this.cloudformation.service());
     this.services.push(this.ssm.service());
+  }
+
+  /** Whether an ID names a directory registered with WorkSpaces (which takes tags). */
+  public isDirectoryRegistered(id: string): boolean {
+    return /^(d-[0-9a-f]{8,63}|wsd-[0-9a-z]{8,63})$/.test(id) && !this.deregisteredDirectories.has(id);
   }
 
   /**
@@ -392,6 +406,7 @@ export class LocalAwsEndpoint {
     }
 
     try {
+      this.onCall?.(operation, input);
       const output = service.operations[operation](input, this.callerOf(req.headers.authorization));
       this.calls.push({ operation, input, authorization: req.headers.authorization, receivedAt });
       send(200, output);

@@ -2,11 +2,12 @@
  * The setup shared by the handler tests of the receiving side's resources: the source handler
  * with a mocked WorkSpaces client, run in the receiving account.
  */
-import { DescribeTagsCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
+import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import type { Context } from 'aws-lambda';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { CloudFormationStub, lambdaContext, useFastSettings } from './handler-harness';
 import { useCloudFormationStub } from './local-aws';
+import { mockWorkspacesTags } from './mocked-tags';
 
 /** The receiving account, in which the handler runs. */
 export const RECEIVER = '210987654321';
@@ -14,7 +15,7 @@ export const RECEIVER = '210987654321';
 export const $metadata = {};
 
 export interface ReceivingHandlerMocks {
-  /** The mocked WorkSpaces client, reset before each test with no tags on any resource. */
+  /** The mocked WorkSpaces client, reset before each test with no tags on any resource (tags written are kept, see mockWorkspacesTags). */
   ws: AwsClientStub<WorkSpacesClient>;
   /** The CloudFormation stub that receives the handler's answers. */
   cfn: CloudFormationStub;
@@ -31,7 +32,7 @@ export function useReceivingHandlerMocks(): ReceivingHandlerMocks {
   afterAll(() => ws.restore());
   beforeEach(() => {
     ws.reset();
-    ws.on(DescribeTagsCommand).resolves({ TagList: [] });
+    mockWorkspacesTags(ws);
   });
 
   return { ws, cfn, context: () => lambdaContext(RECEIVER) };

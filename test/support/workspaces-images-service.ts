@@ -95,6 +95,12 @@ export class WorkSpacesImages {
     return this.images.has(imageId);
   }
 
+  /** End a PENDING image now, as its copy would (AVAILABLE, or ERROR for a copy made to fail). */
+  public finish(imageId: string): void {
+    const image = this.images.get(imageId);
+    if (image?.state === 'PENDING') image.availableAt = Date.now();
+  }
+
   public deleteImage(imageId: string): void {
     this.images.delete(imageId);
   }

@@ -2,13 +2,13 @@ import { AwsError, Operation } from './local-service';
 
 /**
  * WorkSpaces' CreateTags, DescribeTags and DeleteTags for the resources the local endpoint knows
- * (images and connection aliases), with the model's limits: keys of 1 to 127 characters, values
+ * (images, connection aliases, bundles and registered directories), with the model's limits: keys of 1 to 127 characters, values
  * of at most 255, 50 tags a resource, ResourceNotFoundException for an unknown ID.
  */
 export class WorkSpacesTags {
   private readonly tags = new Map<string, Map<string, string>>();
 
-  /** @param exists whether a resource ID names an image or alias the endpoint holds */
+  /** @param exists whether a resource ID names an image, alias, bundle or registered directory the endpoint holds */
   constructor(private readonly exists: (resourceId: string) => boolean) {}
 
   /** The tags of a resource, as a plain object. */
