@@ -1,10 +1,11 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { ComputeType } from './compute-type';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './contract/rules';
 import { BUNDLE_CALLS } from './contract/time-budget';
+import { claimInApp } from './private/claims';
 import { allowOwnershipReads, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkString, checkWholeNumber, requireProps, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -103,6 +104,9 @@ export class WorkspaceBundle extends Construct {
       checkRule(this, 'description', props.description, WORKSPACE_BUNDLE_DESCRIPTION);
     }
 
+    // Bundle names are unique in an account and Region: two bundles of one name would fail only at deploy.
+    claimInApp(this, `bundle:${Stack.of(this).region}`, 'name', props.name,
+      'bundle names are unique in an account and Region, so give each WorkspaceBundle of the account its own name', { verb: 'used', perAccount: true });
     const provider = SharingProvider._for(this, props.provider);
     const imagePolicy = grantBundle(this, provider._grants, props.imageId);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.workspaceBundle, {

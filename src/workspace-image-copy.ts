@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { AWS_REGION, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './contract/rules';
 import { IMAGE_COPY_CALLS, IMAGE_COPY_MIN_BUDGET_SECONDS } from './contract/time-budget';
+import { claimInApp } from './private/claims';
 import { allowOwnershipReads, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkString, removalPolicyOf, requireProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -92,6 +93,9 @@ export class WorkspaceImageCopy extends Construct {
     }
     const removalPolicy = removalPolicyOf(this, props.removalPolicy, RemovalPolicy.RETAIN, 'an image copy is either kept or deleted');
     const sourceRegion = props.sourceRegion ?? Stack.of(this).region;
+    // Image names are unique in an account and Region: two copies of one name would fail only at deploy.
+    claimInApp(this, `imagecopy:${Stack.of(this).region}`, 'name', props.name,
+      'image names are unique in an account and Region, so give each WorkspaceImageCopy of the account its own name', { verb: 'used', perAccount: true });
 
     const provider = SharingProvider._for(this, props.provider);
     grantImageCopy(provider._grants, props.sourceImageId, sourceRegion);

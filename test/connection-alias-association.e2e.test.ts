@@ -126,6 +126,52 @@ describe('Update', () => {
   });
 });
 
+describe('ownership on the directory', () => {
+  const OWNER_RESOURCE_KEY = `cdk-cross-account-sharing:${ALIAS}:owner-resource`;
+
+  test('a Create records its owner on the directory, under keys of the alias, before it associates (RA2)', async () => {
+    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Association', props()), context());
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(endpoint.tags.of(DIRECTORY)).toEqual({
+      [`cdk-cross-account-sharing:${ALIAS}:owner-stack`]: cfn.stackId,
+      [OWNER_RESOURCE_KEY]: 'Association',
+    });
+    const writes = endpoint.calls.filter(c => !c.operation.startsWith('Describe')).map(c => c.operation);
+    expect(writes).toEqual(['CreateTags', 'AssociateConnectionAlias']);
+  });
+
+  test('a directory that is not registered fails the Create, changing nothing (RA1)', async () => {
+    endpoint.deregisteredDirectories.add(DIRECTORY);
+
+    const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Association', props()), context());
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain(`Directory ${DIRECTORY} is not registered with WorkSpaces in account ${RECEIVER} in this Region`);
+    expect(response.PhysicalResourceId).toBe('Association-create-failed');
+    expect(endpoint.calls.filter(c => !c.operation.startsWith('Describe'))).toEqual([]);
+  });
+
+  test('a replacement (another alias) that fails after its claim releases the new alias before it fails (RU5)', async () => {
+    const NEW_ALIAS = 'wsca-newalias01';
+    endpoint.aliases.addAlias(ALIAS, { sharedWith: RECEIVER, associatedWith: { accountId: RECEIVER, directoryId: DIRECTORY } });
+    // The new alias is held by another account's directory: the replacement fails after its claim.
+    endpoint.aliases.addAlias(NEW_ALIAS, { sharedWith: RECEIVER, associatedWith: { accountId: OWNER, directoryId: 'd-9067eeee00' } });
+
+    const response = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Association', ALIAS, props(DIRECTORY, NEW_ALIAS), props()), context());
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain(`Connection alias ${NEW_ALIAS} is already associated with directory d-9067eeee00`);
+    expect(endpoint.callsOf('CreateTags')).toHaveLength(1);
+    expect(endpoint.callsOf('DeleteTags')).toHaveLength(1);
+    expect(endpoint.callsOf('DisassociateConnectionAlias')).toHaveLength(0);
+    expect(response.PhysicalResourceId).toBe(ALIAS);
+    expect(Object.keys(endpoint.tags.of(DIRECTORY)).filter(k => k.includes(NEW_ALIAS))).toEqual([]);
+    // The old alias keeps its association, as the physical ID CloudFormation keeps says.
+    expect(endpoint.aliases.associationOf(ALIAS)?.directoryId).toBe(DIRECTORY);
+  });
+});
+
 describe('Delete', () => {
   test('disassociates the alias and waits through PENDING_DISASSOCIATION', async () => {
     await cfn.invoke(handler, cfn.createEvent(TYPE, 'Association', props()), context());

@@ -267,4 +267,35 @@ describe('WorkspaceImageCopy and WorkspaceBundle', () => {
     expect(images()).toEqual([copy]);
     expect(tags(copy.id)[OWNER_STACK]).toBe(other.stackId);
   });
+
+  test('a copy that a deleted stack retained is taken over by the next stack that declares it, copying nothing (RC5, RD1 with RETAIN)', async () => {
+    const declare = (name: string) => synth(s => new WorkspaceImageCopy(s, 'Golden', { sourceImageId: SOURCE, name: 'golden-copy' }), name);
+    const first = deployment(other);
+    await first.deploy(declare('Other'));
+    const [copy] = images();
+    await first.destroy();
+    // Retained and released: only its source is recorded.
+    expect(images()).toEqual([copy]);
+    expect(tags(copy.id)[OWNER_STACK]).toBeUndefined();
+
+    const steps = await deployment().deploy(declare('Receiving'));
+    expect(statuses(steps)).toEqual(['deploy Create Golden SUCCESS']);
+    expect(steps[0].response!.PhysicalResourceId).toBe(copy.id);
+    expect(aws.endpoint.callsOf('CopyWorkspaceImage')).toHaveLength(1);
+    expect(tags(copy.id)[OWNER_STACK]).toBe(receiving.stackId);
+  });
+
+  test('a copy replacement that ends in ERROR deletes its new copy before it fails, and the rollback keeps the old one (RU3)', async () => {
+    const stack = deployment();
+    const declare = (name: string) => synth(s => new WorkspaceImageCopy(s, 'Golden', { sourceImageId: SOURCE, name, removalPolicy: RemovalPolicy.DESTROY }));
+    await stack.deploy(declare('golden-copy'));
+    const [copy] = images();
+    aws.endpoint.workspaces.copiesEndAs = 'ERROR';
+
+    const steps = await stack.deploy(declare('golden-copy-2'));
+    expect(statuses(steps)).toEqual(['deploy Update Golden FAILED', 'rollback Update Golden SUCCESS']);
+    expect(steps[0].response!.Reason).toMatch(/Image copy wsi-\w+ of wsi-golden1234 failed \(state ERROR/);
+    expect(images()).toEqual([copy]);
+    expect(tags(copy.id)[LEFTOVER]).toBeUndefined();
+  });
 });

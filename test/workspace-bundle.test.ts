@@ -5,7 +5,7 @@
 import { Compute } from '@aws-sdk/client-workspaces';
 import { CfnParameter } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ComputeType, WorkspaceBundle } from '../src';
+import { ComputeType, WorkspaceBundle, WorkspaceImageCopy } from '../src';
 import { ENV, SOURCE, statements } from './support/receiving-side';
 import { newStack } from './support/template';
 
@@ -53,5 +53,22 @@ describe('WorkspaceBundle rejects bad literal input at synth, naming the constru
     const size = new CfnParameter(s, 'Size', { type: 'Number' });
     expect(() => new WorkspaceBundle(s, 'Bundle', { imageId: SOURCE, computeType: ComputeType.of(compute.valueAsString), userStorageGiB: size.valueAsNumber, name: 'x' }))
       .not.toThrow();
+  });
+});
+
+describe('two bundles of one name', () => {
+  test('in one stack fail at synth, naming both paths (names are unique in an account and Region)', () => {
+    const stack = newStack({ env: ENV });
+    new WorkspaceBundle(stack, 'First', { imageId: SOURCE, computeType: ComputeType.STANDARD, name: 'golden' });
+
+    expect(() => new WorkspaceBundle(stack, 'Second', { imageId: SOURCE, computeType: ComputeType.POWER, name: 'golden' }))
+      .toThrow('TestStack/Second: name "golden" is already used by TestStack/First: bundle names are unique in an account and Region');
+  });
+
+  test('one bundle and one image copy may share a name (they are different kinds)', () => {
+    const stack = newStack({ env: ENV });
+    new WorkspaceImageCopy(stack, 'Copy', { sourceImageId: SOURCE, name: 'golden' });
+
+    expect(() => new WorkspaceBundle(stack, 'Bundle', { imageId: SOURCE, computeType: ComputeType.STANDARD, name: 'golden' })).not.toThrow();
   });
 });

@@ -2,7 +2,7 @@
  * WorkspaceImageCopy: the IAM it grants beside the owning side's and the synth-time checks of
  * its literal values against the WorkSpaces model.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { SharedWorkspaceImage, WorkspaceImageCopy } from '../src';
 import { ENV, SOURCE, statements } from './support/receiving-side';
 import { newStack } from './support/template';
@@ -32,5 +32,27 @@ describe('WorkspaceImageCopy rejects bad literal input at synth, naming the cons
     ['a snapshot removal policy', () => new WorkspaceImageCopy(stack(), 'Copy', { sourceImageId: SOURCE, name: 'x', removalPolicy: RemovalPolicy.SNAPSHOT }), /removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got "snapshot"/],
   ])('%s', (_name, build, message) => {
     expect(build).toThrow(message);
+  });
+});
+
+describe('two copies of one name', () => {
+  test('in one stack fail at synth, naming both paths (names are unique in an account and Region)', () => {
+    const stack = newStack({ env: ENV });
+    new WorkspaceImageCopy(stack, 'First', { sourceImageId: SOURCE, name: 'golden' });
+
+    expect(() => new WorkspaceImageCopy(stack, 'Second', { sourceImageId: 'wsi-other12345', name: 'golden' }))
+      .toThrow('TestStack/Second: name "golden" is already used by TestStack/First: image names are unique in an account and Region');
+  });
+
+  test('in stacks of other accounts or Regions are allowed', () => {
+    const app = new App();
+    new WorkspaceImageCopy(new Stack(app, 'One', { env: ENV }), 'Copy', { sourceImageId: SOURCE, name: 'golden' });
+    new WorkspaceImageCopy(new Stack(app, 'OtherRegion', { env: { ...ENV, region: 'us-east-1' } }), 'Copy', { sourceImageId: SOURCE, name: 'golden' });
+
+    expect(() => new WorkspaceImageCopy(new Stack(app, 'OtherAccount', { env: { ...ENV, account: '111122223333' } }), 'Copy', {
+      sourceImageId: SOURCE, name: 'golden',
+    })).not.toThrow();
+    expect(() => new WorkspaceImageCopy(new Stack(app, 'SameAccount', { env: ENV }), 'Copy', { sourceImageId: SOURCE, name: 'golden' }))
+      .toThrow('SameAccount/Copy: name "golden" is already used by One/Copy');
   });
 });
