@@ -2,7 +2,7 @@
  * The bundled handler, as shipped, through the unmodified WorkSpaces SDK client against the local
  * endpoint, in the receiving account: Custom::WorkspaceBundle.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
+import { CloudFormationStub, Handler, lambdaContext, signAs } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
@@ -101,6 +101,21 @@ describe('a bundle that stays PENDING longer than one invocation', () => {
     expect(endpoint.callsOf('CreateWorkspaceBundle')).toHaveLength(1);
     expect(bundles()).toEqual([`${FIRST} golden-bundle ${IMAGE} STANDARD`]);
     expect(cfn.answersTo(event)).toHaveLength(1);
+  });
+});
+
+describe('a Create delivered twice at once', () => {
+  test('makes one bundle: the delivery whose create is refused for the name finds its twin\'s bundle and answers it', async () => {
+    const event = cfn.createEvent(TYPE, 'Bundle', props());
+    const together = endpoint.gate('CreateWorkspaceBundle', 2);
+
+    signAs(RECEIVER);
+    await Promise.all([handler(event, context()), handler({ ...event }, context()), together]);
+
+    const answers = cfn.answersTo(event);
+    expect(answers.map(a => `${a.Status} ${a.PhysicalResourceId}`)).toEqual([`SUCCESS ${FIRST}`, `SUCCESS ${FIRST}`]);
+    expect(bundles()).toHaveLength(1);
+    expect(endpoint.callsOf('CreateWorkspaceBundle').map(c => c.error ?? 'ok').sort()).toEqual(['ResourceAlreadyExistsException', 'ok']);
   });
 });
 

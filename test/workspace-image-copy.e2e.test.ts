@@ -2,7 +2,7 @@
  * The bundled handler, as shipped, through the unmodified WorkSpaces SDK client against the local
  * endpoint, in the receiving account: Custom::WorkspaceImageCopy.
  */
-import { CloudFormationStub, Handler, lambdaContext } from './support/handler-harness';
+import { CloudFormationStub, Handler, lambdaContext, signAs } from './support/handler-harness';
 import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support/local-aws';
 import { LocalAwsEndpoint } from './support/local-endpoint';
 
@@ -142,6 +142,23 @@ describe('a copy that stays PENDING longer than one invocation', () => {
     expect(endpoint.callsOf('CopyWorkspaceImage')).toHaveLength(1);
     // Every invocation signed as the receiving account.
     expect(endpoint.calls.filter(c => c.operation !== 'Invoke').every(c => c.authorization?.includes(`AKIDLOCAL${RECEIVER}`))).toBe(true);
+  });
+});
+
+describe('a Create delivered twice at once', () => {
+  test('makes one copy: the delivery whose copy request is refused for the name finds its twin\'s copy and answers it', async () => {
+    endpoint.workspaces.copyPendingMs = 0;
+    const event = cfn.createEvent(TYPE, 'Copy', props());
+    // Both deliveries' name checks find nothing; their copy requests then arrive together.
+    const together = endpoint.gate('CopyWorkspaceImage', 2);
+
+    signAs(RECEIVER);
+    await Promise.all([handler(event, context()), handler({ ...event }, context()), together]);
+
+    const answers = cfn.answersTo(event);
+    expect(answers.map(a => `${a.Status} ${a.PhysicalResourceId}`)).toEqual([`SUCCESS ${FIRST_COPY}`, `SUCCESS ${FIRST_COPY}`]);
+    expect(copies()).toHaveLength(1);
+    expect(endpoint.callsOf('CopyWorkspaceImage').map(c => c.error ?? 'ok').sort()).toEqual(['ResourceAlreadyExistsException', 'ok']);
   });
 });
 

@@ -172,6 +172,13 @@ async function findOrCreate(bundle: Bundle, me: Owner, facts: StackFacts, ctx: R
     ctx.progress.record('created', made.BundleId);
     return { bundleId: made.BundleId, how: 'created', state: made.State };
   } catch (error) {
+    // The same Create delivered twice (Lambda delivers at least once): the twin's bundle is this resource's.
+    if (isErrorCode(error, 'ResourceAlreadyExistsException')) {
+      const twin = await bundleNamed(ws, bundle.name);
+      if (twin?.BundleId && sameBundle(twin, bundle) && ownedBy(await tagsOf(twin.BundleId, ctx), me)) {
+        return { bundleId: twin.BundleId, how: 'made', state: twin.State };
+      }
+    }
     // Refused: nothing was made, so the Delete that follows a failed Create has nothing to look up.
     if (refused(error)) ctx.physicalResourceIdOnFailure = undefined;
     throw createError(error, bundle, ctx);

@@ -168,20 +168,27 @@ async function findOrCopy(copy: ImageCopy, me: Owner, facts: StackFacts, ctx: Re
   // Should the Create fail with the copy request in flight, its Delete looks the copy up by name.
   ctx.physicalResourceIdOnFailure = failedCreateIdOf(`${me.logicalId}-copying`);
   ctx.progress.plan('copied', [copy.sourceImageId]);
-  const { ImageId } = await workspacesOf(ctx).send(new CopyWorkspaceImageCommand({
+  const { ImageId, twin }: { ImageId?: string; twin?: boolean } = await workspacesOf(ctx).send(new CopyWorkspaceImageCommand({
     Name: copy.name,
     Description: copy.description,
     SourceImageId: copy.sourceImageId,
     SourceRegion: copy.sourceRegion,
     Tags: [...ownerTags(me), { Key: SOURCE_IMAGE_TAG, Value: sourceOf(copy) }],
-  })).catch(error => {
-    // Refused: nothing was copied, so the Delete that follows a failed Create has nothing to look up.
-    if (refused(error)) ctx.physicalResourceIdOnFailure = undefined;
-    // An image of that name made since the check (which name ResourceAlreadyExists is about is UNVERIFIED).
-    if (!isErrorCode(error, 'ResourceAlreadyExistsException')) throw error;
+  })).catch(async error => {
+    if (!isErrorCode(error, 'ResourceAlreadyExistsException')) {
+      // Refused: nothing was copied, so the Delete that follows a failed Create has nothing to look up.
+      if (refused(error)) ctx.physicalResourceIdOnFailure = undefined;
+      throw error;
+    }
+    // An image of that name made since the check (which name ResourceAlreadyExists is about is
+    // UNVERIFIED): the same Create delivered twice (Lambda delivers at least once) made this copy.
+    const found = await imageNamed(copy.name, ctx);
+    const tags = found?.ImageId ? await tagsOf(found.ImageId, ctx) : undefined;
+    if (found?.ImageId && ownedBy(tags, me) && tagValue(tags, SOURCE_IMAGE_TAG) === sourceOf(copy)) return { ImageId: found.ImageId, twin: true };
     throw new PreconditionError(`An image named ${JSON.stringify(copy.name)} already exists in account ${ctx.accountId} in this Region (${messageOf(error)}): choose another name, then deploy again`);
   });
   if (!ImageId) throw new Error(`CopyWorkspaceImage answered without an image ID for ${copy.sourceImageId}`);
+  if (twin) return { copyId: ImageId, how: 'made' };
   ctx.progress.record('copied', `${copy.sourceImageId} to ${ImageId}`);
   return { copyId: ImageId, how: 'copied' };
 }
