@@ -2,6 +2,7 @@ import { CreateTagsCommand, DeleteTagsCommand } from '@aws-sdk/client-workspaces
 import { Owner, ownershipFrom, OwnershipFacts, ownerTags } from './ownership';
 import { claimWorkspacesResource, workspacesTagsOf } from './workspaces-tags';
 import { UNFINISHED_REPLACEMENT_TAG } from '../../src/contract/ownership-tags';
+import { follows, Rule } from '../../src/contract/rules';
 import { workspacesOf } from '../clients/workspaces';
 import { isErrorCode, messageOf, PreconditionError, TimeShortError } from '../runtime/errors';
 import { logger } from '../runtime/logger';
@@ -131,4 +132,51 @@ export function endsRequest(error: unknown, ctx: ResourceContext): boolean {
 /** Whether a create call was refused by the service (a client error): then it made nothing. A server error or a lost answer leaves it in doubt. */
 export function refused(error: unknown): boolean {
   return (error as { $fault?: string } | null)?.$fault === 'client';
+}
+
+/** What the receiving side's shared steps need to know of a kind of object it makes (copies, bundles). */
+export interface CreatedKind {
+  /** How a Reason names one ("Image copy", "Bundle"). */
+  readonly what: string;
+  /** The rule of its IDs. */
+  readonly idRule: Rule;
+  /** Delete one (see Remover). */
+  readonly remove: Remover;
+  /** The CLI command that deletes one by hand. */
+  readonly deleteCommand: (id: string) => string;
+  /** The ID of the account's object of that name in this Region, if any. */
+  readonly findByName: (name: string, ctx: ResourceContext) => Promise<string | undefined>;
+}
+
+/**
+ * The new object of a replacement that failed: deleted now if WorkSpaces has finished it (ERROR),
+ * otherwise recorded on the one it was to replace, `replacing`; the error, with what is left,
+ * for the Reason.
+ */
+export async function abandonReplacement(
+  kind: CreatedKind, newId: string, replacing: string, me: Owner, ctx: ResourceContext, error: unknown,
+): Promise<unknown> {
+  const outcome = await kind.remove(newId, ctx, false).catch(() => 'pending' as const);
+  if (outcome === 'deleted') return error;
+  if (follows(kind.idRule, replacing)) await recordLeftover(replacing, newId, me, ctx);
+  const left = leftBehind(kind.what, newId, ctx, kind.deleteCommand(newId));
+  return error instanceof TimeShortError ? ctx.deadline.outOfTime(`${messageOf(error)}. ${left}`) : new PreconditionError(`${messageOf(error)}. ${left}`);
+}
+
+/**
+ * After an Update found its object by the new properties (RC4) rather than making one, which is
+ * what the rollback of a failed replacement does: delete the leftover recorded on it, and the
+ * object of the old properties' name that this resource made (not the physical ID, which
+ * CloudFormation itself deletes after a replacement that succeeded); one still PENDING is
+ * recorded on the object used.
+ */
+export async function cleanUpReplaced(
+  kind: CreatedKind, used: { readonly id: string; readonly tags?: readonly WorkspacesTag[] }, oldName: string | undefined, newName: string,
+  physicalId: string, me: Owner, ctx: ResourceContext,
+): Promise<void> {
+  await settleRecordedLeftover(used.id, used.tags, me, ctx, kind.remove, false);
+  if (!oldName || oldName === newName) return;
+  const abandonedId = await kind.findByName(oldName, ctx);
+  if (!abandonedId || abandonedId === physicalId || abandonedId === used.id) return;
+  if (await deleteLeftover(abandonedId, me, ctx, kind.remove, false) === 'pending') await recordLeftover(used.id, abandonedId, me, ctx);
 }

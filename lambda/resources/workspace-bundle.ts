@@ -11,7 +11,7 @@ import {
 import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
 import {
-  deleteLeftover, endsRequest, leftBehind, ownedBy, recordLeftover, refused, settleRecordedLeftover, tagsOf, useFound, WorkspacesTag,
+  abandonReplacement, cleanUpReplaced, CreatedKind, endsRequest, ownedBy, refused, settleRecordedLeftover, tagsOf, useFound, WorkspacesTag,
 } from '../ownership/created-objects';
 import { nothingDoneIdOf } from '../ownership/failed-create';
 import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
@@ -19,7 +19,7 @@ import { NOTHING_DONE } from '../ownership/share-removal';
 import { StackFacts } from '../ownership/stacks';
 import { deleteActionFrom, settleWorkspacesResource } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
-import { InputError, isErrorCode, messageOf, PreconditionError, TimeShortError } from '../runtime/errors';
+import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
@@ -199,21 +199,9 @@ async function create(bundle: Bundle, me: Owner, facts: StackFacts, ctx: Resourc
     await waitAvailable(made.bundleId, made.state, ctx);
   } catch (error) {
     if (replacing === undefined || made.how !== 'created' || !endsRequest(error, ctx)) throw error;
-    throw await abandonReplacement(made.bundleId, replacing, me, ctx, error);
+    throw await abandonReplacement(BUNDLES, made.bundleId, replacing, me, ctx, error);
   }
   return made;
-}
-
-/**
- * The new bundle of a replacement that failed: deleted now if WorkSpaces has finished it (ERROR),
- * otherwise recorded on the bundle it was to replace; the error, with what is left, for the Reason.
- */
-async function abandonReplacement(bundleId: string, replacing: string, me: Owner, ctx: ResourceContext, error: unknown): Promise<unknown> {
-  const outcome = await deleteBundle(bundleId, ctx, false).catch(() => 'pending' as const);
-  if (outcome === 'deleted') return error;
-  if (follows(WORKSPACE_BUNDLE_ID, replacing)) await recordLeftover(replacing, bundleId, me, ctx);
-  const left = leftBehind('Bundle', bundleId, ctx, `aws workspaces delete-workspace-bundle --bundle-id ${bundleId} --region ${process.env.AWS_REGION ?? '<region>'}`);
-  return error instanceof TimeShortError ? ctx.deadline.outOfTime(`${messageOf(error)}. ${left}`) : new PreconditionError(`${messageOf(error)}. ${left}`);
 }
 
 /**
@@ -278,6 +266,15 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
   return { physicalResourceId: physical, log: { bundleId, ownership: action.kind } };
 }
 
+/** Bundles, for the receiving side's shared steps (created-objects.ts). */
+const BUNDLES: CreatedKind = {
+  what: 'Bundle',
+  idRule: WORKSPACE_BUNDLE_ID,
+  remove: deleteBundle,
+  deleteCommand: id => `aws workspaces delete-workspace-bundle --bundle-id ${id} --region ${process.env.AWS_REGION ?? '<region>'}`,
+  findByName: async (name, ctx) => (await bundleNamed(workspacesOf(ctx), name))?.BundleId,
+};
+
 /** What a bundle is made of besides its image: a change of any of them makes a new bundle. */
 const BUNDLE_PROPERTIES: readonly (keyof WorkspaceBundleProperties)[] = ['ComputeType', 'RootStorageGiB', 'UserStorageGiB', 'Name', 'Description'];
 
@@ -294,15 +291,7 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
     const me = ownerOf(event);
     const made = await create(bundle, me, new StackFacts(event.StackId, ctx), ctx, bundleId);
     if (made.how !== 'created') {
-      await settleRecordedLeftover(made.bundleId, made.tags, me, ctx, deleteBundle, false);
-      const oldName = ifFollows(WORKSPACE_NAME, old.Name);
-      if (oldName && oldName !== bundle.name) {
-        const abandonedId = (await bundleNamed(workspacesOf(ctx), oldName))?.BundleId;
-        if (abandonedId && abandonedId !== bundleId && abandonedId !== made.bundleId) {
-          const outcome = await deleteLeftover(abandonedId, me, ctx, deleteBundle, false);
-          if (outcome === 'pending') await recordLeftover(made.bundleId, abandonedId, me, ctx);
-        }
-      }
+      await cleanUpReplaced(BUNDLES, { id: made.bundleId, tags: made.tags }, ifFollows(WORKSPACE_NAME, old.Name), bundle.name, bundleId, me, ctx);
     }
     return result(made.bundleId, bundle);
   }

@@ -10,7 +10,7 @@ import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { pages } from '../clients/paging';
 import { workspacesIn, workspacesOf } from '../clients/workspaces';
 import {
-  deleteLeftover, endsRequest, leftBehind, ownedBy, recordLeftover, refused, settleRecordedLeftover, tagsOf, tagValue, useFound, WorkspacesTag,
+  abandonReplacement, cleanUpReplaced, CreatedKind, endsRequest, ownedBy, refused, settleRecordedLeftover, tagsOf, tagValue, useFound, WorkspacesTag,
 } from '../ownership/created-objects';
 import { failedCreateIdOf, nothingDoneIdOf, objectOfFailedCreate } from '../ownership/failed-create';
 import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
@@ -19,7 +19,7 @@ import { NOTHING_DONE } from '../ownership/share-removal';
 import { StackFacts } from '../ownership/stacks';
 import { deleteActionFrom, settleWorkspacesResource } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
-import { InputError, isErrorCode, messageOf, PreconditionError, TimeShortError } from '../runtime/errors';
+import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
 
@@ -210,21 +210,9 @@ async function create(copy: ImageCopy, me: Owner, facts: StackFacts, ctx: Resour
     await waitAvailable(copyId, copy, ctx);
   } catch (error) {
     if (replacing === undefined || made.how !== 'copied' || !endsRequest(error, ctx)) throw error;
-    throw await abandonReplacement(copyId, replacing, me, ctx, error);
+    throw await abandonReplacement(COPIES, copyId, replacing, me, ctx, error);
   }
   return made;
-}
-
-/**
- * The new copy of a replacement that failed: deleted now if WorkSpaces has finished it (ERROR),
- * otherwise recorded on the copy it was to replace; the error, with what is left, for the Reason.
- */
-async function abandonReplacement(copyId: string, replacing: string, me: Owner, ctx: ResourceContext, error: unknown): Promise<unknown> {
-  const outcome = await deleteCopy(copyId, ctx, false).catch(() => 'pending' as const);
-  if (outcome === 'deleted') return error;
-  if (follows(WORKSPACE_IMAGE_ID, replacing)) await recordLeftover(replacing, copyId, me, ctx);
-  const left = leftBehind('Image copy', copyId, ctx, `aws workspaces delete-workspace-image --image-id ${copyId} --region ${process.env.AWS_REGION ?? '<region>'}`);
-  return error instanceof TimeShortError ? ctx.deadline.outOfTime(`${messageOf(error)}. ${left}`) : new PreconditionError(`${messageOf(error)}. ${left}`);
 }
 
 /** The bundles of the account built from the image, for a Reason. */
@@ -307,6 +295,15 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
   return { physicalResourceId: physical, log: { imageId: copyId, retained: action.kind === 'unshare', ownership: action.kind } };
 }
 
+/** Copies, for the receiving side's shared steps (created-objects.ts). */
+const COPIES: CreatedKind = {
+  what: 'Image copy',
+  idRule: WORKSPACE_IMAGE_ID,
+  remove: deleteCopy,
+  deleteCommand: id => `aws workspaces delete-workspace-image --image-id ${id} --region ${process.env.AWS_REGION ?? '<region>'}`,
+  findByName: async (name, ctx) => (await imageNamed(name, ctx))?.ImageId,
+};
+
 /** What a copy is made of: a change of any of them makes a new copy. */
 const COPY_PROPERTIES: readonly (keyof WorkspaceImageCopyProperties)[] = ['SourceImageId', 'SourceRegion', 'Name', 'Description'];
 
@@ -326,16 +323,8 @@ async function update(event: CloudFormationCustomResourceEvent & { RequestType: 
   const me = ownerOf(event);
   const made = await create(copy, me, new StackFacts(event.StackId, ctx), ctx, event.PhysicalResourceId);
   if (made.how !== 'copied') {
-    await settleRecordedLeftover(made.copyId, made.tags, me, ctx, deleteCopy, false);
     const oldName = ifFollows(WORKSPACE_NAME, old.Name);
-    if (oldName && oldName !== copy.name) {
-      const abandoned = await imageNamed(oldName, ctx);
-      const abandonedId = abandoned?.ImageId;
-      if (abandonedId && abandonedId !== event.PhysicalResourceId && abandonedId !== made.copyId) {
-        const outcome = await deleteLeftover(abandonedId, me, ctx, deleteCopy, false);
-        if (outcome === 'pending') await recordLeftover(made.copyId, abandonedId, me, ctx);
-      }
-    }
+    await cleanUpReplaced(COPIES, { id: made.copyId, tags: made.tags }, oldName, copy.name, event.PhysicalResourceId, me, ctx);
   }
   return result(made.copyId);
 }
