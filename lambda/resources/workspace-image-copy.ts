@@ -149,7 +149,10 @@ interface Made {
  */
 async function findOrCopy(copy: ImageCopy, me: Owner, facts: StackFacts, ctx: ResourceContext, replacing?: string): Promise<Made> {
   const resumed = typeof ctx.resumeFrom?.imageId === 'string' ? ctx.resumeFrom.imageId : undefined;
-  if (resumed) return { copyId: resumed, how: ctx.resumeFrom?.how === 'copied' ? 'copied' : 'made' };
+  if (resumed) {
+    const how = ctx.resumeFrom?.how;
+    return { copyId: resumed, how: how === 'copied' || how === 'taken' ? how : 'made' };
+  }
   const existing = await imageNamed(copy.name, ctx);
   if (existing?.ImageId) {
     const existingId = existing.ImageId;
