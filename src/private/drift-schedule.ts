@@ -66,6 +66,11 @@ function jsonWithTokens(value: Record<string, unknown>): string {
   return tokens.length === 0 ? marked : Fn.join('', pieces);
 }
 
+/** A list as one comma-separated string: a list token as CloudFormation joins it, an empty literal list as ''. */
+function listText(list: string[]): string {
+  return !Token.isUnresolved(list) && list.length === 0 ? '' : Fn.join(',', list);
+}
+
 /**
  * The schedule of one construct's drift check: every interval, the provider's function gets the
  * check's input (lambda/drift/check.ts), with the declaration written with the same values (and
@@ -87,7 +92,7 @@ export function scheduleDriftCheck(
       LogicalResourceId: cfn.logicalId,
       Action: check.action,
       Declaration: Object.fromEntries(Object.entries(declaration()).map(([key, value]) =>
-        [key, typeof value === 'string' ? value : Fn.join(',', value)])),
+        [key, typeof value === 'string' ? value : listText(value)])),
     }),
   });
   const schedule = new scheduler.CfnSchedule(scope, 'DriftCheck', {
