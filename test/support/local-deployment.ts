@@ -527,7 +527,9 @@ function dependencies(template: TemplateJson): (logicalId: string) => string[] {
 
 /** The logical ID of the function a custom resource's ServiceToken (`Fn::GetAtt [id, Arn]`) names. */
 function functionOf(properties: Record<string, unknown>): string {
-  const token = properties.ServiceToken as { 'Fn::GetAtt'?: [string, string] } | undefined;
+  const token = properties.ServiceToken as { 'Fn::GetAtt'?: [string, string] } | string | undefined;
+  // Resolved, it is the ARN LocalDeployment gives a listed function (its name is its logical ID).
+  if (typeof token === 'string') return /:function:([^:]+)$/.exec(token)?.[1] ?? 'unknown';
   return token?.['Fn::GetAtt']?.[0] ?? 'unknown';
 }
 
