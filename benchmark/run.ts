@@ -145,12 +145,18 @@ async function measureDriftCheck(n: number, cfn: CloudFormationStub): Promise<Dr
   if (created.Status !== 'SUCCESS') throw new Error(`the Create failed: ${created.Reason}`);
   endpoint.cloudformation.addStack(cfn.stackId, { status: 'CREATE_COMPLETE', resources: { Share: { type: TYPE, physicalId: IMAGE, status: 'CREATE_COMPLETE' } } });
   const ops = endpoint.workspaces.service().operations;
-  for (const accountId of listed.slice(0, Math.max(1, n / 100))) ops.UpdateWorkspaceImagePermission({ ImageId: IMAGE, SharedAccountId: accountId, AllowCopyImage: false }, OWNER);
+  for (const accountId of listed.slice(0, Math.max(1, n / 100))) {
+    ops.UpdateWorkspaceImagePermission({ ImageId: IMAGE, SharedAccountId: accountId, AllowCopyImage: false }, OWNER);
+  }
   ops.UpdateWorkspaceImagePermission({ ImageId: IMAGE, SharedAccountId: '999988887777', AllowCopyImage: true }, OWNER);
   endpoint.rateLimit = { perSecond: WORKSPACES_RATE.perSecond * TIME_SCALE, burst: WORKSPACES_RATE.burst };
   endpoint.resetCalls();
   const event = {
-    CrossAccountSharingDriftCheck: 1, ResourceType: TYPE, StackId: cfn.stackId, LogicalResourceId: 'Share', Action: 'REPAIR',
+    CrossAccountSharingDriftCheck: 1,
+    ResourceType: TYPE,
+    StackId: cfn.stackId,
+    LogicalResourceId: 'Share',
+    Action: 'REPAIR',
     Declaration: { ImageId: IMAGE, AccountIds: listed.join(',') },
   };
   const lines: string[] = [];
@@ -169,7 +175,8 @@ async function measureDriftCheck(n: number, cfn: CloudFormationStub): Promise<Dr
   const throttled = endpoint.calls.filter(c => c.error === 'ThrottlingException').length;
   await endpoint.stop();
   const calls = line.calls as Record<string, number>;
-  return { accounts: n, status: `${line.status}${line.incomplete ? ' (incomplete)' : ''}`, calls, total: Object.values(calls).reduce((a, b) => a + b, 0), throttled, realSeconds: seconds * TIME_SCALE };
+  const total = Object.values(calls).reduce((a, b) => a + b, 0);
+  return { accounts: n, status: `${line.status}${line.incomplete ? ' (incomplete)' : ''}`, calls, total, throttled, realSeconds: seconds * TIME_SCALE };
 }
 
 /** Template bytes (as the CDK writes them, one-space indent) per account of an image share, without and with a drift check. */

@@ -1,15 +1,15 @@
 import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { DRIFT_METRICS } from './contract/drift';
-import { DriftCheck } from './drift-check';
-import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { DRIFT_METRICS } from './contract/drift';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from './contract/rules';
 import { AccessType } from './contract/values';
+import { DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
+import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { allowOwnershipReads, ShareGrants } from './private/share-grants';
 import { checkRule, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';

@@ -1,14 +1,14 @@
 import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { DRIFT_METRICS } from './contract/drift';
-import { DriftCheck } from './drift-check';
-import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 
 import { Construct } from 'constructs';
+import { DRIFT_METRICS } from './contract/drift';
 import { RESOURCE_TYPES } from './contract/resources';
 import { CONNECTION_ALIAS_ID } from './contract/rules';
 import { ALIAS_SHARE_CALLS } from './contract/time-budget';
+import { DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
+import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { allowOwnershipReads, DESCRIBE_ALIASES, OWNERSHIP_ACTIONS, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -111,7 +111,9 @@ export class SharedConnectionAlias extends Construct {
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
       ...(drift ? { DriftCheck: true } : {}),
     }, () => ALIAS_SHARE_CALLS + (drift ? 1 : 0)); // With a drift check, one tag write records the declaration.
-    if (this.driftCheck) scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({ AliasId: props.aliasId, AccountId: props.accountId }));
+    if (this.driftCheck) {
+      scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({ AliasId: props.aliasId, AccountId: props.accountId }));
+    }
   }
 
   /**

@@ -1,14 +1,13 @@
 import { CustomResource, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { DRIFT_METRICS } from './contract/drift';
-import { DriftCheck } from './drift-check';
-import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
-
 import { Construct } from 'constructs';
+import { DRIFT_METRICS } from './contract/drift';
 import { RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_IMAGE_ID } from './contract/rules';
 import { imageShareCalls } from './contract/time-budget';
+import { DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
+import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -120,9 +119,11 @@ export class SharedWorkspaceImage extends Construct {
       const calls = imageShareCalls(this.accountIds.length);
       return drift ? { create: calls.create + 1, update: calls.update + 1 } : calls;
     });
-    if (this.driftCheck) scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({
-      ImageId: props.imageId, AccountIds: this.accountListToken ?? [...this.accountIds],
-    }));
+    if (this.driftCheck) {
+      scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({
+        ImageId: props.imageId, AccountIds: this.accountListToken ?? [...this.accountIds],
+      }));
+    }
   }
 
   /**

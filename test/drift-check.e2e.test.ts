@@ -79,11 +79,13 @@ async function check(): Promise<Record<string, any>> {
 const writesOf = (...operations: string[]) => aws.endpoint.calls.filter(c => operations.includes(c.operation) && !c.error);
 
 function shareImageByHand(accountId: string, grant: boolean): void {
-  aws.endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission({ ImageId: IMAGE, SharedAccountId: accountId, AllowCopyImage: grant }, OWNER);
+  const input = { ImageId: IMAGE, SharedAccountId: accountId, AllowCopyImage: grant };
+  aws.endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission(input, OWNER);
 }
 
 function shareAliasByHand(accountId: string, allow: boolean): void {
-  aws.endpoint.aliases.operations().UpdateConnectionAliasPermission({ AliasId: ALIAS, ConnectionAliasPermission: { SharedAccountId: accountId, AllowAssociation: allow } }, OWNER);
+  const input = { AliasId: ALIAS, ConnectionAliasPermission: { SharedAccountId: accountId, AllowAssociation: allow } };
+  aws.endpoint.aliases.operations().UpdateConnectionAliasPermission(input, OWNER);
 }
 
 function editPreferencesByHand(accessType: string, excluded: string[]): void {
@@ -338,10 +340,12 @@ describe('at 1,000 accounts', () => {
     aws.endpoint.resetCalls();
     const line = await check();
     expect(line).toMatchObject({ status: 'REPAIRED', DriftMissing: 10, DriftRepaired: 10 });
-    const counts = Object.fromEntries(['DescribeStacks', 'DescribeStackResource', 'DescribeTags', 'DescribeWorkspaceImagePermissions', 'UpdateWorkspaceImagePermission']
-      .map(op => [op, aws.endpoint.callsOf(op).length]));
+    const operations = ['DescribeStacks', 'DescribeStackResource', 'DescribeTags', 'DescribeWorkspaceImagePermissions', 'UpdateWorkspaceImagePermission'];
+    const counts = Object.fromEntries(operations.map(op => [op, aws.endpoint.callsOf(op).length]));
     // The stack's status when the check starts and before its first write, the resource, the tags, 25 accounts a page.
-    expect(counts).toEqual({ DescribeStacks: 2, DescribeStackResource: 1, DescribeTags: 1, DescribeWorkspaceImagePermissions: 40, UpdateWorkspaceImagePermission: 10 });
+    expect(counts).toEqual({
+      DescribeStacks: 2, DescribeStackResource: 1, DescribeTags: 1, DescribeWorkspaceImagePermissions: 40, UpdateWorkspaceImagePermission: 10,
+    });
     expect(aws.endpoint.calls).toHaveLength(54);
     expect(line.calls).toEqual(counts);
     expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toHaveLength(1_000);

@@ -6,8 +6,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-v2';
 import { IConstruct } from 'constructs';
 import {
-  ComputeType, ConnectionAccessType, ConnectionAliasAssociation, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage,
-  SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
+  ComputeType, ConnectionAccessType, ConnectionAliasAssociation, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias,
+  SharedWorkspaceImage, SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
 } from '../src';
 
 /** Every acknowledgement in the tree, with the construct it sits on. */

@@ -117,7 +117,8 @@ export function scheduleDriftCheck(
  * embedded metric format), by default over one check interval (a day at most).
  */
 export function driftMetric(
-  scope: IConstruct, resource: CustomResource, check: ResolvedDriftCheck | undefined, metricName: string, statistic: string, props?: cloudwatch.MetricOptions,
+  scope: IConstruct, resource: CustomResource, check: ResolvedDriftCheck | undefined, metricName: string, statistic: string,
+  props?: cloudwatch.MetricOptions,
 ): cloudwatch.Metric {
   if (!check) throw synthError(scope, `${metricName} is published only by a drift check: give the construct a driftCheck`);
   const cfn = resource.node.defaultChild as CfnResource;
