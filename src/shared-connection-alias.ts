@@ -1,6 +1,5 @@
 import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-
 import { Construct } from 'constructs';
 import { DRIFT_METRICS } from './contract/drift';
 import { RESOURCE_TYPES } from './contract/resources';
