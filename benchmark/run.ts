@@ -15,7 +15,10 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { budgetSecondsFor, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SharedWorkspaceImage } from '../src';
+import { budgetSecondsFor, DRIFT_CALLS_PER_SECOND, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
 import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/handler-harness';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 
@@ -31,6 +34,9 @@ const COLD_LOADS = 15;
 /** The sizes at which a swap of every account for another is measured too: the costliest Update the budget covers (2 writes per account). */
 const SWAP_SIZES = [1_000];
 
+/** The account counts at which a drift check is measured; BENCHMARK_DRIFT_SIZES=1000 measures fewer. */
+const DRIFT_SIZES = (process.env.BENCHMARK_DRIFT_SIZES ?? '1000,5000').split(',').map(Number);
+
 const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
 const scaled = (ms: number) => Math.round(ms / TIME_SCALE);
 
@@ -45,6 +51,7 @@ function useScaledSettings(): void {
     SHARING_REQUEST_TIMEOUT_MS: scaled(15_000),
     SHARING_IAM_PROPAGATION_MS: scaled(60_000),
     SHARING_WORKSPACES_CALLS_PER_SECOND: PLANNED_CALLS_PER_SECOND * TIME_SCALE,
+    SHARING_DRIFT_CALLS_PER_SECOND: DRIFT_CALLS_PER_SECOND * TIME_SCALE,
   });
 }
 
@@ -114,6 +121,74 @@ async function measureSize(n: number, cfn: CloudFormationStub): Promise<Row[]> {
   return rows;
 }
 
+interface DriftRow {
+  readonly accounts: number;
+  readonly status: string;
+  readonly calls: Record<string, number>;
+  readonly total: number;
+  readonly throttled: number;
+  readonly realSeconds: number;
+}
+
+/**
+ * One REPAIR drift check of an image shared with `n` accounts, 1% of them unshared by hand and one
+ * account shared by hand: what a schedule's firing costs (the stack is seeded as CloudFormation
+ * holds it after the Create), at the check's pace, against the same token bucket.
+ */
+async function measureDriftCheck(n: number, cfn: CloudFormationStub): Promise<DriftRow> {
+  const endpoint = new LocalAwsEndpoint(OWNER);
+  useLocalEndpoint(await endpoint.start());
+  endpoint.workspaces.addImage(IMAGE);
+  const handler = loadBundledHandler();
+  const listed = accounts(n);
+  const created = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', { ImageId: IMAGE, AccountIds: listed, DriftCheck: 'true' }), lambdaContext(OWNER), 3_600_000);
+  if (created.Status !== 'SUCCESS') throw new Error(`the Create failed: ${created.Reason}`);
+  endpoint.cloudformation.addStack(cfn.stackId, { status: 'CREATE_COMPLETE', resources: { Share: { type: TYPE, physicalId: IMAGE, status: 'CREATE_COMPLETE' } } });
+  const ops = endpoint.workspaces.service().operations;
+  for (const accountId of listed.slice(0, Math.max(1, n / 100))) {
+    ops.UpdateWorkspaceImagePermission({ ImageId: IMAGE, SharedAccountId: accountId, AllowCopyImage: false }, OWNER);
+  }
+  ops.UpdateWorkspaceImagePermission({ ImageId: IMAGE, SharedAccountId: '999988887777', AllowCopyImage: true }, OWNER);
+  endpoint.rateLimit = { perSecond: WORKSPACES_RATE.perSecond * TIME_SCALE, burst: WORKSPACES_RATE.burst };
+  endpoint.resetCalls();
+  const event = {
+    CrossAccountSharingDriftCheck: 1,
+    ResourceType: TYPE,
+    StackId: cfn.stackId,
+    LogicalResourceId: 'Share',
+    Action: 'REPAIR',
+    Declaration: { ImageId: IMAGE, AccountIds: listed.join(',') },
+  };
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  const t0 = process.hrtime.bigint();
+  try {
+    await handler(event as any, lambdaContext(OWNER, scaled(FUNCTION_TIMEOUT_MS)));
+  } finally {
+    process.stdout.write = write;
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const line = JSON.parse(lines.find(l => l.includes('"Drift check '))!);
+  const throttled = endpoint.calls.filter(c => c.error === 'ThrottlingException').length;
+  await endpoint.stop();
+  const calls = line.calls as Record<string, number>;
+  const total = Object.values(calls).reduce((a, b) => a + b, 0);
+  return { accounts: n, status: `${line.status}${line.incomplete ? ' (incomplete)' : ''}`, calls, total, throttled, realSeconds: seconds * TIME_SCALE };
+}
+
+/** Template bytes (as the CDK writes them, one-space indent) per account of an image share, without and with a drift check. */
+function templateBytesPerAccount(): { without: number; withDriftCheck: number } {
+  const bytes = (n: number, drift: boolean) => {
+    const stack = new Stack(new App(), 'Demo', { env: { account: OWNER, region: 'eu-west-1' } });
+    new SharedWorkspaceImage(stack, 'Golden', { imageId: IMAGE, accountIds: accounts(n), driftCheck: drift ? {} : undefined });
+    return JSON.stringify(Template.fromStack(stack).toJSON(), null, 1).length;
+  };
+  return { without: (bytes(200, false) - bytes(100, false)) / 100, withDriftCheck: (bytes(200, true) - bytes(100, true)) / 100 };
+}
+
 /** Milliseconds a fresh Node.js process takes to load `files`, as it reports them. */
 function coldLoadMs(files: string[]): number {
   const script = `const t=process.hrtime.bigint();for(const f of ${JSON.stringify(files)})require(f);console.log(Number(process.hrtime.bigint()-t)/1e6)`;
@@ -155,11 +230,24 @@ async function main(): Promise<void> {
   console.log(`Image share against a WorkSpaces-like token bucket (${WORKSPACES_RATE.perSecond} calls/s, bursts of ${WORKSPACES_RATE.burst}), time scaled ${TIME_SCALE}x; seconds and rates in real time.`);
   const rows: Row[] = [];
   for (const n of SIZES) rows.push(...await measureSize(n, cfn));
+  const driftRows: DriftRow[] = [];
+  for (const n of DRIFT_SIZES) driftRows.push(await measureDriftCheck(n, cfn));
   await cfn.stop();
   printTable([
     ['accounts', 'step', 'status', 'budget s', 'API calls', 'throttled', 'invocations', 'seconds', 'calls/s'],
     ...rows.map(r => [String(r.accounts), r.step, r.status, String(r.budgetSeconds), String(r.calls), String(r.throttled), String(r.invocations), r.realSeconds.toFixed(0), r.calls >= 10 ? r.callsPerSecond.toFixed(2) : '-']),
   ]);
+
+  console.log();
+  console.log(`A REPAIR drift check (1% of the accounts unshared by hand, one account shared by hand), paced at ${DRIFT_CALLS_PER_SECOND} WorkSpaces calls/s, one invocation of 900 s:`);
+  const op = (r: DriftRow, name: string) => String(r.calls[name] ?? 0);
+  printTable([
+    ['accounts', 'status', 'API calls', 'CloudFormation', 'tag reads', 'permission pages', 'writes', 'throttled', 'seconds'],
+    ...driftRows.map(r => [String(r.accounts), r.status, String(r.total), String(Number(op(r, 'DescribeStacks')) + Number(op(r, 'DescribeStackResource'))),
+      op(r, 'DescribeTags'), op(r, 'DescribeWorkspaceImagePermissions'), op(r, 'UpdateWorkspaceImagePermission'), String(r.throttled), r.realSeconds.toFixed(0)]),
+  ]);
+  const growth = templateBytesPerAccount();
+  console.log(`Template bytes per account of an image share: ${growth.without} without a drift check, ${growth.withDriftCheck} with one.`);
 
   const load = measureColdLoad();
   const kb = (file: string) => (fs.statSync(path.join(BUNDLE_DIR, file)).size / 1024).toFixed(0);

@@ -1,8 +1,10 @@
 import type { Context } from 'aws-lambda';
+import { isDriftCheckEvent, runDriftCheck } from './drift/check';
+import type { DriftSubjectOf } from './drift/subject';
 import { handleConnectionAliasAssociation } from './resources/connection-alias-association';
-import { handlePartnerConnectionPreferences } from './resources/partner-connection-preferences';
-import { handleSharedConnectionAlias } from './resources/shared-connection-alias';
-import { handleSharedWorkspaceImage } from './resources/shared-workspace-image';
+import { handlePartnerConnectionPreferences, partnerConnectionPreferencesDrift } from './resources/partner-connection-preferences';
+import { handleSharedConnectionAlias, sharedConnectionAliasDrift } from './resources/shared-connection-alias';
+import { handleSharedWorkspaceImage, sharedWorkspaceImageDrift } from './resources/shared-workspace-image';
 import { handleWorkspaceBundle } from './resources/workspace-bundle';
 import { handleWorkspaceImageCopy } from './resources/workspace-image-copy';
 import { Outcome, sendResponse } from './runtime/cfn-response';
@@ -23,6 +25,13 @@ const RESOURCE_HANDLERS: ResourceHandlers = {
   [RESOURCE_TYPES.connectionAliasAssociation]: handleConnectionAliasAssociation,
 };
 
+/** The drift check of each resource type that has one. */
+const DRIFT_SUBJECTS: Record<string, DriftSubjectOf> = {
+  [RESOURCE_TYPES.sharedWorkspaceImage]: sharedWorkspaceImageDrift,
+  [RESOURCE_TYPES.sharedConnectionAlias]: sharedConnectionAliasDrift,
+  [RESOURCE_TYPES.partnerConnectionPreferences]: partnerConnectionPreferencesDrift,
+};
+
 /**
  * The hand-over module (the SDK's Lambda client) is bundled apart, in
  * assets/lambda/handler/on-demand/, and required only when a request hands over: it would add
@@ -41,6 +50,8 @@ const stackTracesModule = (): typeof import('./on-demand/stack-traces') => requi
  * the invocation hands the rest over to a new one and does not answer.
  */
 export async function handler(event: InvocationEvent, lambdaContext: Context): Promise<void> {
+  // A schedule's drift check (see lambda/drift/check.ts): no CloudFormation request, no answer.
+  if (isDriftCheckEvent(event)) return runDriftCheck(event, lambdaContext, DRIFT_SUBJECTS);
   const invocation = new Invocation(event, lambdaContext);
   if (invocation.isLate) {
     invocation.stopCalls();

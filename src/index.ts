@@ -6,3 +6,4 @@ export * from './workspace-image-copy';
 export * from './workspace-bundle';
 export * from './connection-alias-association';
 export * from './compute-type';
+export * from './drift-check';

@@ -1,10 +1,14 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { DRIFT_METRICS } from './contract/drift';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from './contract/rules';
 import { AccessType } from './contract/values';
+import { DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
+import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { allowOwnershipReads, ShareGrants } from './private/share-grants';
 import { checkRule, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -62,6 +66,16 @@ export interface PartnerConnectionPreferencesProps extends SharingConstructProps
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * A scheduled check, between deploys, that the shares are still as declared: an EventBridge
+   * Scheduler schedule (one per construct, plus one role per provider) invokes the provider's
+   * function every `interval`, which reports, repairs or enforces the preferences (see `DriftAction`).
+   * `DriftAction.ENFORCE` removes exclusions made outside the stack. Alarm on `metricDrift()`.
+   *
+   * @default - no drift check
+   */
+  readonly driftCheck?: DriftCheck;
 }
 
 /**
@@ -101,6 +115,12 @@ export class PartnerConnectionPreferences extends Construct {
    */
   public readonly arn: string;
 
+  /** The custom resource, which the drift metrics name. */
+  private readonly resource: CustomResource;
+
+  /** The construct's drift check, if it has one. */
+  private readonly driftCheck?: ResolvedDriftCheck;
+
   constructor(scope: Construct, id: string, props: PartnerConnectionPreferencesProps) {
     super(scope, id);
     requireProps(this, props, 'accessType');
@@ -121,6 +141,8 @@ export class PartnerConnectionPreferences extends Construct {
     }
     this.catalog = catalog;
 
+    this.driftCheck = resolveDriftCheck(this, props.driftCheck);
+
     const provider = SharingProvider._for(this, props.provider);
     grantConnectionPreferences(provider._grants, catalog);
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.partnerConnectionPreferences, {
@@ -128,9 +150,36 @@ export class PartnerConnectionPreferences extends Construct {
       AccessType: props.accessType,
       ExcludedParticipantIds: excluded,
       RemovalPolicy: removalPolicy,
+      ...(this.driftCheck ? { DriftCheck: true } : {}),
     }, () => 0); // Partner Central calls do not count against WorkSpaces' rate.
+    this.resource = resource;
+    if (this.driftCheck) {
+      scheduleDriftCheck(this, provider, resource, this.driftCheck, () => ({
+        Catalog: catalog, AccessType: props.accessType, ExcludedParticipantIds: excluded,
+      }));
+    }
     this.revision = resource.getAttString(attributeName(RESOURCE_TYPES.partnerConnectionPreferences, 'Revision'));
     this.arn = resource.getAttString(attributeName(RESOURCE_TYPES.partnerConnectionPreferences, 'Arn'));
+  }
+
+  /**
+   * The differences the drift checks find (the access type, declared exclusions missing, exclusions nobody declared),
+   * the largest in each period: alarm on it being above 0. Published only with a `driftCheck`.
+   *
+   * @default - maximum over one check interval (one day at most)
+   */
+  public metricDrift(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return driftMetric(this, this.resource, this.driftCheck, DRIFT_METRICS.drift, 'Maximum', props);
+  }
+
+  /**
+   * The drift checks that failed (throttled, access denied, ...): alarm on it being above 0, since
+   * a failing check sees no drift. Published only with a `driftCheck`.
+   *
+   * @default - sum over one check interval (one day at most)
+   */
+  public metricDriftCheckFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return driftMetric(this, this.resource, this.driftCheck, DRIFT_METRICS.failed, 'Sum', props);
   }
 }
 

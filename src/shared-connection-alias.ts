@@ -1,9 +1,13 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { DRIFT_METRICS } from './contract/drift';
 import { RESOURCE_TYPES } from './contract/resources';
 import { CONNECTION_ALIAS_ID } from './contract/rules';
 import { ALIAS_SHARE_CALLS } from './contract/time-budget';
+import { DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
+import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { allowOwnershipReads, DESCRIBE_ALIASES, OWNERSHIP_ACTIONS, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -41,6 +45,16 @@ export interface SharedConnectionAliasProps extends SharingConstructProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * A scheduled check, between deploys, that the shares are still as declared: an EventBridge
+   * Scheduler schedule (one per construct, plus one role per provider) invokes the provider's
+   * function every `interval`, which reports, repairs or enforces the share (see `DriftAction`).
+   * `DriftAction.ENFORCE` removes shares made outside the stack. Alarm on `metricDrift()`.
+   *
+   * @default - no drift check
+   */
+  readonly driftCheck?: DriftCheck;
 }
 
 /**
@@ -64,6 +78,12 @@ export class SharedConnectionAlias extends Construct {
   /** The ID of the account the alias is shared with. */
   public readonly accountId: string;
 
+  /** The custom resource, which the drift metrics name. */
+  private readonly resource: CustomResource;
+
+  /** The construct's drift check, if it has one. */
+  private readonly driftCheck?: ResolvedDriftCheck;
+
   constructor(scope: Construct, id: string, props: SharedConnectionAliasProps) {
     super(scope, id);
     requireProps(this, props, 'aliasId and accountId');
@@ -77,16 +97,44 @@ export class SharedConnectionAlias extends Construct {
     this.aliasId = props.aliasId;
     this.accountId = props.accountId;
 
+    this.driftCheck = resolveDriftCheck(this, props.driftCheck);
+
     const provider = SharingProvider._for(this, props.provider);
     grantConnectionAliasShare(provider._grants, props.aliasId);
     // A token aliasId (e.g. CfnConnectionAlias.attrAliasId) becomes a Fn::GetAtt, so CloudFormation
     // creates the share after the alias and deletes it (unshares) before deleting the alias.
-    provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedConnectionAlias, {
+    const drift = this.driftCheck !== undefined;
+    this.resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedConnectionAlias, {
       AliasId: props.aliasId,
       AccountId: props.accountId,
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
-    }, () => ALIAS_SHARE_CALLS);
+      ...(drift ? { DriftCheck: true } : {}),
+    }, () => ALIAS_SHARE_CALLS + (drift ? 1 : 0)); // With a drift check, one tag write records the declaration.
+    if (this.driftCheck) {
+      scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({ AliasId: props.aliasId, AccountId: props.accountId }));
+    }
   }
+
+  /**
+   * The differences the drift checks find (declared shares missing plus shares nobody declared),
+   * the largest in each period: alarm on it being above 0. Published only with a `driftCheck`.
+   *
+   * @default - maximum over one check interval (one day at most)
+   */
+  public metricDrift(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return driftMetric(this, this.resource, this.driftCheck, DRIFT_METRICS.drift, 'Maximum', props);
+  }
+
+  /**
+   * The drift checks that failed (throttled, access denied, ...): alarm on it being above 0, since
+   * a failing check sees no drift. Published only with a `driftCheck`.
+   *
+   * @default - sum over one check interval (one day at most)
+   */
+  public metricDriftCheckFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return driftMetric(this, this.resource, this.driftCheck, DRIFT_METRICS.failed, 'Sum', props);
+  }
+
 }
 
 /** Let the handler share and unshare one alias, and record itself as its owner in the alias's tags. */

@@ -1,9 +1,13 @@
-import { Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CustomResource, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { DRIFT_METRICS } from './contract/drift';
 import { RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_IMAGE_ID } from './contract/rules';
 import { imageShareCalls } from './contract/time-budget';
+import { DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
+import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -41,6 +45,16 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * A scheduled check, between deploys, that the shares are still as declared: an EventBridge
+   * Scheduler schedule (one per construct, plus one role per provider) invokes the provider's
+   * function every `interval`, which reports, repairs or enforces them (see `DriftAction`).
+   * `DriftAction.ENFORCE` removes shares made outside the stack. Alarm on `metricDrift()`.
+   *
+   * @default - no drift check
+   */
+  readonly driftCheck?: DriftCheck;
 }
 
 /**
@@ -61,6 +75,12 @@ export class SharedWorkspaceImage extends Construct {
 
   private readonly accountIds: string[] = [];
 
+  /** The custom resource, which the drift metrics name. */
+  private readonly resource: CustomResource;
+
+  /** The construct's drift check, if it has one. */
+  private readonly driftCheck?: ResolvedDriftCheck;
+
   /** The account list when it is one token as a whole (a CommaDelimitedList parameter, say), which only the handler can check. */
   private readonly accountListToken?: string[];
 
@@ -80,18 +100,52 @@ export class SharedWorkspaceImage extends Construct {
       for (const accountId of props.accountIds ?? []) this.addAccount(accountId);
     }
 
+    this.driftCheck = resolveDriftCheck(this, props.driftCheck);
+
     const provider = SharingProvider._for(this, props.provider);
     grantWorkspaceImageShare(provider._grants, props.imageId);
-    provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedWorkspaceImage, {
+    const accountIds = Lazy.list({ produce: () => this.accountListToken ?? [...this.accountIds] });
+    const drift = this.driftCheck !== undefined;
+    this.resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedWorkspaceImage, {
       ImageId: props.imageId,
-      AccountIds: Lazy.list({ produce: () => this.accountListToken ?? [...this.accountIds] }),
+      AccountIds: accountIds,
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
+      ...(drift ? { DriftCheck: true } : {}),
     }, () => {
       const unknown = this.accountListToken !== undefined || this.accountIds.some(a => Token.isUnresolved(a));
-      // The budget covers the costliest Update of the list (every account swapped for another), the synth check its Create.
-      return unknown ? undefined : imageShareCalls(this.accountIds.length);
+      if (unknown) return undefined;
+      // The budget covers the costliest Update of the list (every account swapped for another), the synth check its Create;
+      // with a drift check, each also records its declaration (one tag write).
+      const calls = imageShareCalls(this.accountIds.length);
+      return drift ? { create: calls.create + 1, update: calls.update + 1 } : calls;
     });
+    if (this.driftCheck) {
+      scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({
+        ImageId: props.imageId, AccountIds: this.accountListToken ?? [...this.accountIds],
+      }));
+    }
   }
+
+  /**
+   * The differences the drift checks find (declared shares missing plus shares nobody declared),
+   * the largest in each period: alarm on it being above 0. Published only with a `driftCheck`.
+   *
+   * @default - maximum over one check interval (one day at most)
+   */
+  public metricDrift(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return driftMetric(this, this.resource, this.driftCheck, DRIFT_METRICS.drift, 'Maximum', props);
+  }
+
+  /**
+   * The drift checks that failed (throttled, access denied, ...): alarm on it being above 0, since
+   * a failing check sees no drift. Published only with a `driftCheck`.
+   *
+   * @default - sum over one check interval (one day at most)
+   */
+  public metricDriftCheckFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return driftMetric(this, this.resource, this.driftCheck, DRIFT_METRICS.failed, 'Sum', props);
+  }
+
 
   /**
    * Share the image with one more account.

@@ -199,6 +199,9 @@ export class SharingProvider extends Construct {
    */
   public readonly policy: iam.Policy;
 
+  /** The role with which EventBridge Scheduler invokes the function for drift checks, made with the first one. */
+  private driftRole?: iam.Role;
+
   /** The WorkSpaces calls of each resource this provider serves, by construct path. */
   private readonly workloads = new Map<string, CallEstimate>();
 
@@ -323,6 +326,32 @@ export class SharingProvider extends Construct {
       + `CloudFormation's ${MAX_TIME_BUDGET_SECONDS} s limit for a custom resource: ${MAX_CALLS_PER_BUDGET - IMAGE_SHARE_OVERHEAD_CALLS} accounts on a single image, `
       + 'fewer across several shares. Split the shares into stacks that deploy one after another (stackB.addDependency(stackA)), each within that limit',
     ];
+  }
+
+  /**
+   * The role of this provider's drift-check schedules, created with the first one: EventBridge
+   * Scheduler may assume it only for schedules of the stack's account and Region, and it may only
+   * invoke this provider's function (one resource: its policy is inline).
+   *
+   * @internal
+   */
+  public _driftCheckRole(): iam.IRole {
+    const stack = Stack.of(this);
+    this.driftRole ??= new iam.Role(this, 'DriftCheckRole', {
+      description: 'Lets the cdk-cross-account-sharing drift-check schedules of this stack invoke its sharing provider\'s function',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: 'default/*' }) },
+        },
+      }),
+      inlinePolicies: {
+        InvokeSharingProvider: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] })],
+        }),
+      },
+    });
+    return this.driftRole;
   }
 
   /**

@@ -6,8 +6,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-v2';
 import { IConstruct } from 'constructs';
 import {
-  ComputeType, ConnectionAccessType, ConnectionAliasAssociation, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage,
-  SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
+  ComputeType, ConnectionAccessType, ConnectionAliasAssociation, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias,
+  SharedWorkspaceImage, SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
 } from '../src';
 
 /** Every acknowledgement in the tree, with the construct it sits on. */
@@ -19,10 +19,11 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 
 function stackWithEveryConstruct(): Stack {
   const stack = new Stack(new App(), 'NagStack', { env: { account: '123456789012', region: 'eu-west-1' } });
-  new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: 'wsi-abc123def', accountIds: ['111122223333'] });
+  // With drift checks: their schedules and the scheduler's role are checked too.
+  new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: 'wsi-abc123def', accountIds: ['111122223333'], driftCheck: { action: DriftAction.ENFORCE } });
   const alias = new workspaces.CfnConnectionAlias(stack, 'Alias', { connectionString: 'desktop.example.com' });
-  new SharedConnectionAlias(stack, 'AliasShare', { aliasId: alias.attrAliasId, accountId: '111122223333' });
-  new PartnerConnectionPreferences(stack, 'Connections', { accessType: ConnectionAccessType.DENY_ALL });
+  new SharedConnectionAlias(stack, 'AliasShare', { aliasId: alias.attrAliasId, accountId: '111122223333', driftCheck: {} });
+  new PartnerConnectionPreferences(stack, 'Connections', { accessType: ConnectionAccessType.DENY_ALL, driftCheck: { action: DriftAction.REPAIR } });
   // The receiving side, in the same stack, as nag sees it the same way in a stack of its own.
   const copy = new WorkspaceImageCopy(stack, 'Copy', { sourceImageId: 'wsi-golden1234', sourceRegion: 'us-east-1', name: 'golden-copy' });
   new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: ComputeType.STANDARD, name: 'golden-bundle' });

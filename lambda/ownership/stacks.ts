@@ -15,7 +15,7 @@ import type { ResourceContext } from '../runtime/resource';
 export type StackPhase = 'stack-delete' | 'rollback' | 'update-cleanup' | 'other';
 
 /** The Region a stack ID (an ARN) names. */
-function regionOf(stackId: string): string {
+export function regionOf(stackId: string): string {
   return stackId.split(':')[3] || process.env.AWS_REGION || 'us-east-1';
 }
 

@@ -7,10 +7,13 @@ import {
   UpdateConnectionPreferencesCommand,
 } from '@aws-sdk/client-partnercentral-account';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { DECLARATION_TAG } from '../../src/contract/ownership-tags';
 import { PartnerConnectionPreferencesAttributes, PartnerConnectionPreferencesProperties, received, RESOURCE_TYPES } from '../../src/contract/resources';
 import { breaks, duplicatesOf, follows, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/contract/rules';
 import { ACCESS_TYPES, AccessType, isAccessType, REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { partnerCentralOf } from '../clients/partner-central';
+import { declarationDigest, recordsDeclaration } from '../drift/declaration';
+import type { DriftFindings, DriftSubjectOf } from '../drift/subject';
 import { claimExclusively, TagStore } from '../ownership/claim';
 import { failedCreateIdOf, nothingDoneIdOf } from '../ownership/failed-create';
 import { deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from '../ownership/ownership';
@@ -140,7 +143,7 @@ function explained(operation: string, catalog: string, error: unknown): unknown 
  * would only move the revision (and could collide with another editor).
  */
 async function apply(
-  catalog: string, desired: Desired, action: string, ctx: ResourceContext,
+  catalog: string, wanted: Desired | ((current: GetConnectionPreferencesCommandOutput) => Desired), action: string, ctx: ResourceContext,
   beforeWrite?: (current: GetConnectionPreferencesCommandOutput) => Promise<boolean>,
 ): Promise<Applied> {
   const pc = partnerCentralOf(ctx);
@@ -160,6 +163,8 @@ async function apply(
     if (attempt === 1 && beforeWrite && !(await beforeWrite(current))) {
       return { revision: current.Revision, arn: current.Arn ?? '', written: false, attempts: 0 };
     }
+    // The state to reach, from what was just read when it depends on it (a drift check's REPAIR).
+    const desired = typeof wanted === 'function' ? wanted(current) : wanted;
     if (sameState(current, desired)) {
       ctx.progress.record(action, catalog);
       return { revision: current.Revision, arn: current.Arn ?? '', written: false, attempts: attempt - 1 };
@@ -362,8 +367,24 @@ async function changeCatalog(
   }
 }
 
+/** The digest of what a preferences resource declares (see lambda/drift/declaration.ts). */
+const digestOf = (prefs: Preferences) =>
+  declarationDigest(RESOURCE_TYPES.partnerConnectionPreferences, [prefs.catalog, prefs.accessType, prefs.excluded]);
+
 export const handlePartnerConnectionPreferences: ResourceHandler<typeof RESOURCE_TYPES.partnerConnectionPreferences> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
+  const answer = await putPreferences(event, ctx);
+  // With a drift check, the declaration this request deployed, for the checks to compare theirs with
+  // (a refusal of tags on the preferences leaves the checks unable to act, and says so).
+  if (recordsDeclaration(event.ResourceProperties) && answer.data?.Arn) {
+    const digest = digestOf(validatePreferences(event.ResourceProperties));
+    await changeTags(answer.data.Arn, { set: [{ Key: DECLARATION_TAG, Value: digest }], remove: [] }, ctx);
+  }
+  return answer;
+};
+
+/** A Create or an Update. */
+async function putPreferences(event: Exclude<CloudFormationCustomResourceEvent, { RequestType: 'Delete' }>, ctx: ResourceContext): Promise<Result> {
   const prefs = validatePreferences(event.ResourceProperties);
   // Create and Update alike write the whole state of the catalog the properties name. A new
   // catalog is a new physical ID (a replacement): CloudFormation's cleanup Delete handles the old one.
@@ -375,4 +396,87 @@ export const handlePartnerConnectionPreferences: ResourceHandler<typeof RESOURCE
   const old = received<PartnerConnectionPreferencesProperties>(event.OldResourceProperties);
   if (old.Catalog !== prefs.catalog) return changeCatalog(event, prefs, old.Catalog, ctx);
   return put(prefs, undefined, ctx);
+};
+
+/** The differences between the preferences in effect and the declared ones, as a check reports them. */
+function differences(current: GetConnectionPreferencesCommandOutput, declared: Desired): { missing: string[]; unexpected: string[] } {
+  const now = new Set(current.ExcludedParticipantIds ?? []);
+  const wanted = new Set(declared.excluded);
+  return {
+    missing: [
+      ...(current.AccessType === declared.accessType ? [] : [`AccessType ${declared.accessType} (found ${current.AccessType ?? 'none'})`]),
+      ...declared.excluded.filter(e => !now.has(e)),
+    ],
+    unexpected: [...now].filter(e => !wanted.has(e)),
+  };
+}
+
+/**
+ * What REPAIR writes: the declared access type and exclusions, keeping the exclusions added outside
+ * the stack where the declared access type allows exclusions (with another one they mean nothing,
+ * and Partner Central refuses them). ENFORCE writes exactly the declaration.
+ */
+function repairedState(current: GetConnectionPreferencesCommandOutput, declared: Desired): Desired {
+  if (declared.accessType !== 'ALLOW_BY_DEFAULT_DENY_SOME') return declared;
+  const extra = (current.ExcludedParticipantIds ?? []).filter(e => !declared.excluded.includes(e));
+  return { accessType: declared.accessType, excluded: [...declared.excluded, ...extra] };
+}
+
+/**
+ * The drift check of a catalog's connection preferences: read them; REPORT writes nothing, REPAIR
+ * writes the declared access type and the declared exclusions back (keeping exclusions added
+ * outside the stack), ENFORCE writes exactly the declaration (removing those). A write carries the
+ * Revision just read and, on a revision conflict, reads and tries again as a deploy does.
+ */
+export const partnerConnectionPreferencesDrift: DriftSubjectOf = (declaration, ctx) => {
+  const prefs = validatePreferences(declaration);
+  const declared: Desired = { accessType: prefs.accessType, excluded: prefs.excluded };
+  return {
+    physicalId: physicalIdOf(prefs.catalog),
+    digest: digestOf(prefs),
+    logFields: { catalog: prefs.catalog, accessType: prefs.accessType, excludedCount: prefs.excluded.length },
+    marks: async () => {
+      const { Arn: arn } = await partnerCentralOf(ctx).send(new GetConnectionPreferencesCommand({ Catalog: prefs.catalog }));
+      if (!arn) return undefined;
+      try {
+        const { Tags } = await partnerCentralOf(ctx).send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+        return { ownership: ownershipFrom(Tags ?? []), digest: Tags?.find(t => t.Key === DECLARATION_TAG)?.Value };
+      } catch (error) {
+        if (tagsRefused(error)) return undefined;
+        throw error;
+      }
+    },
+    reconcile: async (action, gate, findings: DriftFindings) => {
+      let first: GetConnectionPreferencesCommandOutput | undefined;
+      const compare = (current: GetConnectionPreferencesCommandOutput) => {
+        if (first) return;
+        first = current;
+        const found = differences(current, declared);
+        findings.missing.push(...found.missing);
+        findings.unexpected.push(...found.unexpected);
+      };
+      if (action === 'REPORT') {
+        compare(await partnerCentralOf(ctx).send(new GetConnectionPreferencesCommand({ Catalog: prefs.catalog })));
+        return;
+      }
+      let wrote: Desired | undefined;
+      const desiredOf = (current: GetConnectionPreferencesCommandOutput) => {
+        const desired = action === 'ENFORCE' ? declared : repairedState(current, declared);
+        wrote = sameState(current, desired) ? undefined : desired;
+        return desired;
+      };
+      const gateWrite = async (current: GetConnectionPreferencesCommandOutput) => {
+        compare(current);
+        if (!sameState(current, desiredOf(current))) await gate.beforeWrite();
+        return true;
+      };
+      const applied = await apply(prefs.catalog, desiredOf, 'drift-repair', ctx, gateWrite);
+      if (!applied.written || !wrote) return;
+      const kept = new Set(wrote.excluded);
+      findings.repaired.push(...findings.missing);
+      findings.unshared.push(...findings.unexpected.filter(e => !kept.has(e)));
+      findings.notes.revision = applied.revision;
+      if (applied.attempts > 1) findings.notes.conflictAttempts = applied.attempts;
+    },
+  };
 };

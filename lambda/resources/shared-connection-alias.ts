@@ -12,12 +12,14 @@ import { AWS_ACCOUNT_ID, breaks, CONNECTION_ALIAS_ID, follows, ifFollows } from 
 import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
+import { declarationDigest, recordsDeclaration, recordWorkspacesDeclaration } from '../drift/declaration';
+import { DriftSkipped, DriftSubjectOf, writeEach } from '../drift/subject';
 import { failedCreateIdOf } from '../ownership/failed-create';
 import { Owner, ownerOf } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
 import { accountsToUnshare, removeShare } from '../ownership/share-removal';
 import { StackFacts } from '../ownership/stacks';
-import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
+import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction, workspacesMarks } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
@@ -289,9 +291,54 @@ const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delet
   undo: (share, me, facts) => unshareOwned(share.aliasId, share.accountId, me, facts, ctx, 'delete'),
 });
 
+/** The digest of what an alias share declares (see lambda/drift/declaration.ts). */
+const digestOf = (share: AliasShare) => declarationDigest(RESOURCE_TYPES.sharedConnectionAlias, [share.aliasId, share.accountId]);
+
 export const handleSharedConnectionAlias: ResourceHandler<typeof RESOURCE_TYPES.sharedConnectionAlias> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateAliasShare(event.ResourceProperties, ctx.accountId);
-  if (event.RequestType === 'Create') return create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
-  return update(event, share, ctx);
+  const answer = event.RequestType === 'Create'
+    ? await create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx)
+    : await update(event, share, ctx);
+  // With a drift check, the declaration this request deployed, for the checks to compare theirs with.
+  if (recordsDeclaration(event.ResourceProperties)) await recordWorkspacesDeclaration(share.aliasId, digestOf(share), ctx);
+  return answer;
+};
+
+/**
+ * The drift check of an alias share: read the alias and its permissions; REPORT writes nothing,
+ * REPAIR shares the alias with the declared account when no other account holds its one share,
+ * ENFORCE first unshares any other account (which fails while that account has the alias
+ * associated with a directory), then shares it with the declared one.
+ */
+export const sharedConnectionAliasDrift: DriftSubjectOf = (declaration, ctx) => {
+  const share = validateAliasShare(declaration, ctx.accountId);
+  return {
+    physicalId: share.aliasId,
+    digest: digestOf(share),
+    logFields: { aliasId: share.aliasId, declaredAccountId: share.accountId },
+    marks: () => workspacesMarks(share.aliasId, ctx),
+    reconcile: async (action, gate, findings) => {
+      const ws = workspacesOf(ctx);
+      const alias = await describeAlias(ws, share.aliasId);
+      if (!alias) throw new DriftSkipped(`connection alias ${share.aliasId} does not exist`);
+      if (alias.State !== 'CREATED') throw new DriftSkipped(`connection alias ${share.aliasId} is ${alias.State ?? 'in no state'}, not CREATED`);
+      const shared = await sharedAccounts(ws, share.aliasId);
+      if (!shared) throw new DriftSkipped(`connection alias ${share.aliasId} does not exist`);
+      if (!shared.has(share.accountId)) findings.missing.push(share.accountId);
+      findings.unexpected.push(...[...shared].filter(a => a !== share.accountId));
+      if (action === 'REPORT') return;
+      if (action === 'ENFORCE') {
+        const unshareOne = (accountId: string) => unshare(share.aliasId, accountId, alias, shared, ctx, 'let the next drift check try');
+        if (!await writeEach([...findings.unexpected], gate, findings, findings.unshared, unshareOne)) return;
+      }
+      if (findings.missing.length === 0) return;
+      const holders = [...shared].filter(a => a !== share.accountId);
+      if (holders.length > 0) {
+        findings.notes.notRepaired = `the alias's one share is held by ${holders.join(', ')}, which nobody declared: REPAIR leaves it, ENFORCE would unshare it first`;
+        return;
+      }
+      await writeEach([share.accountId], gate, findings, findings.repaired, () => ensureShared(share, shared, ctx));
+    },
+  };
 };

@@ -12,12 +12,14 @@ import {
 import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
+import { declarationDigest, recordsDeclaration, recordWorkspacesDeclaration } from '../drift/declaration';
+import { DriftSkipped, DriftSubjectOf, writeEach } from '../drift/subject';
 import { failedCreateIdOf } from '../ownership/failed-create';
 import { DeleteAction, Owner, ownerOf } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
 import { accountsToUnshare, removeShare } from '../ownership/share-removal';
 import { StackFacts } from '../ownership/stacks';
-import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
+import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction, workspacesMarks } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
 import type { Checkpoint, ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
@@ -363,9 +365,43 @@ const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delet
   undo: async (share, me, facts) => (await unshareOwned(share.imageId, share.accountIds, me, facts, ctx)).kind,
 });
 
+/** The digest of what an image share declares (see lambda/drift/declaration.ts). */
+const digestOf = (share: ImageShare) => declarationDigest(RESOURCE_TYPES.sharedWorkspaceImage, [share.imageId, share.accountIds]);
+
 export const handleSharedWorkspaceImage: ResourceHandler<typeof RESOURCE_TYPES.sharedWorkspaceImage> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateImageShare(event.ResourceProperties, ctx.accountId);
-  if (event.RequestType === 'Create') return create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
-  return update(event, share, ctx);
+  const answer = event.RequestType === 'Create'
+    ? await create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx)
+    : await update(event, share, ctx);
+  // With a drift check, the declaration this request deployed, for the checks to compare theirs with.
+  if (recordsDeclaration(event.ResourceProperties)) await recordWorkspacesDeclaration(share.imageId, digestOf(share), ctx);
+  return answer;
+};
+
+/**
+ * The drift check of an image share: read every page of the image's permissions (25 accounts a
+ * page); REPORT writes nothing, REPAIR shares each declared account that is not shared, ENFORCE
+ * also unshares each account nobody declared. One write per difference, none for what is in effect.
+ */
+export const sharedWorkspaceImageDrift: DriftSubjectOf = (declaration, ctx) => {
+  const share = validateImageShare(declaration, ctx.accountId);
+  return {
+    physicalId: share.imageId,
+    digest: digestOf(share),
+    logFields: { imageId: share.imageId, declaredCount: share.accountIds.length },
+    marks: () => workspacesMarks(share.imageId, ctx),
+    reconcile: async (action, gate, findings) => {
+      const permissions = new Permissions(ctx);
+      const shared = await permissions.read(share.imageId);
+      if (shared === null) throw new DriftSkipped(`image ${share.imageId} does not exist`);
+      const declared = new Set(share.accountIds);
+      findings.missing.push(...share.accountIds.filter(a => !shared.has(a)));
+      findings.unexpected.push(...[...shared].filter(a => !declared.has(a)));
+      if (action === 'REPORT') return;
+      const write = (grant: boolean) => (accountId: string) => applyStep({ imageId: share.imageId, accountId, grant }, permissions, ctx);
+      if (!await writeEach([...findings.missing], gate, findings, findings.repaired, write(true))) return;
+      if (action === 'ENFORCE') await writeEach([...findings.unexpected], gate, findings, findings.unshared, write(false));
+    },
+  };
 };

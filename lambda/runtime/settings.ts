@@ -1,4 +1,4 @@
-import { PLANNED_CALLS_PER_SECOND } from '../../src/contract/time-budget';
+import { DRIFT_CALLS_PER_SECOND, PLANNED_CALLS_PER_SECOND } from '../../src/contract/time-budget';
 
 /**
  * Timings of the handler. The defaults suit Lambda; the tests, the demo and the benchmark shorten
@@ -20,6 +20,11 @@ export interface Settings {
   readonly minHandOverMs: number;
   /** The steady rate of one invocation's WorkSpaces calls; 0 leaves them unpaced. */
   readonly workspacesCallsPerSecond: number;
+  /**
+   * The steady rate of one drift check's WorkSpaces calls: below the deploy's, so that a check
+   * that runs beside a deploy leaves it most of WorkSpaces' 2 calls/s; 0 leaves them unpaced.
+   */
+  readonly driftCallsPerSecond: number;
   /** How long an AccessDenied before the first successful call is retried (IAM propagation). */
   readonly iamPropagationMs: number;
   /** Attempts of one SDK call, throttling and 5xx retries included (adaptive retry strategy). */
@@ -69,6 +74,7 @@ export function loadSettings(invocationMs: number): Settings {
     minHandOverMs: numberFromEnv('SHARING_MIN_HAND_OVER_MS', 60_000),
     iamPropagationMs: numberFromEnv('SHARING_IAM_PROPAGATION_MS', 60_000),
     workspacesCallsPerSecond: numberFromEnv('SHARING_WORKSPACES_CALLS_PER_SECOND', PLANNED_CALLS_PER_SECOND),
+    driftCallsPerSecond: numberFromEnv('SHARING_DRIFT_CALLS_PER_SECOND', DRIFT_CALLS_PER_SECOND),
     maxAttempts: numberFromEnv('SHARING_MAX_ATTEMPTS', 10),
     requestTimeoutMs: numberFromEnv('SHARING_REQUEST_TIMEOUT_MS', Math.min(15_000, Math.max(1, stopMarginMs - watchdogMarginMs))),
     revisionConflictAttempts: numberFromEnv('SHARING_REVISION_CONFLICT_ATTEMPTS', 6),

@@ -47,3 +47,10 @@ export function associationTagKeys(aliasId: string): OwnershipTagKeys {
  * update, the stack's delete) deletes it.
  */
 export const UNFINISHED_REPLACEMENT_TAG = 'cdk-cross-account-sharing:unfinished-replacement';
+
+/**
+ * On an image, alias or catalog's preferences whose resource has a drift check: the digest of the
+ * declaration its last successful Create or Update deployed (lambda/drift/declaration.ts). A check
+ * whose input has another digest is stale and changes nothing.
+ */
+export const DECLARATION_TAG = 'cdk-cross-account-sharing:declaration';

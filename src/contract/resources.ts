@@ -24,6 +24,8 @@ export interface SharedWorkspaceImageProperties {
   readonly ImageId: string;
   readonly AccountIds: string[];
   readonly RemovalPolicy: RemovalPolicyValue;
+  /** Present (true) when the construct has a drift check: the handler records the declaration it deploys (see drift.ts). */
+  readonly DriftCheck?: boolean;
 }
 
 /** What a `Custom::SharedConnectionAlias` declares. */
@@ -31,6 +33,8 @@ export interface SharedConnectionAliasProperties {
   readonly AliasId: string;
   readonly AccountId: string;
   readonly RemovalPolicy: RemovalPolicyValue;
+  /** Present (true) when the construct has a drift check: the handler records the declaration it deploys (see drift.ts). */
+  readonly DriftCheck?: boolean;
 }
 
 /** What a `Custom::PartnerConnectionPreferences` declares. */
@@ -39,6 +43,8 @@ export interface PartnerConnectionPreferencesProperties {
   readonly AccessType: string;
   readonly ExcludedParticipantIds: string[];
   readonly RemovalPolicy: RemovalPolicyValue;
+  /** Present (true) when the construct has a drift check: the handler records the declaration it deploys (see drift.ts). */
+  readonly DriftCheck?: boolean;
 }
 
 /** What a `Custom::WorkspaceImageCopy` declares. */

@@ -21,6 +21,14 @@ export const LEGACY_TIME_BUDGET_SECONDS = 960;
 export const PLANNED_CALLS_PER_SECOND = 1.75;
 
 /**
+ * The pace of a drift check's WorkSpaces calls: below the deploy's planned 1.75, so that a check
+ * beside a deploy of another resource stays near WorkSpaces' 2 calls/s (the SDK's adaptive retries
+ * absorb the rest), and a check of 5,000 accounts reads its 200 pages of permissions in about 400 s,
+ * well within one 15-minute invocation.
+ */
+export const DRIFT_CALLS_PER_SECOND = 0.5;
+
+/**
  * Time every budget holds besides the calls: IAM propagation (up to a minute), waits for an image
  * that is PENDING or an alias that is CREATING, cold starts and hand-overs between invocations.
  */

@@ -59,6 +59,7 @@ export function useFastSettings(overrides: Record<string, number> = {}): void {
     SHARING_CLAIM_SETTLE_MS: 20,
     // Unpaced: the local endpoint has no rate limit unless a test sets one (and then the pace too).
     SHARING_WORKSPACES_CALLS_PER_SECOND: 0,
+    SHARING_DRIFT_CALLS_PER_SECOND: 0,
     ...overrides,
   };
   for (const [name, value] of Object.entries(values)) process.env[name] = String(value);

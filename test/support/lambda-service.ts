@@ -40,25 +40,33 @@ export class LocalLambda {
       return { status: 400, body: { Type: 'User', message: 'The local Lambda serves only asynchronous (Event) invocations' } };
     }
     if (!this.fn) return { status: 404, body: { Type: 'User', message: `Function not found: ${functionName}` } };
-    const payload = JSON.parse(body);
+    this.enqueue(functionName, JSON.parse(body));
+    return { status: 202, body: {} };
+  }
+
+  /**
+   * Queue an asynchronous invocation of the function `functionName` (an ARN) with `payload`, as
+   * Lambda's queue does after an `Event` Invoke: it runs as `delivery` says, with a fresh context.
+   */
+  public enqueue(functionName: string, payload: Record<string, any>): void {
+    if (!this.fn) throw new Error(`Function not found: ${functionName}`);
     this.invocations.push({ functionName, payload });
     const runs = this.delivery === 'never' ? 0 : this.delivery === 'twice' ? 2 : 1;
     const { handler, timeoutMs } = this.fn;
     const account = functionName.split(':')[4];
+    this.running += 1;
     void (async () => {
-      this.running += 1;
       try {
         for (let i = 0; i < runs; i++) {
           // The function runs with its own account's credentials. Each run is an invocation of the
           // function that was invoked: its own hand-overs invoke it again.
           signAs(account);
-          await handler(payload, { ...lambdaContext(account, timeoutMs), invokedFunctionArn: functionName });
+          await handler(payload as any, { ...lambdaContext(account, timeoutMs), invokedFunctionArn: functionName });
         }
       } finally {
         this.running -= 1;
       }
     })();
-    return { status: 202, body: {} };
   }
 
   /** Resolves once no invocation is running (polling, so that chained hand-overs count). */

@@ -186,9 +186,11 @@ export class LocalDeployment {
           failure = result;
           break;
         }
-        if (result.response!.PhysicalResourceId !== before.physicalId) {
+        // A native resource (a schedule) keeps its physical ID here.
+        const physicalId = result.response?.PhysicalResourceId ?? before.physicalId;
+        if (physicalId !== before.physicalId) {
           cleanups.push([logicalId, before]);
-          made.push({ logicalId, type: before.type, physicalId: result.response!.PhysicalResourceId, properties, kind: 'replacement' });
+          made.push({ logicalId, type: before.type, physicalId, properties, kind: 'replacement' });
         }
       }
     }
@@ -338,7 +340,20 @@ export class LocalDeployment {
   }
 
   private handles(type: string): boolean {
-    return type.startsWith('Custom::') || type === 'AWS::WorkSpaces::ConnectionAlias';
+    return type.startsWith('Custom::') || type === 'AWS::WorkSpaces::ConnectionAlias' || type === SCHEDULE;
+  }
+
+  /** Put a schedule into the local EventBridge Scheduler, under the name CloudFormation would generate. */
+  private putSchedule(logicalId: string, properties: Record<string, any>): Deployed {
+    const name = `${this.endpoint.cloudformation.stack(this.stackId)!.stackName}-${logicalId}-LOCAL`;
+    const target = properties.Target ?? {};
+    this.endpoint.scheduler.put({
+      name,
+      scheduleExpression: String(properties.ScheduleExpression),
+      state: String(properties.State ?? 'ENABLED'),
+      target: { arn: String(target.Arn), roleArn: String(target.RoleArn), input: String(target.Input) },
+    });
+    return { type: SCHEDULE, physicalId: name, properties, attributes: { Arn: `arn:aws:scheduler:${process.env.AWS_REGION}:${this.endpoint.accountId}:schedule/default/${name}` } };
   }
 
   /** List the native resources this deployment does not deploy (the provider's function, role, …) in the stack. */
@@ -383,6 +398,12 @@ export class LocalDeployment {
   }
 
   private async create(logicalId: string, type: string, properties: Record<string, unknown>): Promise<StepResult> {
+    if (type === SCHEDULE) {
+      const schedule = this.putSchedule(logicalId, properties);
+      this.deployed.set(logicalId, schedule);
+      this.setResource(logicalId, { type, physicalId: schedule.physicalId, status: 'CREATE_COMPLETE' });
+      return { logicalId, type, action: 'Create', phase: 'deploy' };
+    }
     if (type === 'AWS::WorkSpaces::ConnectionAlias') {
       const aliasId = this.endpoint.aliases.createAlias(String(properties.ConnectionString));
       this.deployed.set(logicalId, { type, physicalId: aliasId, properties, attributes: { AliasId: aliasId } });
@@ -405,6 +426,12 @@ export class LocalDeployment {
   private async update(
     logicalId: string, current: Deployed, properties: Record<string, unknown>, phase: Phase, restore?: Deployed,
   ): Promise<StepResult> {
+    if (current.type === SCHEDULE) {
+      const schedule = this.putSchedule(logicalId, properties);
+      this.deployed.set(logicalId, schedule);
+      this.setResource(logicalId, { type: SCHEDULE, physicalId: schedule.physicalId, status: 'UPDATE_COMPLETE' });
+      return { logicalId, type: SCHEDULE, action: 'Update', phase, physicalId: current.physicalId };
+    }
     const event = this.cfn.updateEvent(current.type, logicalId, current.physicalId, properties, current.properties);
     this.setResource(logicalId, { type: current.type, physicalId: current.physicalId, status: 'UPDATE_IN_PROGRESS' });
     const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(properties)));
@@ -429,6 +456,10 @@ export class LocalDeployment {
     const stack = this.endpoint.cloudformation.stack(this.stackId);
     if (ofLogical || phase === 'delete' || phase === 'rollback') {
       if (stack?.resources.has(logicalId)) this.setResource(logicalId, { type: old.type, physicalId: old.physicalId, status: 'DELETE_IN_PROGRESS' });
+    }
+    if (old.type === SCHEDULE) {
+      this.endpoint.scheduler.remove(old.physicalId);
+      return step;
     }
     if (old.type === 'AWS::WorkSpaces::ConnectionAlias') {
       // Through the API's own rules: refused while the alias is still shared or associated.
@@ -459,12 +490,24 @@ export class LocalDeployment {
         // CommaDelimitedList and List<…> parameters are lists; every other type is its string.
         return type === 'CommaDelimitedList' || type.startsWith('List<') ? (parameter === '' ? [] : parameter.split(',')) : parameter;
       }
+      if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::StackId') return this.stackId;
+      if (entries.length === 1 && entries[0][0] === 'Fn::Join') {
+        const [delimiter, parts] = entries[0][1] as [string, unknown];
+        const resolved = this.resolve(parts);
+        if (Array.isArray(resolved) && resolved.every(p => typeof p === 'string')) return resolved.join(delimiter);
+      }
       // The pseudo parameters of an environment-agnostic stack, as CloudFormation fills them in.
       if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::Region') return process.env.AWS_REGION;
       if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::Partition') return 'aws';
       if (entries.length === 1 && entries[0][0] === 'Fn::GetAtt') {
         const [id, attribute] = entries[0][1] as [string, string];
         if (this.deployed.has(id)) return this.deployed.get(id)!.attributes[attribute];
+        // The ARN of a native resource this deployment only lists (the provider's function, a role).
+        const listed = this.template.Resources[id];
+        if (listed && attribute === 'Arn' && listed.Type === 'AWS::Lambda::Function') {
+          return `arn:aws:lambda:${process.env.AWS_REGION}:${this.endpoint.accountId}:function:${id}`;
+        }
+        if (listed && attribute === 'Arn' && listed.Type === 'AWS::IAM::Role') return `arn:aws:iam::${this.endpoint.accountId}:role/${id}`;
       }
       return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]));
     }
@@ -484,15 +527,21 @@ function dependencies(template: TemplateJson): (logicalId: string) => string[] {
 
 /** The logical ID of the function a custom resource's ServiceToken (`Fn::GetAtt [id, Arn]`) names. */
 function functionOf(properties: Record<string, unknown>): string {
-  const token = properties.ServiceToken as { 'Fn::GetAtt'?: [string, string] } | undefined;
+  const token = properties.ServiceToken as { 'Fn::GetAtt'?: [string, string] } | string | undefined;
+  // Resolved, it is the ARN LocalDeployment gives a listed function (its name is its logical ID).
+  if (typeof token === 'string') return /:function:([^:]+)$/.exec(token)?.[1] ?? 'unknown';
   return token?.['Fn::GetAtt']?.[0] ?? 'unknown';
 }
 
-/** Resources that others reference come first (enough for the templates of this library). */
+/** The type of the schedules of drift checks, which LocalDeployment deploys into the local EventBridge Scheduler. */
+const SCHEDULE = 'AWS::Scheduler::Schedule';
+
+/** Resources that others reference or depend on come first (enough for the templates of this library). */
 function order(resources: [string, TemplateResource][]): [string, TemplateResource][] {
   const ids = new Set(resources.map(([id]) => id));
-  const references = (resource: TemplateResource) =>
-    [...JSON.stringify(resource.Properties ?? {}).matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:\[\s*)?"([^"]+)"/g)].map(m => m[1]).filter(id => ids.has(id));
+  const references = (resource: TemplateResource & { DependsOn?: string | string[] }) =>
+    [...[...JSON.stringify(resource.Properties ?? {}).matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:\[\s*)?"([^"]+)"/g)].map(m => m[1]), ...[resource.DependsOn ?? []].flat()]
+      .filter(id => ids.has(id));
   const sorted: [string, TemplateResource][] = [];
   const visit = (entry: [string, TemplateResource], seen: Set<string>) => {
     if (sorted.some(([id]) => id === entry[0]) || seen.has(entry[0])) return;

@@ -6,6 +6,7 @@ import { LocalLambda } from './lambda-service';
 import { AwsError, LocalQueryService, LocalService } from './local-service';
 import { PartnerCentralPreferences } from './partner-central-service';
 import { actionOf, decodeQuery, queryError, queryResponse } from './query-protocol';
+import { LocalScheduler } from './scheduler-service';
 import { SsmParameters } from './ssm-service';
 import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesImages } from './workspaces-images-service';
@@ -85,6 +86,8 @@ export class LocalAwsEndpoint {
   public readonly ssm = new SsmParameters();
   /** Lambda's asynchronous Invoke, which runs the handler's hand-overs. */
   public readonly lambda = new LocalLambda();
+  /** EventBridge Scheduler: the schedules LocalDeployment deploys, fired on request through the local Lambda. */
+  public readonly scheduler = new LocalScheduler(this.lambda);
   /** CloudFormation's reads of stacks (awsQuery), which LocalDeployment drives. */
   public readonly cloudformation = new LocalCloudFormation();
   public readonly calls: RecordedCall[] = [];

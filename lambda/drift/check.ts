@@ -1,0 +1,171 @@
+import { DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { Context } from 'aws-lambda';
+import { driftLogLine, DriftStatus, writeDriftLogLine } from './report';
+import { DriftFindings, DriftSkipped, DriftSubjectOf, WriteGate } from './subject';
+import { declarationOf, DRIFT_CHECK_KEY, DriftCheckEvent, isDriftAction } from '../../src/contract/drift';
+import { cloudFormationIn } from '../clients/cloudformation';
+import { regionOf } from '../ownership/stacks';
+import { CallLog } from '../runtime/call-guard';
+import { Deadline } from '../runtime/deadline';
+import { isErrorCode, messageOf } from '../runtime/errors';
+import { Progress } from '../runtime/progress';
+import type { ResourceContext } from '../runtime/resource';
+import { loadSettings } from '../runtime/settings';
+
+/** Whether an invocation's event is a schedule's drift check rather than a CloudFormation request. */
+export function isDriftCheckEvent(event: unknown): event is DriftCheckEvent {
+  return typeof event === 'object' && event !== null && DRIFT_CHECK_KEY in event;
+}
+
+/**
+ * The stack statuses in which the last deploy is over and stands. ROLLBACK_COMPLETE (a failed
+ * creation) and DELETE_COMPLETE are not among them: their resources are gone.
+ */
+const SETTLED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
+
+/** The statuses of a custom resource whose last request succeeded. */
+const RESOURCE_SETTLED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
+
+/** Writes between two re-reads of the stack's status: a deploy that starts during a long repair stops it soon. */
+const WRITES_PER_STATUS_READ = 25;
+
+/** The stack's status, or undefined when CloudFormation does not know the stack. */
+async function stackStatus(stackId: string, ctx: ResourceContext): Promise<string | undefined> {
+  try {
+    const { Stacks } = await cloudFormationIn(regionOf(stackId), ctx).send(new DescribeStacksCommand({ StackName: stackId }));
+    return Stacks?.[0]?.StackStatus;
+  } catch (error) {
+    if (isErrorCode(error, 'ValidationError')) return undefined;
+    throw error;
+  }
+}
+
+/** Throws DriftSkipped unless the stack is settled: no deploy of it is in flight, and its last one stands. */
+async function requireSettledStack(stackId: string, ctx: ResourceContext, when: string): Promise<void> {
+  const status = await stackStatus(stackId, ctx);
+  if (status === undefined) throw new DriftSkipped(`the stack does not exist ${when}`);
+  if (!SETTLED.has(status)) throw new DriftSkipped(`a deploy of the stack is in flight or failed (stack status ${status}) ${when}`);
+}
+
+/** Throws DriftSkipped unless CloudFormation's resource is settled and its physical ID names what the input declares. */
+async function requireCurrentResource(event: DriftCheckEvent, physicalId: string, ctx: ResourceContext): Promise<void> {
+  let detail;
+  try {
+    ({ StackResourceDetail: detail } = await cloudFormationIn(regionOf(event.StackId), ctx)
+      .send(new DescribeStackResourceCommand({ StackName: event.StackId, LogicalResourceId: event.LogicalResourceId })));
+  } catch (error) {
+    if (isErrorCode(error, 'ValidationError')) throw new DriftSkipped(`the stack has no resource ${event.LogicalResourceId} (renamed or removed)`);
+    throw error;
+  }
+  const status = detail?.ResourceStatus;
+  if (!status || !RESOURCE_SETTLED.has(status)) throw new DriftSkipped(`resource ${event.LogicalResourceId} is in status ${status ?? 'unknown'}`);
+  if (detail?.PhysicalResourceId !== physicalId) {
+    throw new DriftSkipped(`resource ${event.LogicalResourceId} is ${detail?.PhysicalResourceId ?? 'unnamed'}, not ${physicalId}: the input is older than the resource`);
+  }
+}
+
+/** The context of a check: the runtime's, its calls paced at the check's own rate, its time the invocation's. */
+function checkContext(lambdaContext: Context): ResourceContext {
+  const loaded = loadSettings(lambdaContext.getRemainingTimeInMillis());
+  // Every WorkSpaces client of the check paces at the drift rate (call-guard.ts reads it from the settings).
+  const settings = { ...loaded, workspacesCallsPerSecond: loaded.driftCallsPerSecond };
+  const deadline = new Deadline(lambdaContext, settings, Date.now() + lambdaContext.getRemainingTimeInMillis());
+  return {
+    deadline,
+    settings,
+    log: new CallLog(),
+    // The check's first calls read CloudFormation: an AccessDenied is never IAM propagation.
+    propagation: { succeeded: true, startedAt: Date.now() },
+    abort: new AbortController(),
+    stop: new AbortController(),
+    progress: new Progress(),
+    accountId: lambdaContext.invokedFunctionArn.split(':')[4],
+  };
+}
+
+/** A gate that re-reads the stack's status before the first write and every WRITES_PER_STATUS_READ writes after. */
+function writeGate(stackId: string, ctx: ResourceContext): WriteGate {
+  let writes = 0;
+  return {
+    beforeWrite: async () => {
+      if (writes % WRITES_PER_STATUS_READ === 0) await requireSettledStack(stackId, ctx, 'before a write of the check');
+      writes += 1;
+    },
+  };
+}
+
+/**
+ * Run one drift check and write its one log line; never throws (a check that fails logs and
+ * publishes that, and the next one tries again). It acts only on the declaration of the last
+ * deploy that succeeded: the stack is settled, CloudFormation's resource is settled and names the
+ * declared image, alias or catalog, the ownership tags name this resource, and the digest they
+ * record is the input's. Otherwise it changes nothing and says why.
+ */
+export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Context, subjects: Record<string, DriftSubjectOf>): Promise<void> {
+  const startedAt = Date.now();
+  const ctx = checkContext(lambdaContext);
+  const stopTimer = setTimeout(() => ctx.stop.abort(), Math.max(0, ctx.deadline.workMs));
+  stopTimer.unref?.();
+  const findings: DriftFindings = { missing: [], unexpected: [], repaired: [], unshared: [], notes: {} };
+  let fields: Record<string, unknown> = {};
+  let status: DriftStatus = 'IN_SYNC';
+  let skipped: string | undefined;
+  let error: string | undefined;
+  const work = async () => {
+    const subjectOf = subjects[event.ResourceType];
+    if (!subjectOf) throw new Error(`drift checks serve ${Object.keys(subjects).join(', ')}, not ${event.ResourceType}`);
+    if (!isDriftAction(event.Action)) throw new Error(`Action ${JSON.stringify(event.Action)} is not one of REPORT, REPAIR, ENFORCE`);
+    const subject = subjectOf(declarationOf(event), ctx);
+    fields = subject.logFields;
+    await requireSettledStack(event.StackId, ctx, 'when the check started');
+    await requireCurrentResource(event, subject.physicalId, ctx);
+    const marks = await subject.marks();
+    if (marks === null) throw new DriftSkipped(`${subject.physicalId} does not exist`);
+    if (marks === undefined) throw new DriftSkipped('its tags cannot be read, so neither its owner nor its deployed declaration can be told');
+    const owner = marks.ownership.owner;
+    if (owner?.stackId !== event.StackId || owner.logicalId !== event.LogicalResourceId) {
+      throw new DriftSkipped(`this resource does not own it (its tags name ${owner ? `${owner.logicalId} of ${owner.stackId}` : 'no owner'})`);
+    }
+    if (marks.digest !== subject.digest) {
+      throw new DriftSkipped(marks.digest === undefined
+        ? 'no deployed declaration is recorded (deploy once with the drift check)'
+        : 'the input is not the declaration last deployed (stale input)');
+    }
+    await subject.reconcile(event.Action, writeGate(event.StackId, ctx), findings);
+  };
+  let watchdogTimer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<never>((_resolve, reject) => {
+    watchdogTimer = setTimeout(() => reject(new Error('the check was still running close to the end of the invocation\'s time and was stopped')), ctx.deadline.watchdogMs);
+  });
+  try {
+    await Promise.race([work(), watchdog]);
+    const differs = findings.missing.length + findings.unexpected.length > 0;
+    const written = findings.repaired.length + findings.unshared.length > 0;
+    status = !differs ? 'IN_SYNC' : written ? 'REPAIRED' : 'DRIFTED';
+  } catch (caught) {
+    if (caught instanceof DriftSkipped) {
+      status = 'SKIPPED';
+      skipped = caught.message;
+    } else {
+      status = 'FAILED';
+      error = messageOf(caught);
+    }
+  } finally {
+    clearTimeout(watchdogTimer);
+    clearTimeout(stopTimer);
+    ctx.deadline.expire();
+    ctx.stop.abort();
+    ctx.abort.abort();
+  }
+  writeDriftLogLine(driftLogLine({
+    status,
+    resourceType: String(event.ResourceType),
+    stackId: String(event.StackId),
+    logicalResourceId: String(event.LogicalResourceId),
+    action: String(event.Action),
+    findings,
+    skipped,
+    error,
+    fields: { ...fields, calls: ctx.log.calls, httpAttempts: ctx.log.attempts, durationMs: Date.now() - startedAt },
+  }));
+}

@@ -1,0 +1,91 @@
+/**
+ * The wire contract of the drift checks: what a schedule sends the provider's function (the
+ * construct writes it, the handler reads it), the resource property that asks the share handlers
+ * to record the declaration they deployed, and the metrics the check publishes (the constructs'
+ * metric methods name the same). No aws-cdk-lib here: the handler bundles this module.
+ */
+
+/** The member that marks an event as a drift check (CloudFormation's events never carry it). */
+export const DRIFT_CHECK_KEY = 'CrossAccountSharingDriftCheck';
+
+/** The actions of a check, as the event spells them (the values of the construct's DriftAction). */
+export const DRIFT_ACTIONS = ['REPORT', 'REPAIR', 'ENFORCE'] as const;
+export type DriftActionValue = typeof DRIFT_ACTIONS[number];
+
+/** Whether a value is a drift action the handler knows. */
+export function isDriftAction(value: unknown): value is DriftActionValue {
+  return typeof value === 'string' && (DRIFT_ACTIONS as readonly string[]).includes(value);
+}
+
+/**
+ * The event a schedule sends: which resource to check (its type, stack and logical ID), what to
+ * do, and the declaration as CloudFormation resolved it when the schedule was last deployed (the
+ * resource's properties, under the same names).
+ */
+export interface DriftCheckEvent {
+  /** The version of this event's shape: 1. */
+  readonly [DRIFT_CHECK_KEY]: number;
+  readonly ResourceType: string;
+  readonly StackId: string;
+  readonly LogicalResourceId: string;
+  readonly Action: DriftActionValue;
+  readonly Declaration: Record<string, unknown>;
+}
+
+/**
+ * The declaration's list properties, which the event carries as one comma-separated string each
+ * (13 bytes per account ID in the template): the check splits them before validating.
+ */
+export const DRIFT_LIST_PROPERTIES = ['AccountIds', 'ExcludedParticipantIds'] as const;
+
+/** A declaration as the event carries it, its lists split back into lists (an empty string is an empty list). */
+export function declarationOf(event: Pick<DriftCheckEvent, 'Declaration'>): Record<string, unknown> {
+  const declaration: Record<string, unknown> = { ...(event.Declaration ?? {}) };
+  for (const key of DRIFT_LIST_PROPERTIES) {
+    const value = declaration[key];
+    if (typeof value === 'string') declaration[key] = value === '' ? [] : value.split(',').map(v => v.trim());
+  }
+  return declaration;
+}
+
+/**
+ * The resource property that tells a share handler its resource has a drift check: then, at the
+ * end of each successful Create and Update, it records a digest of the declaration it deployed
+ * in the DECLARATION_TAG of the image, alias or preferences, which a check compares with its input's.
+ */
+export const DRIFT_CHECK_PROPERTY = 'DriftCheck';
+
+/** The CloudWatch namespace of the drift metrics. */
+export const DRIFT_NAMESPACE = 'CdkCrossAccountSharing';
+
+/** The dimensions of every drift metric: the stack's name and the resource's logical ID. */
+export const DRIFT_DIMENSIONS = { stack: 'StackName', resource: 'LogicalId' } as const;
+
+/** The metrics one check publishes, each a count (Unit Count), one value per check. */
+export const DRIFT_METRICS = {
+  /** Differences found: accounts missing plus accounts unexpected (for preferences, fields that differ). */
+  drift: 'Drift',
+  /** Declared accounts (or exclusions, or the access type) found missing. */
+  missing: 'DriftMissing',
+  /** Accounts (or exclusions) nobody declared. */
+  unexpected: 'DriftUnexpected',
+  /** Differences the check wrote back (REPAIR, ENFORCE). */
+  repaired: 'DriftRepaired',
+  /** Undeclared shares the check removed (ENFORCE). */
+  unshared: 'DriftUnshared',
+  /** 1 when the check acted on nothing because its declaration might be stale (see the README). */
+  skipped: 'DriftCheckSkipped',
+  /** 1 when the check failed (throttled, access denied, ...). */
+  failed: 'DriftCheckFailed',
+} as const;
+
+/** The shortest interval between two checks of one resource, in minutes: no two checks of it overlap (an invocation lasts 15 minutes at most). */
+export const MIN_DRIFT_INTERVAL_MINUTES = 15;
+
+/** The longest interval, in minutes (30 days): a check less often than that is no check. */
+export const MAX_DRIFT_INTERVAL_MINUTES = 30 * 24 * 60;
+
+/** The stack name in a stack ID (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`). */
+export function stackNameOf(stackId: string): string {
+  return stackId.split(':stack/')[1]?.split('/')[0] ?? stackId;
+}
