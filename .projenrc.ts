@@ -43,6 +43,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@3.1048.0',
     // The fence that lets one delivery of a hand-over go on (lambda/on-demand/hand-over.ts).
     '@aws-sdk/client-ssm@3.1048.0',
+    // Shares that follow organizational units: Organizations resolves the units, STS assumes the
+    // management account's read role, DynamoDB remembers what the construct shared.
+    '@aws-sdk/client-organizations@3.1048.0',
+    '@aws-sdk/client-sts@3.1048.0',
+    '@aws-sdk/client-dynamodb@3.1048.0',
+    // A DynamoDB emulator of the wire protocol for the tests of that memory.
+    'dynalite@4.0.0',
     '@aws-sdk/credential-provider-env@3.972.84',
     '@aws-lambda-powertools/logger@2.36.0',
     '@types/aws-lambda',
@@ -128,6 +135,9 @@ const handlerBundle = {
   tsconfigPath: 'lambda/tsconfig.json',
   esbuildArgs: {
     '--alias:@aws-sdk/credential-provider-node': './lambda/runtime/env-credentials.ts',
+    // @aws-sdk/client-sts 3.1048.0 imports @aws-sdk/region-config-resolver without depending on it;
+    // the function it takes from there (stsRegionDefaultResolver) is @aws-sdk/core's, which it depends on.
+    '--alias:@aws-sdk/region-config-resolver': '@aws-sdk/core/client',
     // The ES-module builds import Node's own modules with import(): as require(), they load in
     // CommonJS hosts too (jest's sandbox has no dynamic-import hook).
     '--supported:dynamic-import': 'false',

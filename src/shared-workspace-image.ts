@@ -1,13 +1,15 @@
-import { CustomResource, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DRIFT_METRICS } from './contract/drift';
 import { RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_IMAGE_ID } from './contract/rules';
 import { imageShareCalls } from './contract/time-budget';
-import { DriftCheck } from './drift-check';
+import { DriftAction, DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
 import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
+import { checkUnitDeclaration, grantUnitReads } from './private/organization-units';
 import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -35,6 +37,33 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
   readonly accountIds?: string[];
 
   /**
+   * Organizational units (`ou-…`) or roots (`r-…`) whose accounts the image is shared with too:
+   * every account whose state is ACTIVE in a unit or in the units nested under it, at each deploy
+   * and at each scheduled check, which then shares the accounts that joined and unshares the ones
+   * this construct shared that left (see `driftCheck`). The provider's role reads the organization
+   * (from the management account or a delegated administrator), or assumes `organizationsRole`.
+   *
+   * @default - no unit: only `accountIds`
+   */
+  readonly organizationalUnitIds?: string[];
+
+  /**
+   * Accounts the image is never shared with, even when they are in one of the
+   * `organizationalUnitIds`.
+   *
+   * @default - none
+   */
+  readonly excludedAccountIds?: string[];
+
+  /**
+   * A role (in the management account, say: see `OrganizationsReadRole`) that the provider
+   * assumes to read the `organizationalUnitIds`. Only with units.
+   *
+   * @default - the provider's own role reads the organization
+   */
+  readonly organizationsRole?: iam.IRole;
+
+  /**
    * What deleting the construct, or its stack, does to the shares.
    *
    * `RemovalPolicy.DESTROY` unshares every listed account. `RemovalPolicy.RETAIN` leaves the
@@ -52,7 +81,11 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
    * function every `interval`, which reports, repairs or enforces them (see `DriftAction`).
    * `DriftAction.ENFORCE` removes shares made outside the stack. Alarm on `metricDrift()`.
    *
-   * @default - no drift check
+   * With `organizationalUnitIds`, the check is how the shares follow the units, so there is one by
+   * default, every hour, with `DriftAction.REPAIR` (an action given here applies; REPAIR is the
+   * default action of a construct with units).
+   *
+   * @default - no drift check; with organizationalUnitIds, hourly with DriftAction.REPAIR
    */
   readonly driftCheck?: DriftCheck;
 }
@@ -100,19 +133,34 @@ export class SharedWorkspaceImage extends Construct {
       for (const accountId of props.accountIds ?? []) this.addAccount(accountId);
     }
 
-    this.driftCheck = resolveDriftCheck(this, props.driftCheck);
+    const units = checkUnitDeclaration(this, props.organizationalUnitIds, props.excludedAccountIds, props.accountIds, props.organizationsRole);
+    const followsUnits = units.unitIds.length > 0;
+    // With units, the scheduled check is how the shares follow them: hourly REPAIR unless told otherwise.
+    this.driftCheck = resolveDriftCheck(this, followsUnits
+      ? { interval: props.driftCheck?.interval ?? Duration.hours(1), action: props.driftCheck?.action ?? DriftAction.REPAIR }
+      : props.driftCheck);
 
     const provider = SharingProvider._for(this, props.provider);
     grantWorkspaceImageShare(provider._grants, props.imageId);
     const accountIds = Lazy.list({ produce: () => this.accountListToken ?? [...this.accountIds] });
     const drift = this.driftCheck !== undefined;
+    const unitProperties: Record<string, string | string[]> = {};
+    if (followsUnits) {
+      grantUnitReads(provider, units.roleArn);
+      unitProperties.OrganizationalUnitIds = units.unitIds;
+      unitProperties.ExcludedAccountIds = units.excludedAccountIds;
+      unitProperties.MembershipTable = provider._membershipTable().tableName;
+      if (units.roleArn !== undefined) unitProperties.OrganizationsRoleArn = units.roleArn;
+    }
     this.resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedWorkspaceImage, {
       ImageId: props.imageId,
       AccountIds: accountIds,
+      ...unitProperties,
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
       ...(drift ? { DriftCheck: true } : {}),
     }, () => {
-      const unknown = this.accountListToken !== undefined || this.accountIds.some(a => Token.isUnresolved(a));
+      // The units' accounts are known only at deploy: the budget is CloudFormation's longest.
+      const unknown = followsUnits || this.accountListToken !== undefined || this.accountIds.some(a => Token.isUnresolved(a));
       if (unknown) return undefined;
       // The budget covers the costliest Update of the list (every account swapped for another), the synth check its Create;
       // with a drift check, each also records its declaration (one tag write).
@@ -121,7 +169,7 @@ export class SharedWorkspaceImage extends Construct {
     });
     if (this.driftCheck) {
       scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({
-        ImageId: props.imageId, AccountIds: this.accountListToken ?? [...this.accountIds],
+        ImageId: props.imageId, AccountIds: this.accountListToken ?? [...this.accountIds], ...unitProperties,
       }));
     }
   }

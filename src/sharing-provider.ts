@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +11,7 @@ import {
   budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET,
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
 } from './contract/time-budget';
+import { createMembershipTable } from './private/membership-table';
 import { checkProviderProps } from './private/provider-props';
 import { ShareGrants } from './private/share-grants';
 import { grantVpcAccess } from './private/vpc-access';
@@ -202,6 +204,9 @@ export class SharingProvider extends Construct {
   /** The role with which EventBridge Scheduler invokes the function for drift checks, made with the first one. */
   private driftRole?: iam.Role;
 
+  /** The table that remembers what unit-following shares shared, made with the first one. */
+  private membershipTable?: dynamodb.Table;
+
   /** The WorkSpaces calls of each resource this provider serves, by construct path. */
   private readonly workloads = new Map<string, CallEstimate>();
 
@@ -352,6 +357,17 @@ export class SharingProvider extends Construct {
       },
     });
     return this.driftRole;
+  }
+
+  /**
+   * The table in which the handler remembers which accounts each share that follows
+   * organizational units shared, created with the first such share (src/private/membership-table.ts).
+   *
+   * @internal
+   */
+  public _membershipTable(): dynamodb.Table {
+    this.membershipTable ??= createMembershipTable(this, this._grants);
+    return this.membershipTable;
   }
 
   /**

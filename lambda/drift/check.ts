@@ -115,7 +115,7 @@ export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Conte
     const subjectOf = subjects[event.ResourceType];
     if (!subjectOf) throw new Error(`drift checks serve ${Object.keys(subjects).join(', ')}, not ${event.ResourceType}`);
     if (!isDriftAction(event.Action)) throw new Error(`Action ${JSON.stringify(event.Action)} is not one of REPORT, REPAIR, ENFORCE`);
-    const subject = subjectOf(declarationOf(event), ctx);
+    const subject = subjectOf(declarationOf(event), ctx, event);
     fields = subject.logFields;
     await requireSettledStack(event.StackId, ctx, 'when the check started');
     await requireCurrentResource(event, subject.physicalId, ctx);

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RESOURCE_TYPES, received, SharedWorkspaceImageAttributes, SharedWorkspaceImageProperties } from '../../src/contract/resources';
-import { AWS_ACCOUNT_ID, breaks, duplicatesOf, follows, WORKSPACE_IMAGE_ID } from '../../src/contract/rules';
+import { AWS_ACCOUNT_ID, breaks, duplicatesOf, follows, IAM_ROLE_ARN, ORGANIZATION_PARENT_ID, WORKSPACE_IMAGE_ID } from '../../src/contract/rules';
 import {
   budgetSecondsFor, IMAGE_SHARE_OVERHEAD_CALLS, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND,
 } from '../../src/contract/time-budget';
@@ -23,6 +23,8 @@ import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteActi
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
 import type { Checkpoint, ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+import { Membership } from '../units/membership';
+import { deployUnitShare, ImageWrites, reconcileUnitShare, UnitDeclaration } from '../units/unit-share';
 
 /** What this resource type's handler answers. */
 type Result = ResourceResult<SharedWorkspaceImageAttributes>;
@@ -32,6 +34,8 @@ interface ImageShare {
   readonly imageId: string;
   readonly accountIds: readonly string[];
   readonly removalPolicy: RemovalPolicyValue;
+  /** With organizational units: the declaration that the handler resolves at each deploy and check. */
+  readonly units?: UnitDeclaration;
 }
 
 /** One write of a request: share (grant) or unshare (revoke) one image with one account. */
@@ -82,8 +86,38 @@ export function validateImageShare(properties: Record<string, unknown> | undefin
     if (accountIds.includes(ownAccountId)) problems.push(`AccountIds holds ${ownAccountId}, the account that owns the image: an image cannot be shared with its owner`);
   }
   const removalPolicy = readRemovalPolicy(received<SharedWorkspaceImageProperties>(properties).RemovalPolicy, REMOVAL_POLICY.destroy, problems);
+  const units = readUnits(received<SharedWorkspaceImageProperties>(properties), Array.isArray(accountIds) ? accountIds : [], ownAccountId, problems);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
-  return { imageId: imageId as string, accountIds: accountIds as string[], removalPolicy };
+  return { imageId: imageId as string, accountIds: accountIds as string[], removalPolicy, ...(units ? { units } : {}) };
+}
+
+/** A list property of strings that each follow `rule`, each listed once; problems named. */
+function checkedList(name: string, value: unknown, rule: { pattern: RegExp; means: string }, problems: string[]): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`${name} ${JSON.stringify(value)} is not a list`);
+    return [];
+  }
+  const bad = value.filter(v => !follows(rule, v));
+  if (bad.length > 0) problems.push(`${name} holds values that are not each ${rule.means} (${rule.pattern}): ${bad.map(b => JSON.stringify(b)).join(', ')}`);
+  const repeated = duplicatesOf(value.filter((v): v is string => typeof v === 'string'));
+  if (repeated.length > 0) problems.push(`${name} lists a value more than once: ${repeated.join(', ')}`);
+  return value.filter((v): v is string => typeof v === 'string');
+}
+
+/** The units, exclusions, role and table of a unit-following share, checked; undefined without units. */
+function readUnits(p: ReturnType<typeof received<SharedWorkspaceImageProperties>>, accountIds: readonly unknown[], ownAccountId: string, problems: string[]): UnitDeclaration | undefined {
+  const unitIds = checkedList('OrganizationalUnitIds', p.OrganizationalUnitIds, ORGANIZATION_PARENT_ID, problems);
+  const excludedAccountIds = checkedList('ExcludedAccountIds', p.ExcludedAccountIds, AWS_ACCOUNT_ID, problems);
+  if (unitIds.length === 0) return undefined;
+  const both = excludedAccountIds.filter(a => accountIds.includes(a));
+  if (both.length > 0) problems.push(`AccountIds and ExcludedAccountIds both list ${both.join(', ')}: list each in one of them`);
+  if (excludedAccountIds.includes(ownAccountId)) problems.push(`ExcludedAccountIds holds ${ownAccountId}, the account that owns the image, which is never shared anyway`);
+  const roleArn = p.OrganizationsRoleArn;
+  if (roleArn !== undefined && !follows(IAM_ROLE_ARN, roleArn)) problems.push(breaks('OrganizationsRoleArn', roleArn, IAM_ROLE_ARN));
+  const table = p.MembershipTable;
+  if (typeof table !== 'string' || !/^[a-zA-Z0-9_.-]{3,255}$/.test(table)) problems.push(`MembershipTable ${JSON.stringify(table)} is not a DynamoDB table name`);
+  return { accountIds: accountIds.filter((a): a is string => typeof a === 'string'), unitIds, excludedAccountIds, roleArn: roleArn as string | undefined, table: String(table) };
 }
 
 /**
@@ -362,16 +396,74 @@ const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delet
   validate: () => validateImageShare(event.ResourceProperties, ctx.accountId),
   resourceIdOf: share => share.imageId,
   logKey: 'imageId',
-  undo: async (share, me, facts) => (await unshareOwned(share.imageId, share.accountIds, me, facts, ctx)).kind,
+  undo: async (share, me, facts) => {
+    if (!share.units) return (await unshareOwned(share.imageId, share.accountIds, me, facts, ctx)).kind;
+    // With units: the listed accounts and those the membership records this resource shared, then forget them.
+    const membership = membershipOf(share, share.units, event.StackId, event.LogicalResourceId, ctx);
+    const stored = typeof ctx.resumeFrom?.stored === 'string' ? ctx.resumeFrom.stored.split(',').filter(a => a !== '') : [...await membership.read()];
+    ctx.checkpoint = { ...ctx.checkpoint, stored: stored.join(',') };
+    const accounts = [...new Set([...share.accountIds, ...stored])];
+    const kind = (await unshareOwned(share.imageId, accounts, me, facts, ctx)).kind;
+    if (kind === 'unshare') await membership.forget();
+    return kind;
+  },
 });
 
+/** The membership of a unit-following share (lambda/units/membership.ts). */
+function membershipOf(share: ImageShare, units: UnitDeclaration, stackId: string, logicalId: string, ctx: ResourceContext): Membership {
+  return new Membership(units.table, Membership.keyOf(stackId, logicalId, share.imageId), ctx);
+}
+
+/** The writes of a unit-following share on its image, through the handler's own confirmed writes. */
+function imageWrites(imageId: string, ctx: ResourceContext): ImageWrites {
+  const permissions = new Permissions(ctx);
+  return {
+    shared: () => permissions.read(imageId),
+    write: (accountId, grant) => applyStep({ imageId, accountId, grant }, permissions, ctx),
+  };
+}
+
+/**
+ * Create or Update of a share with organizational units (lambda/units/unit-share.ts): resolve the
+ * units before any write, check the image, claim it, then share and unshare toward the declared set.
+ */
+async function deployUnits(
+  event: CloudFormationCustomResourceEvent & { RequestType: 'Create' | 'Update' }, share: ImageShare, units: UnitDeclaration, ctx: ResourceContext,
+): Promise<Result> {
+  const me = ownerOf(event);
+  const facts = new StackFacts(event.StackId, ctx);
+  const oldImageId = event.RequestType === 'Update' ? readProperties(event.OldResourceProperties).imageId : undefined;
+  const sameImage = event.RequestType === 'Update' && oldImageId === share.imageId;
+  const oldRemoved = sameImage ? validAccounts(event.OldResourceProperties).filter(a => !share.accountIds.includes(a)) : [];
+  const claimed = () => {
+    ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.imageId) : share.imageId;
+  };
+  if (!sameImage && ctx.resumeFrom?.unitGrants !== undefined) claimed();
+  const prepare = async () => {
+    if (sameImage) return;
+    await checkImage(share, ctx);
+    await claimWorkspacesResource('image', share.imageId, me, facts, ctx);
+    claimed();
+  };
+  const membership = membershipOf(share, units, event.StackId, event.LogicalResourceId, ctx);
+  const declared = await deployUnitShare(units, membership, oldRemoved, imageWrites(share.imageId, ctx), prepare, ctx);
+  const physicalId = event.RequestType === 'Update' && sameImage ? event.PhysicalResourceId : share.imageId;
+  return {
+    physicalResourceId: physicalId,
+    data: { ImageId: share.imageId, SharedAccountCount: declared },
+    log: { imageId: share.imageId, declaredCount: declared },
+  };
+}
+
 /** The digest of what an image share declares (see lambda/drift/declaration.ts). */
-const digestOf = (share: ImageShare) => declarationDigest(RESOURCE_TYPES.sharedWorkspaceImage, [share.imageId, share.accountIds]);
+const digestOf = (share: ImageShare) => declarationDigest(RESOURCE_TYPES.sharedWorkspaceImage, share.units
+  ? [share.imageId, share.accountIds, share.units.unitIds, share.units.excludedAccountIds, share.units.roleArn ?? '', share.units.table]
+  : [share.imageId, share.accountIds]);
 
 export const handleSharedWorkspaceImage: ResourceHandler<typeof RESOURCE_TYPES.sharedWorkspaceImage> = async (event, ctx) => {
   if (event.RequestType === 'Delete') return remove(event, ctx);
   const share = validateImageShare(event.ResourceProperties, ctx.accountId);
-  const answer = event.RequestType === 'Create'
+  const answer = share.units ? await deployUnits(event, share, share.units, ctx) : event.RequestType === 'Create'
     ? await create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx)
     : await update(event, share, ctx);
   // With a drift check, the declaration this request deployed, for the checks to compare theirs with.
@@ -384,7 +476,7 @@ export const handleSharedWorkspaceImage: ResourceHandler<typeof RESOURCE_TYPES.s
  * page); REPORT writes nothing, REPAIR shares each declared account that is not shared, ENFORCE
  * also unshares each account nobody declared. One write per difference, none for what is in effect.
  */
-export const sharedWorkspaceImageDrift: DriftSubjectOf = (declaration, ctx) => {
+export const sharedWorkspaceImageDrift: DriftSubjectOf = (declaration, ctx, { StackId: stackId, LogicalResourceId: logicalId }) => {
   const share = validateImageShare(declaration, ctx.accountId);
   return {
     physicalId: share.imageId,
@@ -395,6 +487,11 @@ export const sharedWorkspaceImageDrift: DriftSubjectOf = (declaration, ctx) => {
       const permissions = new Permissions(ctx);
       const shared = await permissions.read(share.imageId);
       if (shared === null) throw new DriftSkipped(`image ${share.imageId} does not exist`);
+      if (share.units) {
+        const membership = membershipOf(share, share.units, String(stackId), String(logicalId), ctx);
+        const writes: ImageWrites = { shared: async () => shared, write: (accountId, grant) => applyStep({ imageId: share.imageId, accountId, grant }, permissions, ctx) };
+        return reconcileUnitShare(share.units, membership, shared, action, gate, findings, writes, ctx);
+      }
       const declared = new Set(share.accountIds);
       findings.missing.push(...share.accountIds.filter(a => !shared.has(a)));
       findings.unexpected.push(...[...shared].filter(a => !declared.has(a)));

@@ -163,7 +163,7 @@ export function clientSettings(settings: Settings) {
 }
 
 /** Make every `send` of a client carry `signal`, unless the call passes its own options. */
-function withAbortSignal(client: { send: unknown }, signal: AbortSignal): void {
+export function withAbortSignal(client: { send: unknown }, signal: AbortSignal): void {
   const send = (client.send as (command: unknown, options?: unknown) => Promise<unknown>).bind(client);
   client.send = (command: unknown, options?: unknown) => send(command, options ?? { abortSignal: signal });
 }

@@ -36,7 +36,7 @@ export interface DriftCheckEvent {
  * The declaration's list properties, which the event carries as one comma-separated string each
  * (13 bytes per account ID in the template): the check splits them before validating.
  */
-export const DRIFT_LIST_PROPERTIES = ['AccountIds', 'ExcludedParticipantIds'] as const;
+export const DRIFT_LIST_PROPERTIES = ['AccountIds', 'ExcludedParticipantIds', 'OrganizationalUnitIds', 'ExcludedAccountIds'] as const;
 
 /** A declaration as the event carries it, its lists split back into lists (an empty string is an empty list). */
 export function declarationOf(event: Pick<DriftCheckEvent, 'Declaration'>): Record<string, unknown> {

@@ -23,6 +23,14 @@ export type ResourceType = typeof RESOURCE_TYPES[keyof typeof RESOURCE_TYPES];
 export interface SharedWorkspaceImageProperties {
   readonly ImageId: string;
   readonly AccountIds: string[];
+  /** Organizational units and roots whose ACTIVE accounts (nested units included) are shared too. */
+  readonly OrganizationalUnitIds?: string[];
+  /** Accounts never shared, even inside a unit. */
+  readonly ExcludedAccountIds?: string[];
+  /** The role the handler assumes to read the organization; absent: its own role reads it. */
+  readonly OrganizationsRoleArn?: string;
+  /** With units: the DynamoDB table that remembers which accounts this resource shared. */
+  readonly MembershipTable?: string;
   readonly RemovalPolicy: RemovalPolicyValue;
   /** Present (true) when the construct has a drift check: the handler records the declaration it deploys (see drift.ts). */
   readonly DriftCheck?: boolean;

@@ -17,6 +17,21 @@ export const WORKSPACE_IMAGE_ID: Rule = { pattern: /^wsi-[0-9a-z]{9,63}$/, means
 /** `AwsAccount` in the WorkSpaces model. */
 export const AWS_ACCOUNT_ID: Rule = { pattern: /^\d{12}$/, means: 'a 12-digit AWS account ID' };
 
+/** An organizational unit's ID: `OrganizationalUnitId` in the Organizations model. */
+export const ORGANIZATIONAL_UNIT_ID: Rule = { pattern: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, means: 'an organizational unit ID (ou-…)' };
+
+/** An organization's root ID: `RootId` in the Organizations model. */
+export const ORGANIZATION_ROOT_ID: Rule = { pattern: /^r-[0-9a-z]{4,32}$/, means: 'an organization root ID (r-…)' };
+
+/** What `organizationalUnitIds` holds: `ParentId` in the Organizations model, a unit or a root. */
+export const ORGANIZATION_PARENT_ID: Rule = {
+  pattern: /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
+  means: 'an organizational unit ID (ou-…) or root ID (r-…)',
+};
+
+/** An IAM role's ARN, as `organizationsRole` gives it (`RoleArn` of STS AssumeRole, length 20-2048). */
+export const IAM_ROLE_ARN: Rule = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, means: 'an IAM role ARN' };
+
 /** `ConnectionAliasId` in the WorkSpaces model (length 13-68 follows from the pattern). */
 export const CONNECTION_ALIAS_ID: Rule = { pattern: /^wsca-[0-9a-z]{8,63}$/, means: 'a WorkSpaces connection alias ID' };
 

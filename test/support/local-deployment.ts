@@ -491,6 +491,10 @@ export class LocalDeployment {
         return type === 'CommaDelimitedList' || type.startsWith('List<') ? (parameter === '' ? [] : parameter.split(',')) : parameter;
       }
       if (entries.length === 1 && entries[0][0] === 'Ref' && entries[0][1] === 'AWS::StackId') return this.stackId;
+      // A DynamoDB table this deployment only lists: its name is its logical ID (the test creates it, see local-dynamodb.ts).
+      if (entries.length === 1 && entries[0][0] === 'Ref' && this.template.Resources[String(entries[0][1])]?.Type === 'AWS::DynamoDB::Table') {
+        return String(entries[0][1]);
+      }
       if (entries.length === 1 && entries[0][0] === 'Fn::Join') {
         const [delimiter, parts] = entries[0][1] as [string, unknown];
         const resolved = this.resolve(parts);

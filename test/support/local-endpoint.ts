@@ -4,6 +4,7 @@ import { LocalCloudFormation } from './cloudformation-service';
 import { WorkSpacesConnectionAliases } from './connection-alias-service';
 import { LocalLambda } from './lambda-service';
 import { AwsError, LocalQueryService, LocalService } from './local-service';
+import { LocalOrganizations, LocalSts } from './organizations-service';
 import { PartnerCentralPreferences } from './partner-central-service';
 import { actionOf, decodeQuery, queryError, queryResponse } from './query-protocol';
 import { LocalScheduler } from './scheduler-service';
@@ -90,6 +91,10 @@ export class LocalAwsEndpoint {
   public readonly scheduler = new LocalScheduler(this.lambda);
   /** CloudFormation's reads of stacks (awsQuery), which LocalDeployment drives. */
   public readonly cloudformation = new LocalCloudFormation();
+  /** AWS Organizations' reads of units (the owner account is its management account unless a test says otherwise). */
+  public readonly organizations: LocalOrganizations;
+  /** STS AssumeRole, whose credentials sign as the role's account. */
+  public readonly sts = new LocalSts(account => this.addAccount(account));
   public readonly calls: RecordedCall[] = [];
   /** Directories a test deregistered from WorkSpaces; every other ID of the model's pattern is a registered directory. */
   public readonly deregisteredDirectories = new Set<string>();
@@ -137,6 +142,9 @@ export class LocalAwsEndpoint {
     this.services.push(this.partnerCentral.service());
     this.queryServices.push(this.cloudformation.service());
     this.services.push(this.ssm.service());
+    this.organizations = new LocalOrganizations(accountId);
+    this.services.push(this.organizations.service());
+    this.queryServices.push(this.sts.service());
   }
 
   /** Whether an ID names a directory registered with WorkSpaces (which takes tags). */

@@ -1,0 +1,71 @@
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { checkRule, checkShareAccount, checkString, checkStringList, synthError } from './validate';
+import { ORGANIZATION_PARENT_ID } from '../contract/rules';
+import type { SharingProvider } from '../sharing-provider';
+
+/** The Organizations reads with which the handler resolves units: the accounts and the units under each unit, every page. */
+export const UNIT_READ_ACTIONS = ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListChildren'];
+
+/** What a construct's units, exclusions and role say, checked at synth. */
+export interface UnitDeclaration {
+  readonly unitIds: string[];
+  readonly excludedAccountIds: string[];
+  readonly roleArn?: string;
+}
+
+/** Check a list once: each value by `check`, each listed once (tokens skipped: the handler checks them). */
+function checkEach(scope: IConstruct, prop: string, values: string[], check: (value: string) => void): void {
+  const seen = new Set<string>();
+  for (const value of values) {
+    checkString(scope, prop, value);
+    check(value);
+    if (Token.isUnresolved(value)) continue;
+    if (seen.has(value)) throw synthError(scope, `${prop} lists ${value} more than once: list each once`);
+    seen.add(value);
+  }
+}
+
+/**
+ * Check `organizationalUnitIds`, `excludedAccountIds` and `organizationsRole` at synth: unit and
+ * root IDs by the Organizations model's patterns, excluded accounts as 12-digit IDs, each listed
+ * once, none both shared and excluded. A list that is one token is left to the handler.
+ */
+export function checkUnitDeclaration(
+  scope: IConstruct, unitIds: string[] | undefined, excluded: string[] | undefined, accountIds: string[] | undefined, role: iam.IRole | undefined,
+): UnitDeclaration {
+  checkStringList(scope, 'organizationalUnitIds', unitIds);
+  checkStringList(scope, 'excludedAccountIds', excluded);
+  if (unitIds !== undefined && !Token.isUnresolved(unitIds)) {
+    checkEach(scope, 'organizationalUnitIds', unitIds, id => checkRule(scope, 'organizationalUnitIds', id, ORGANIZATION_PARENT_ID));
+  }
+  if (excluded !== undefined && !Token.isUnresolved(excluded)) {
+    checkEach(scope, 'excludedAccountIds', excluded, id => checkShareAccount(scope, 'excludedAccountIds', id));
+    const both = (accountIds ?? []).filter(a => !Token.isUnresolved(a) && excluded.includes(a));
+    if (both.length > 0) throw synthError(scope, `account ${both[0]} is both in accountIds and in excludedAccountIds: list it in one of them`);
+  }
+  const hasUnits = unitIds !== undefined && (Token.isUnresolved(unitIds) || unitIds.length > 0);
+  if (role !== undefined && !hasUnits) {
+    throw synthError(scope, 'organizationsRole is used only to read organizationalUnitIds: give units, or leave the role out');
+  }
+  if (role !== undefined && (typeof role !== 'object' || role === null || typeof (role as iam.IRole).roleArn !== 'string')) {
+    throw synthError(scope, `organizationsRole must be an iam.IRole, such as iam.Role.fromRoleArn(...), got ${JSON.stringify(role)}`);
+  }
+  return { unitIds: hasUnits ? unitIds! : [], excludedAccountIds: excluded ?? [], roleArn: role?.roleArn };
+}
+
+/**
+ * Let the provider read the units: with a role, assume that role only (sts:AssumeRole on its ARN);
+ * without one, the Organizations reads on "*" (they take the management account's ARNs of units
+ * and roots, which the stack does not know; they read and change nothing).
+ */
+export function grantUnitReads(provider: SharingProvider, roleArn: string | undefined): void {
+  if (roleArn !== undefined) {
+    provider._grants.allow('organizations-role', ['sts:AssumeRole'], [roleArn]);
+    return;
+  }
+  provider._grants.statement('organizations-read', () => new iam.PolicyStatement({ actions: UNIT_READ_ACTIONS, resources: ['*'] }),
+    'The Organizations reads that resolve organizational units name units and roots by ARNs of the management account and the '
+    + 'organization, which the stack does not know; the actions only list accounts and units and change nothing.');
+}
