@@ -7,3 +7,4 @@ export * from './workspace-bundle';
 export * from './connection-alias-association';
 export * from './compute-type';
 export * from './drift-check';
+export * from './organizations-read';

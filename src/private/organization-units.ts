@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { checkRule, checkShareAccount, checkString, checkStringList, synthError } from './validate';
-import { ORGANIZATION_PARENT_ID } from '../contract/rules';
+import { AWS_ACCOUNT_ID, ORGANIZATION_PARENT_ID } from '../contract/rules';
 import type { SharingProvider } from '../sharing-provider';
 
 /** The Organizations reads with which the handler resolves units: the accounts and the units under each unit, every page. */
@@ -68,4 +68,12 @@ export function grantUnitReads(provider: SharingProvider, roleArn: string | unde
   provider._grants.statement('organizations-read', () => new iam.PolicyStatement({ actions: UNIT_READ_ACTIONS, resources: ['*'] }),
     'The Organizations reads that resolve organizational units name units and roots by ARNs of the management account and the '
     + 'organization, which the stack does not know; the actions only list accounts and units and change nothing.');
+}
+
+/** Check a required list of 12-digit account IDs, each listed once (tokens skipped), at least one. */
+export function checkEachAccount(scope: IConstruct, prop: string, values: string[] | undefined): void {
+  checkStringList(scope, prop, values, false);
+  if (Token.isUnresolved(values)) return;
+  if (values!.length === 0) throw synthError(scope, `${prop} must list at least one account`);
+  checkEach(scope, prop, values!, id => checkRule(scope, prop, id, AWS_ACCOUNT_ID));
 }
