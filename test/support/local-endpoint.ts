@@ -7,10 +7,10 @@ import { AwsError, LocalQueryService, LocalService } from './local-service';
 import { PartnerCentralPreferences } from './partner-central-service';
 import { actionOf, decodeQuery, queryError, queryResponse } from './query-protocol';
 import { SsmParameters } from './ssm-service';
+import { exchangeAnswered, exchangeHeld } from './virtual-time';
 import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesImages } from './workspaces-images-service';
 import { WorkSpacesTags } from './workspaces-tags-service';
-import { exchangeAnswered, exchangeHeld } from './virtual-time';
 
 /**
  * A fault the endpoint injects into the next matching calls, each in the service's own words:
