@@ -6,7 +6,7 @@ import { duplicatesOf, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALO
 import { AccessType } from './contract/values';
 import { claimInApp } from './private/claims';
 import { allowOwnershipReads, ShareGrants } from './private/share-grants';
-import { checkRule, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
+import { checkRule, checkString, checkStringList, removalPolicyOf, requireProps, synthError, warnUnknownProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -87,6 +87,15 @@ export class PartnerConnectionPreferences extends Construct {
   public readonly catalog: string;
 
   /**
+   * The access type declared. Compare the declared state with the preferences now:
+   * `aws partnercentral-account get-connection-preferences --catalog <catalog>` (us-east-1).
+   */
+  public readonly accessType: ConnectionAccessType;
+
+  /** The participants declared excluded (only with `ALLOW_BY_DEFAULT_DENY_SOME`); empty when none. */
+  public readonly excludedParticipantIds: string[];
+
+  /**
    * The revision of the preferences after the last deploy that changed or read them.
    *
    * @attribute
@@ -104,6 +113,7 @@ export class PartnerConnectionPreferences extends Construct {
   constructor(scope: Construct, id: string, props: PartnerConnectionPreferencesProps) {
     super(scope, id);
     requireProps(this, props, 'accessType');
+    warnUnknownProps(this, props, ['catalog', 'accessType', 'excludedParticipantIds', 'removalPolicy', 'provider']);
     checkString(this, 'catalog', props.catalog, true);
     checkString(this, 'accessType', props.accessType);
     checkStringList(this, 'excludedParticipantIds', props.excludedParticipantIds);
@@ -120,6 +130,8 @@ export class PartnerConnectionPreferences extends Construct {
         'the connection preferences are one per account and catalog, so set them in one construct only', { verb: 'set', perAccount: true });
     }
     this.catalog = catalog;
+    this.accessType = props.accessType;
+    this.excludedParticipantIds = excluded;
 
     const provider = SharingProvider._for(this, props.provider);
     grantConnectionPreferences(provider._grants, catalog);

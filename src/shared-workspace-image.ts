@@ -1,11 +1,11 @@
-import { Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_IMAGE_ID } from './contract/rules';
 import { imageShareCalls } from './contract/time-budget';
 import { claimInApp } from './private/claims';
 import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
-import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
+import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError, warnUnknownProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -56,10 +56,13 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
  * });
  */
 export class SharedWorkspaceImage extends Construct {
+  /** The id of the synth warning for an image shared with no account, to acknowledge it by. */
+  public static readonly NO_ACCOUNT_WARNING = 'cdk-cross-account-sharing:imageSharedWithNoAccount';
+
   /** The ID of the shared image. */
   public readonly imageId: string;
 
-  private readonly accountIds: string[] = [];
+  private readonly accounts: string[] = [];
 
   /** The account list when it is one token as a whole (a CommaDelimitedList parameter, say), which only the handler can check. */
   private readonly accountListToken?: string[];
@@ -67,6 +70,7 @@ export class SharedWorkspaceImage extends Construct {
   constructor(scope: Construct, id: string, props: SharedWorkspaceImageProps) {
     super(scope, id);
     requireProps(this, props, 'imageId');
+    warnUnknownProps(this, props, ['imageId', 'accountIds', 'removalPolicy', 'provider']);
     checkString(this, 'imageId', props.imageId);
     checkStringList(this, 'accountIds', props.accountIds);
     checkRule(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID);
@@ -84,13 +88,34 @@ export class SharedWorkspaceImage extends Construct {
     grantWorkspaceImageShare(provider._grants, props.imageId);
     provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedWorkspaceImage, {
       ImageId: props.imageId,
-      AccountIds: Lazy.list({ produce: () => this.accountListToken ?? [...this.accountIds] }),
+      AccountIds: Lazy.list({ produce: () => this.accountListToken ?? [...this.accounts] }),
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
     }, () => {
-      const unknown = this.accountListToken !== undefined || this.accountIds.some(a => Token.isUnresolved(a));
+      const unknown = this.accountListToken !== undefined || this.accounts.some(a => Token.isUnresolved(a));
       // The budget covers the costliest Update of the list (every account swapped for another), the synth check its Create.
-      return unknown ? undefined : imageShareCalls(this.accountIds.length);
+      return unknown ? undefined : imageShareCalls(this.accounts.length);
     });
+    // A share of nothing deploys and does nothing: most likely a list left empty or a misspelt prop.
+    this.node.addValidation({
+      validate: () => {
+        if (this.accountListToken === undefined && this.accounts.length === 0) {
+          Annotations.of(this).addWarningV2(SharedWorkspaceImage.NO_ACCOUNT_WARNING,
+            `${this.node.path}: image ${this.imageId} is shared with no account: list the accounts in accountIds or add them with addAccount(), `
+            + 'or remove the construct (its deploy would share nothing)');
+        }
+        return [];
+      },
+    });
+  }
+
+  /**
+   * The accounts the image is declared to be shared with: the list given and the accounts added
+   * with `addAccount()`, or the list token when `accountIds` is one (a CommaDelimitedList
+   * parameter's `valueAsList`, say). Compare it with what the image is shared with now:
+   * `aws workspaces describe-workspace-image-permissions --image-id <imageId>`.
+   */
+  public get accountIds(): string[] {
+    return this.accountListToken ?? [...this.accounts];
   }
 
   /**
@@ -105,10 +130,10 @@ export class SharedWorkspaceImage extends Construct {
     }
     checkString(this, 'accountId', accountId);
     checkShareAccount(this, 'accountIds', accountId);
-    if (!Token.isUnresolved(accountId) && this.accountIds.includes(accountId)) {
+    if (!Token.isUnresolved(accountId) && this.accounts.includes(accountId)) {
       throw synthError(this, `account ${accountId} is listed more than once: list each account once`);
     }
-    this.accountIds.push(accountId);
+    this.accounts.push(accountId);
   }
 }
 

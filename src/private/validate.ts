@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AWS_ACCOUNT_ID, Rule } from '../contract/rules';
 import { REMOVAL_POLICY, RemovalPolicyValue } from '../contract/values';
@@ -118,3 +118,21 @@ export function checkWholeNumber(scope: IConstruct, prop: string, value: unknown
   }
 }
 
+
+/** The id of the synth warning for props a construct does not know, to acknowledge it by. */
+export const UNKNOWN_PROPS_WARNING = 'cdk-cross-account-sharing:unknownProps';
+
+/**
+ * Warn, at synth, of props the construct does not know (a caller without types that writes
+ * `accountIDs` for `accountIds`, say): they are ignored, and the share may declare nothing.
+ */
+export function warnUnknownProps(scope: IConstruct, props: object, known: readonly string[]): void {
+  const unknown = Object.keys(props).filter(key => !known.includes(key));
+  if (unknown.length === 0) return;
+  const named = unknown.map(key => {
+    const like = known.find(k => k.toLowerCase() === key.toLowerCase());
+    return like ? `${key} (did you mean ${like}?)` : key;
+  });
+  Annotations.of(scope).addWarningV2(UNKNOWN_PROPS_WARNING,
+    `${scope.node.path}: ignored props it does not know: ${named.join(', ')}. It knows ${known.join(', ')}`);
+}
