@@ -4,9 +4,9 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { SharedWorkspaceImage, WorkspaceImageCopy } from '../src';
-import { AWS_REGION, follows } from '../src/contract/rules';
 import { ENV, SOURCE, statements } from './support/receiving-side';
 import { newStack } from './support/template';
+import { AWS_REGION, follows } from '../src/contract/rules';
 
 describe('IAM of WorkspaceImageCopy', () => {
   test('grants each ARN once, and each Describe action once, beside the owning side\'s statements', () => {
