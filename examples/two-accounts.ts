@@ -42,6 +42,18 @@ export function buildTwoAccountStacks(app: App): { owner: Stack; receiving: Stac
     directoryId: app.node.tryGetContext('directoryId') ?? DEFAULT_DIRECTORY_ID,
   });
   // Deploy order, and the teardown order: the association goes before the owner unshares the alias.
-  receiving.addDependency(owner);
+  addStackDependency(receiving, owner);
   return { owner, receiving };
+}
+
+/**
+ * `consumer` deploys after `producer` and is destroyed before it. aws-cdk-lib 2.276 renames
+ * `Stack.addDependency` to `addStackDependency` and deprecates the old name (a warning at every
+ * synth); the versions before it have only `addDependency`. In an app on 2.276 or later, write
+ * `consumer.addStackDependency(producer)`.
+ */
+export function addStackDependency(consumer: Stack, producer: Stack, reason?: string): void {
+  const renamed = (consumer as unknown as { addStackDependency?: (target: Stack, why?: string) => void }).addStackDependency;
+  if (typeof renamed === 'function') renamed.call(consumer, producer, reason);
+  else consumer.addDependency(producer, reason);
 }

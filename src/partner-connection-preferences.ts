@@ -10,7 +10,7 @@ import { DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
 import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { allowOwnershipReads, ShareGrants } from './private/share-grants';
-import { checkRule, checkString, checkStringList, removalPolicyOf, requireProps, synthError } from './private/validate';
+import { checkRule, checkString, checkStringList, removalPolicyOf, requireProps, synthError, warnUnknownProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -101,6 +101,15 @@ export class PartnerConnectionPreferences extends Construct {
   public readonly catalog: string;
 
   /**
+   * The access type declared. Compare the declared state with the preferences now:
+   * `aws partnercentral-account get-connection-preferences --catalog <catalog>` (us-east-1).
+   */
+  public readonly accessType: ConnectionAccessType;
+
+  /** The participants declared excluded (only with `ALLOW_BY_DEFAULT_DENY_SOME`); empty when none. */
+  public readonly excludedParticipantIds: string[];
+
+  /**
    * The revision of the preferences after the last deploy that changed or read them.
    *
    * @attribute
@@ -124,6 +133,7 @@ export class PartnerConnectionPreferences extends Construct {
   constructor(scope: Construct, id: string, props: PartnerConnectionPreferencesProps) {
     super(scope, id);
     requireProps(this, props, 'accessType');
+    warnUnknownProps(this, props, ['catalog', 'accessType', 'excludedParticipantIds', 'removalPolicy', 'provider', 'driftCheck']);
     checkString(this, 'catalog', props.catalog, true);
     checkString(this, 'accessType', props.accessType);
     checkStringList(this, 'excludedParticipantIds', props.excludedParticipantIds);
@@ -140,6 +150,8 @@ export class PartnerConnectionPreferences extends Construct {
         'the connection preferences are one per account and catalog, so set them in one construct only', { verb: 'set', perAccount: true });
     }
     this.catalog = catalog;
+    this.accessType = props.accessType;
+    this.excludedParticipantIds = excluded;
 
     this.driftCheck = resolveDriftCheck(this, props.driftCheck);
 

@@ -9,7 +9,7 @@ import { DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
 import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { allowOwnershipReads, DESCRIBE_ALIASES, OWNERSHIP_ACTIONS, ShareGrants } from './private/share-grants';
-import { checkRule, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf } from './private/validate';
+import { checkRule, checkShareAccount, checkString, requireProps, shareRemovalPolicyOf, warnUnknownProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -75,7 +75,10 @@ export class SharedConnectionAlias extends Construct {
   /** The ID of the shared connection alias. */
   public readonly aliasId: string;
 
-  /** The ID of the account the alias is shared with. */
+  /**
+   * The ID of the account the alias is declared to be shared with. Compare it with what the alias
+   * is shared with now: `aws workspaces describe-connection-alias-permissions --alias-id <aliasId>`.
+   */
   public readonly accountId: string;
 
   /** The custom resource, which the drift metrics name. */
@@ -87,6 +90,7 @@ export class SharedConnectionAlias extends Construct {
   constructor(scope: Construct, id: string, props: SharedConnectionAliasProps) {
     super(scope, id);
     requireProps(this, props, 'aliasId and accountId');
+    warnUnknownProps(this, props, ['aliasId', 'accountId', 'removalPolicy', 'provider', 'driftCheck']);
     checkString(this, 'aliasId', props.aliasId);
     checkString(this, 'accountId', props.accountId);
     checkRule(this, 'aliasId', props.aliasId, CONNECTION_ALIAS_ID);

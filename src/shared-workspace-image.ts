@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -11,7 +11,7 @@ import { claimInApp } from './private/claims';
 import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
 import { checkUnitDeclaration, grantUnitReads } from './private/organization-units';
 import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
-import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError } from './private/validate';
+import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError, warnUnknownProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
 
 /**
@@ -103,10 +103,13 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
  * });
  */
 export class SharedWorkspaceImage extends Construct {
+  /** The id of the synth warning for an image shared with no account, to acknowledge it by. */
+  public static readonly NO_ACCOUNT_WARNING = 'cdk-cross-account-sharing:imageSharedWithNoAccount';
+
   /** The ID of the shared image. */
   public readonly imageId: string;
 
-  private readonly accountIds: string[] = [];
+  private readonly accounts: string[] = [];
 
   /** The custom resource, which the drift metrics name. */
   private readonly resource: CustomResource;
@@ -120,6 +123,7 @@ export class SharedWorkspaceImage extends Construct {
   constructor(scope: Construct, id: string, props: SharedWorkspaceImageProps) {
     super(scope, id);
     requireProps(this, props, 'imageId');
+    warnUnknownProps(this, props, ['imageId', 'accountIds', 'removalPolicy', 'provider', 'driftCheck', 'organizationalUnitIds', 'excludedAccountIds', 'organizationsRole']);
     checkString(this, 'imageId', props.imageId);
     checkStringList(this, 'accountIds', props.accountIds);
     checkRule(this, 'imageId', props.imageId, WORKSPACE_IMAGE_ID);
@@ -142,7 +146,7 @@ export class SharedWorkspaceImage extends Construct {
 
     const provider = SharingProvider._for(this, props.provider);
     grantWorkspaceImageShare(provider._grants, props.imageId);
-    const accountIds = Lazy.list({ produce: () => this.accountListToken ?? [...this.accountIds] });
+    const accountIds = Lazy.list({ produce: () => this.accountListToken ?? [...this.accounts] });
     const drift = this.driftCheck !== undefined;
     const unitProperties: Record<string, string | string[]> = {};
     if (followsUnits) {
@@ -160,18 +164,39 @@ export class SharedWorkspaceImage extends Construct {
       ...(drift ? { DriftCheck: true } : {}),
     }, () => {
       // The units' accounts are known only at deploy: the budget is CloudFormation's longest.
-      const unknown = followsUnits || this.accountListToken !== undefined || this.accountIds.some(a => Token.isUnresolved(a));
+      const unknown = followsUnits || this.accountListToken !== undefined || this.accounts.some(a => Token.isUnresolved(a));
       if (unknown) return undefined;
       // The budget covers the costliest Update of the list (every account swapped for another), the synth check its Create;
       // with a drift check, each also records its declaration (one tag write).
-      const calls = imageShareCalls(this.accountIds.length);
+      const calls = imageShareCalls(this.accounts.length);
       return drift ? { create: calls.create + 1, update: calls.update + 1 } : calls;
     });
     if (this.driftCheck) {
       scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({
-        ImageId: props.imageId, AccountIds: this.accountListToken ?? [...this.accountIds], ...unitProperties,
+        ImageId: props.imageId, AccountIds: this.accountListToken ?? [...this.accounts], ...unitProperties,
       }));
     }
+    // A share of nothing deploys and does nothing: most likely a list left empty or a misspelt prop.
+    this.node.addValidation({
+      validate: () => {
+        if (!followsUnits && this.accountListToken === undefined && this.accounts.length === 0) {
+          Annotations.of(this).addWarningV2(SharedWorkspaceImage.NO_ACCOUNT_WARNING,
+            `${this.node.path}: image ${this.imageId} is shared with no account: list the accounts in accountIds or add them with addAccount(), `
+            + 'or remove the construct (its deploy would share nothing)');
+        }
+        return [];
+      },
+    });
+  }
+
+  /**
+   * The accounts the image is declared to be shared with: the list given and the accounts added
+   * with `addAccount()`, or the list token when `accountIds` is one (a CommaDelimitedList
+   * parameter's `valueAsList`, say). Compare it with what the image is shared with now:
+   * `aws workspaces describe-workspace-image-permissions --image-id <imageId>`.
+   */
+  public get accountIds(): string[] {
+    return this.accountListToken ?? [...this.accounts];
   }
 
   /**
@@ -207,10 +232,10 @@ export class SharedWorkspaceImage extends Construct {
     }
     checkString(this, 'accountId', accountId);
     checkShareAccount(this, 'accountIds', accountId);
-    if (!Token.isUnresolved(accountId) && this.accountIds.includes(accountId)) {
+    if (!Token.isUnresolved(accountId) && this.accounts.includes(accountId)) {
       throw synthError(this, `account ${accountId} is listed more than once: list each account once`);
     }
-    this.accountIds.push(accountId);
+    this.accounts.push(accountId);
   }
 }
 

@@ -329,7 +329,8 @@ export class SharingProvider extends Construct {
       `the share constructs of this stack${this.stackProviders.length > 1 ? `, served by its ${this.stackProviders.length} providers,` : ''} can make ${calls} WorkSpaces calls in one deployment (largest: ${biggest}). `
       + `They deploy in parallel and share WorkSpaces' rate, planned at ${PLANNED_CALLS_PER_SECOND} calls/s, so only ${MAX_CALLS_PER_BUDGET} calls fit in `
       + `CloudFormation's ${MAX_TIME_BUDGET_SECONDS} s limit for a custom resource: ${MAX_CALLS_PER_BUDGET - IMAGE_SHARE_OVERHEAD_CALLS} accounts on a single image, `
-      + 'fewer across several shares. Split the shares into stacks that deploy one after another (stackB.addDependency(stackA)), each within that limit',
+      + 'fewer across several shares. Split the shares into stacks that deploy one after another, each within that limit: '
+      + 'stackB.addStackDependency(stackA) on aws-cdk-lib 2.276 and later, stackB.addDependency(stackA) before',
     ];
   }
 

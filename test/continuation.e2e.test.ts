@@ -44,8 +44,9 @@ async function request(event: ReturnType<CloudFormationStub['createEvent']>) {
 }
 
 test('creates, updates and deletes a share that needs several invocations, exactly as listed, with one answer per request', async () => {
-  const before = accounts(300);
-  const after = [...before.slice(100), ...accounts(100, 300)];
+  // 600, 400 and 600 writes: each step needs more than one invocation (about 240 calls of 5 ms each fit in one).
+  const before = accounts(600);
+  const after = [...before.slice(200), ...accounts(200, 600)];
 
   const createEvent = cfn.createEvent(TYPE, 'Share', props(before));
   const created = await request(createEvent);
@@ -55,7 +56,7 @@ test('creates, updates and deletes a share that needs several invocations, exact
   expect(cfn.answersTo(createEvent)).toHaveLength(1);
   expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...before].sort());
   // No account was written twice across the invocations, and the image was read once.
-  expect(writes()).toHaveLength(300);
+  expect(writes()).toHaveLength(600);
   expect(endpoint.callsOf('DescribeWorkspaceImages')).toHaveLength(1);
 
   endpoint.resetCalls();
@@ -66,7 +67,7 @@ test('creates, updates and deletes a share that needs several invocations, exact
   expect(handOvers().length).toBeGreaterThanOrEqual(1);
   expect(cfn.answersTo(updateEvent)).toHaveLength(1);
   expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...after].sort());
-  expect(writes()).toHaveLength(200);
+  expect(writes()).toHaveLength(400);
 
   endpoint.resetCalls();
   const deleteEvent = cfn.deleteEvent(TYPE, 'Share', IMAGE, props(after));
@@ -75,7 +76,7 @@ test('creates, updates and deletes a share that needs several invocations, exact
   expect(handOvers().length).toBeGreaterThanOrEqual(1);
   expect(cfn.answersTo(deleteEvent)).toHaveLength(1);
   expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE]);
-  expect(writes()).toHaveLength(300);
+  expect(writes()).toHaveLength(600);
   // The invocation that finished the Delete released the image.
   expect(endpoint.tags.of(IMAGE)).toEqual({});
 });
@@ -263,7 +264,7 @@ describe('the hand-over fence', () => {
   test('a duplicated hand-over answers once: its second delivery finds the fence and neither works nor answers', async () => {
     const logged = warnings();
     endpoint.lambda.delivery = 'twice';
-    const listed = accounts(300);
+    const listed = accounts(600);
     const event = cfn.createEvent(TYPE, 'Share', props(listed));
 
     const response = await request(event);
@@ -272,7 +273,7 @@ describe('the hand-over fence', () => {
     expect(cfn.answersTo(event)).toHaveLength(1);
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([OUTSIDE, ...listed].sort());
     // No write of a duplicate: every account written once.
-    expect(writes()).toHaveLength(300);
+    expect(writes()).toHaveLength(600);
     const hops = handOvers().length;
     expect(hops).toBeGreaterThanOrEqual(2);
     // Each hop was delivered twice: one delivery put its fence, the other found it.
@@ -313,7 +314,7 @@ describe('the hand-over fence', () => {
 
   test('Parameter Store failing costs neither the work nor the answer: unfenced, and the fences left behind are logged', async () => {
     const logged = warnings();
-    const listed = accounts(300);
+    const listed = accounts(600);
     const event = cfn.createEvent(TYPE, 'Share', props(listed));
     endpoint.ssm.failing = { DeleteParameters: 'InternalServerError' };
 

@@ -1,6 +1,6 @@
 /** The drift check's template: the schedule, its input and deletion order, the scheduler's role, the synth-time checks, the cost. */
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ConnectionAccessType, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
 
 const account = (i: number) => String(100_000_000_000 + i);
@@ -86,4 +86,16 @@ test('a drift check adds at most 50 bytes of template per account', () => {
   const perAccount = (drift: boolean) => (bytes(imageStack(200, drift ? {} : undefined)) - bytes(imageStack(100, drift ? {} : undefined))) / 100;
   expect(perAccount(false)).toBe(21);
   expect(perAccount(true)).toBeLessThanOrEqual(50);
+});
+
+test('driftCheck is a prop the three constructs know: no unknown-prop warning', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Known', { env: { account: '123456789012', region: 'us-east-1' } });
+  const driftCheck = { action: DriftAction.REPAIR };
+  new SharedWorkspaceImage(stack, 'Image', { imageId: 'wsi-abc123def', accountIds: ['111122223333'], driftCheck });
+  new SharedConnectionAlias(stack, 'Alias', { aliasId: 'wsca-abc12345de', accountId: '111122223333', driftCheck });
+  new PartnerConnectionPreferences(stack, 'Prefs', { catalog: 'AWS', accessType: ConnectionAccessType.ALLOW_ALL, driftCheck });
+
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => String(w.entry.data));
+  expect(warnings.filter(w => /does not know/.test(w))).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { App, CfnOutput, CfnParameter, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConnectionAccessType, PartnerConnectionPreferences, SharedWorkspaceImage, SharingProvider } from '../src';
 import { newStack, onlyResource } from './support/template';
@@ -235,4 +235,14 @@ describe('PartnerConnectionPreferences and cdk-nag', () => {
       .map(m => JSON.stringify(m.data));
     expect(reasons.join(' ')).toMatch(/partnercentral:Catalog condition/);
   });
+});
+
+test('the declared preferences read back, and a misspelt prop is a synth warning', () => {
+  const stack = newStack();
+  const prefs = new PartnerConnectionPreferences(stack, 'Connections', {
+    accessType: ConnectionAccessType.ALLOW_BY_DEFAULT_DENY_SOME, excludedParticipantIds: ['competitor-1'], excludedParticipantID: ['competitor-2'],
+  } as any);
+  expect([prefs.catalog, prefs.accessType, prefs.excludedParticipantIds]).toEqual(['AWS', 'ALLOW_BY_DEFAULT_DENY_SOME', ['competitor-1']]);
+  const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Connections', Match.anyValue()).map(w => w.entry.data);
+  expect(warnings).toEqual([expect.stringMatching(/ignored props it does not know: excludedParticipantID\. It knows catalog, accessType, excludedParticipantIds, removalPolicy, provider/)]);
 });

@@ -50,7 +50,14 @@ describe('Create', () => {
     const response = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', { ...props(ALIAS, A), TimeBudgetSeconds: '3' }), context());
 
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toMatch(/(still CREATING|Stopped before an attempt of DescribeConnectionAliases).*time budget of 3 s ran out/);
+    expect(response.Reason).toBe('Connection alias wsca-abc12345de is still CREATING and the time to wait for it ran out: deploy again once it is CREATED. '
+      + 'The resource\'s time budget of 3 s ran out in invocation 1 of the request. Done: nothing. Not done: nothing.');
+    // In virtual time, whatever the machine's pace: the budget's 3,000 ms less the answer margin
+    // (100) and the stop margin (1,000) leave 1,900 ms of work; a poll every 50 ms, the last one
+    // while a poll interval still fits before the stop margin, at 1,850 ms.
+    const polls = endpoint.callsOf('DescribeConnectionAliases');
+    expect(polls).toHaveLength(38);
+    expect(polls[37].receivedAt - polls[0].receivedAt).toBe(1_850);
     // It failed before its claim: the physical ID of nothing done, whose Delete touches nothing.
     expect(response.PhysicalResourceId).toBe('Share-create-failed');
     expect(endpoint.callsOf('UpdateConnectionAliasPermission')).toHaveLength(0);

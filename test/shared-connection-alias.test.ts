@@ -1,5 +1,5 @@
 import { App, CfnParameter, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { SharedConnectionAlias, SharedWorkspaceImage, SharingProvider } from '../src';
 import { newStack, onlyResource, OWNERSHIP_READS } from './support/template';
@@ -170,4 +170,13 @@ describe('SharedConnectionAlias rejects bad literal input at synth', () => {
     new SharedConnectionAlias(newStack(), 'Share', { aliasId: ALIAS, accountId: A });
     expect(() => new SharedConnectionAlias(newStack(), 'Share', { aliasId: ALIAS, accountId: A })).not.toThrow();
   });
+});
+
+test('a misspelt prop from a caller without types is a synth warning naming the construct and the prop it meant', () => {
+  const stack = newStack();
+  const share = new SharedConnectionAlias(stack, 'AliasShare', { aliasId: ALIAS, accountId: A, removalpolicy: RemovalPolicy.RETAIN } as any);
+  const warnings = Annotations.fromStack(stack).findWarning('/TestStack/AliasShare', Match.anyValue()).map(w => w.entry.data);
+  expect(warnings).toEqual([expect.stringMatching(/^TestStack\/AliasShare: ignored props it does not know: removalpolicy \(did you mean removalPolicy\?\)/)]);
+  // The declared share reads back, to compare with describe-connection-alias-permissions.
+  expect([share.aliasId, share.accountId]).toEqual([ALIAS, A]);
 });

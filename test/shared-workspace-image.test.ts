@@ -1,5 +1,5 @@
 import { App, CfnParameter, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
 import { newStack, onlyResource, OWNERSHIP_READS, templateForSnapshot } from './support/template';
 
@@ -189,4 +189,42 @@ describe('SharedWorkspaceImage rejects bad literal input at synth', () => {
     new SharedWorkspaceImage(new Stack(new App(), 'TeamA'), 'Share', { imageId: IMAGE, accountIds: [A] });
     expect(() => new SharedWorkspaceImage(new Stack(new App(), 'TeamB'), 'Share', { imageId: IMAGE, accountIds: [B] })).not.toThrow();
   });
+});
+
+describe('a share of nothing is a synth warning naming the construct', () => {
+  const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => `${w.id} ${w.entry.data}`);
+
+  test('an image shared with no account', () => {
+    const stack = newStack();
+    new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: IMAGE });
+    expect(warnings(stack)).toEqual([expect.stringMatching(
+      /^\/TestStack\/GoldenImage TestStack\/GoldenImage: image wsi-abc123def is shared with no account: list the accounts in accountIds or add them with addAccount\(\), or remove the construct .*\[ack: cdk-cross-account-sharing:imageSharedWithNoAccount\]$/)]);
+  });
+
+  test('a misspelt prop from a caller without types, which leaves the list empty', () => {
+    const stack = newStack();
+    new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: IMAGE, accountIDs: [A] } as any);
+    expect(warnings(stack)).toEqual([
+      expect.stringMatching(/^\/TestStack\/GoldenImage TestStack\/GoldenImage: ignored props it does not know: accountIDs \(did you mean accountIds\?\)\. It knows imageId, accountIds, removalPolicy, provider/),
+      expect.stringMatching(/is shared with no account/),
+    ]);
+  });
+
+  test('no warning once an account is added, or when the list is a token', () => {
+    const stack = newStack();
+    new SharedWorkspaceImage(stack, 'Added', { imageId: IMAGE }).addAccount(A);
+    new SharedWorkspaceImage(stack, 'Token', { imageId: 'wsi-zzz999yyy', accountIds: new CfnParameter(stack, 'Accounts', { type: 'CommaDelimitedList' }).valueAsList });
+    expect(warnings(stack)).toEqual([]);
+  });
+});
+
+test('accountIds reads back the accounts declared: the list and the added ones, or the list token', () => {
+  const stack = newStack();
+  const share = new SharedWorkspaceImage(stack, 'GoldenImage', { imageId: IMAGE, accountIds: [A] });
+  share.addAccount(B);
+  expect(share.accountIds).toEqual([A, B]);
+  share.accountIds.push('999999999999');
+  expect(share.accountIds).toEqual([A, B]);
+  const list = new CfnParameter(stack, 'Accounts', { type: 'CommaDelimitedList' }).valueAsList;
+  expect(new SharedWorkspaceImage(stack, 'Token', { imageId: 'wsi-zzz999yyy', accountIds: list }).accountIds).toBe(list);
 });

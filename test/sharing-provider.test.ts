@@ -139,6 +139,13 @@ describe('checks of the props', () => {
     ['subnets without a VPC', () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }), /vpcSubnets needs vpc/],
     ['security groups without a VPC', () => ({ securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(new Stack(), 'Sg', 'sg-12345678')] }),
       /securityGroups needs vpc/],
+    // Callers without types pass IDs where constructs belong: the error says what to write, not a TypeError.
+    ['a VPC ID where the VPC belongs', () => ({ vpc: 'vpc-0123456789abcdef0' }),
+      /Provider: vpc must be an ec2.IVpc, got "vpc-0123456789abcdef0" \(a string\): for an existing VPC, pass ec2.Vpc.fromLookup\(this, 'Vpc', \{ vpcId: "vpc-0123456789abcdef0" \}\)/],
+    ['a security group ID where the group belongs', () => ({ vpc: new ec2.Vpc(new Stack(), 'Vpc'), securityGroups: ['sg-12345678'] }),
+      /Provider: securityGroups\[0\] must be an ec2.ISecurityGroup, got "sg-12345678" \(a string\): for an existing group, pass ec2.SecurityGroup.fromSecurityGroupId\(this, 'Group', "sg-12345678"\)/],
+    ['a log group name where the log group belongs', () => ({ logGroup: '/my/logs' }),
+      /Provider: logGroup must be a logs.ILogGroup, got "\/my\/logs" \(a string\): for an existing log group, pass logs.LogGroup.fromLogGroupName\(this, 'Logs', "\/my\/logs"\)/],
     ['a retention for a log group the provider does not create', () => ({
       logGroup: logs.LogGroup.fromLogGroupName(new Stack(), 'Logs', 'mine'), logRetention: logs.RetentionDays.ONE_DAY,
     }), /logRetention applies only to the log group the provider creates/],

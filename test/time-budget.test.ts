@@ -4,6 +4,7 @@
  */
 import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { addStackDependency } from '../examples/two-accounts';
 import { ConnectionAccessType, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
 import { newStack } from './support/template';
 
@@ -84,14 +85,14 @@ test('is a synth error, naming the provider, the largest shares and how many acc
   new SharedWorkspaceImage(stack, 'Golden', { imageId: 'wsi-abc123def', accountIds: accounts(4_000) });
   new SharedWorkspaceImage(stack, 'Silver', { imageId: 'wsi-zzz999yyy', accountIds: accounts(1_500, 4_000) });
 
-  expect(() => app.synth()).toThrow(/\[Big\/CrossAccountSharingProvider\].*5506 WorkSpaces calls.*Big\/Golden \(4003\), Big\/Silver \(1503\).*5247 accounts on a single image.*stackB\.addDependency\(stackA\)/s);
+  expect(() => app.synth()).toThrow(/\[Big\/CrossAccountSharingProvider\].*5506 WorkSpaces calls.*Big\/Golden \(4003\), Big\/Silver \(1503\).*5247 accounts on a single image.*stackB\.addStackDependency\(stackA\) on aws-cdk-lib 2\.276 and later, stackB\.addDependency\(stackA\) before/s);
 });
 
 test('the same accounts split over two stacks fit', () => {
   const app = new App();
   const first = new Stack(app, 'First');
   const second = new Stack(app, 'Second');
-  second.addDependency(first);
+  addStackDependency(second, first);
   new SharedWorkspaceImage(first, 'Golden', { imageId: 'wsi-abc123def', accountIds: accounts(4_000) });
   new SharedWorkspaceImage(second, 'Silver', { imageId: 'wsi-zzz999yyy', accountIds: accounts(1_500, 4_000) });
 

@@ -37,13 +37,13 @@ const props = (list: string[]) => ({
 
 const aws = useLocalAws(OWNER);
 beforeEach(() => {
-  // The production margins and pace, scaled (see benchmark/run.ts).
+  // The production margins and pace, scaled (see benchmark/run.ts); not the request timeout, a
+  // socket timer on the real clock, which virtual time leaves long (test/support/virtual-time.ts).
   useFastSettings({
     SHARING_STOP_MARGIN_MS: scaled(20_000),
     SHARING_WATCHDOG_MARGIN_MS: scaled(3_000),
     SHARING_ANSWER_MARGIN_MS: scaled(30_000),
     SHARING_MIN_HAND_OVER_MS: scaled(60_000),
-    SHARING_REQUEST_TIMEOUT_MS: scaled(15_000),
     SHARING_IAM_PROPAGATION_MS: scaled(60_000),
     SHARING_WORKSPACES_CALLS_PER_SECOND: PLANNED_CALLS_PER_SECOND * SCALE,
   });
@@ -75,13 +75,14 @@ test('an Update that swaps every account of a 1,200-account list for another 1,2
   const event = cfn.updateEvent(TYPE, 'Share', IMAGE, props(after), props(before));
   const response = await request(event);
 
-  // The budget's pre-check accepts the swap: it writes, and never answers with the step advice.
-  // (Whether all 2,400 writes then finish in the scaled budget depends on the machine keeping the
-  // scaled pace of 175 calls/s, which a loaded CI machine does not: `npm run benchmark` measures it.)
+  // The tests run in virtual time (test/support/virtual-time.ts): the scaled pace of 175 calls/s
+  // holds whatever the machine's speed, so the whole swap completes within the scaled budget.
+  // The whole answer on a mismatch, Reason included.
+  expect(response).toMatchObject({ Status: 'SUCCESS' });
   expect(cfn.answersTo(event)).toHaveLength(1);
-  expect(writes().length).toBeGreaterThan(0);
-  expect(response.Reason ?? '').not.toMatch(/in steps|cannot fit/);
-  if (response.Status === 'SUCCESS') expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual(after);
+  expect(endpoint.callsOf('Invoke').length).toBeGreaterThanOrEqual(1);
+  expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual(after);
+  expect(writes()).toHaveLength(2_400);
 });
 
 /** An old list and a new one that hold the same first 200 accounts. */

@@ -56,8 +56,16 @@ export const WORKSPACE_BUNDLE_DESCRIPTION: Rule = { pattern: /^[a-zA-Z0-9_./() -
 /** `BundleId` in the WorkSpaces model. */
 export const WORKSPACE_BUNDLE_ID: Rule = { pattern: /^wsb-[0-9a-z]{8,63}$/, means: 'a WorkSpaces bundle ID' };
 
-/** `Region` in the WorkSpaces model (CopyWorkspaceImage's SourceRegion, length 1-31). */
-export const AWS_REGION: Rule = { pattern: /^[-0-9a-z]{1,31}$/, means: 'a Region name, such as eu-west-1' };
+/**
+ * `Region` in the WorkSpaces model (CopyWorkspaceImage's SourceRegion, length 1-31), whose pattern
+ * `^[-0-9a-z]{1,31}$` lets `eu-west1` through: here the shape of a Region name too, a code of 2 to
+ * 4 letters, one or more words and a number, joined by hyphens (eu-west-1, us-gov-west-1,
+ * cn-northwest-1, us-isob-east-1, eusc-de-east-1).
+ */
+export const AWS_REGION: Rule = {
+  pattern: /^(?=.{1,31}$)[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/,
+  means: 'a Region name: a code, one or more words and a number, joined by hyphens, such as eu-west-1',
+};
 
 /** `DirectoryId` in the WorkSpaces model (length 10-65 follows from the pattern). */
 export const DIRECTORY_ID: Rule = { pattern: /^(d-[0-9a-f]{8,63}|wsd-[0-9a-z]{8,63})$/, means: 'a WorkSpaces directory ID' };

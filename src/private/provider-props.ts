@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { synthError } from './validate';
+import { shown, synthError } from './validate';
 import type { SharingProviderProps } from '../sharing-provider';
 
 /** Lambda's memory range, in MiB. */
@@ -38,6 +38,23 @@ export function checkProviderProps(scope: IConstruct, props: SharingProviderProp
     }
   }
 
+  // Callers without types (plain JavaScript) may pass IDs where constructs belong: say what to write.
+  if (vpc !== undefined && !hasMethod(vpc, 'selectSubnets')) {
+    throw synthError(scope, `vpc must be an ec2.IVpc, got ${shown(vpc)}: for an existing VPC, pass ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: ${idOf(vpc, 'vpc-…')} })`);
+  }
+  if (securityGroups !== undefined) {
+    if (!Array.isArray(securityGroups)) throw synthError(scope, `securityGroups must be a list of ec2.ISecurityGroup, got ${shown(securityGroups)}`);
+    securityGroups.forEach((group, i) => {
+      if (!hasMethod(group, 'addEgressRule')) {
+        throw synthError(scope, `securityGroups[${i}] must be an ec2.ISecurityGroup, got ${shown(group)}: `
+          + `for an existing group, pass ec2.SecurityGroup.fromSecurityGroupId(this, 'Group', ${idOf(group, 'sg-…')})`);
+      }
+    });
+  }
+  if (logGroup !== undefined && !hasMethod(logGroup, 'grantWrite')) {
+    throw synthError(scope, `logGroup must be a logs.ILogGroup, got ${shown(logGroup)}: for an existing log group, pass logs.LogGroup.fromLogGroupName(this, 'Logs', ${idOf(logGroup, 'name')})`);
+  }
+
   if (!vpc) {
     if (vpcSubnets !== undefined) throw synthError(scope, 'vpcSubnets needs vpc: give the VPC the subnets belong to, or drop vpcSubnets');
     if (securityGroups !== undefined && securityGroups.length > 0) {
@@ -51,4 +68,14 @@ export function checkProviderProps(scope: IConstruct, props: SharingProviderProp
   if (logGroup !== undefined && logRetention !== undefined) {
     throw synthError(scope, 'logRetention applies only to the log group the provider creates: set the retention on your logGroup, or drop logGroup');
   }
+}
+
+/** Whether a value is an object with the method a construct interface has (an IVpc's selectSubnets, say). */
+function hasMethod(value: unknown, method: string): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function';
+}
+
+/** The value to quote in the advice: the string passed, or a placeholder. */
+function idOf(value: unknown, placeholder: string): string {
+  return typeof value === 'string' ? JSON.stringify(value) : `'${placeholder}'`;
 }

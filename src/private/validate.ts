@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AWS_ACCOUNT_ID, Rule } from '../contract/rules';
 import { REMOVAL_POLICY, RemovalPolicyValue } from '../contract/values';
@@ -9,7 +9,7 @@ export function synthError(scope: IConstruct, message: string): Error {
 }
 
 /** How a value reads in an error: as JSON, with what it is. */
-function shown(value: unknown): string {
+export function shown(value: unknown): string {
   if (value === undefined) return 'nothing (undefined)';
   const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
   let json: string | undefined;
@@ -42,12 +42,23 @@ export function checkString(scope: IConstruct, prop: string, value: unknown, opt
 export function checkStringList(scope: IConstruct, prop: string, value: unknown, optional = true): void {
   if (optional && value === undefined) return;
   if (!Array.isArray(value)) {
-    const hint = typeof value === 'string' ? `: for one value, write [${JSON.stringify(value)}]` : '';
-    throw synthError(scope, `${prop} must be a list of strings, got ${shown(value)}${hint}`);
+    throw synthError(scope, `${prop} must be a list of strings, got ${shown(value)}${listHint(value)}`);
   }
   value.forEach((item, i) => {
     if (typeof item !== 'string') throw synthError(scope, `${prop}[${i}] must be a string, got ${shown(item)}`);
   });
+}
+
+/**
+ * What to write instead of a string where a list belongs: one string per value, split at the
+ * commas a caller joined them with (a list token, such as a CommaDelimitedList parameter's
+ * `valueAsList`, is a list already).
+ */
+function listHint(value: unknown): string {
+  if (typeof value !== 'string' || Token.isUnresolved(value)) return '';
+  const parts = value.split(',').map(part => part.trim()).filter(part => part !== '');
+  if (parts.length > 1) return `: write one string per value, ${JSON.stringify(parts).replace(/","/g, '", "')}`;
+  return `: for one value, write [${JSON.stringify(value)}]`;
 }
 
 /** Check a literal value against a rule; tokens are checked by the handler once resolved, against the same rule. */
@@ -79,8 +90,16 @@ export function removalPolicyOf(scope: IConstruct, policy: RemovalPolicy | undef
   switch (policy ?? fallback) {
     case RemovalPolicy.RETAIN: return REMOVAL_POLICY.retain;
     case RemovalPolicy.DESTROY: return REMOVAL_POLICY.destroy;
-    default:
-      throw synthError(scope, `removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${JSON.stringify(policy)}: ${why}`);
+    default: {
+      const expected = 'removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY';
+      // A RemovalPolicy of another kind (SNAPSHOT, RETAIN_ON_UPDATE_OR_DELETE): why it does not apply.
+      const member = Object.entries(RemovalPolicy).find(([, value]) => value === policy)?.[0];
+      if (member) throw synthError(scope, `${expected}, got ${JSON.stringify(policy)}: ${why}`);
+      // Anything else, such as the string 'RETAIN' from a caller without types: what to write.
+      const named = typeof policy === 'string' ? Object.keys(RemovalPolicy).find(key => key === String(policy).toUpperCase().replace(/-/g, '_')) : undefined;
+      const hint = named ? `: write RemovalPolicy.${named} (import { RemovalPolicy } from 'aws-cdk-lib'), not the string ${JSON.stringify(policy)}` : '';
+      throw synthError(scope, `${expected}, got ${shown(policy)}${hint}`);
+    }
   }
 }
 
@@ -99,3 +118,21 @@ export function checkWholeNumber(scope: IConstruct, prop: string, value: unknown
   }
 }
 
+
+/** The id of the synth warning for props a construct does not know, to acknowledge it by. */
+export const UNKNOWN_PROPS_WARNING = 'cdk-cross-account-sharing:unknownProps';
+
+/**
+ * Warn, at synth, of props the construct does not know (a caller without types that writes
+ * `accountIDs` for `accountIds`, say): they are ignored, and the share may declare nothing.
+ */
+export function warnUnknownProps(scope: IConstruct, props: object, known: readonly string[]): void {
+  const unknown = Object.keys(props).filter(key => !known.includes(key));
+  if (unknown.length === 0) return;
+  const named = unknown.map(key => {
+    const like = known.find(k => k.toLowerCase() === key.toLowerCase());
+    return like ? `${key} (did you mean ${like}?)` : key;
+  });
+  Annotations.of(scope).addWarningV2(UNKNOWN_PROPS_WARNING,
+    `${scope.node.path}: ignored props it does not know: ${named.join(', ')}. It knows ${known.join(', ')}`);
+}

@@ -1,5 +1,6 @@
 import { CloudFormationStub, Handler, loadBundledHandler, useFastSettings, useLocalEndpoint } from './handler-harness';
 import { LocalAwsEndpoint } from './local-endpoint';
+import { useVirtualTime } from './virtual-time';
 
 /** What an end-to-end test works with; the fields are set by the hooks of `useLocalAws`. */
 export interface LocalAws {
@@ -29,6 +30,8 @@ export function useCloudFormationStub(): CloudFormationStub {
  * handler. `prepare` seeds the endpoint (and may change the settings) before each test.
  */
 export function useLocalAws(ownerAccountId: string, prepare: (endpoint: LocalAwsEndpoint) => void = () => undefined): LocalAws {
+  // First, so that the endpoint and the handler are set up on the virtual clock, and torn down while it still runs.
+  useVirtualTime();
   const aws = { cfn: useCloudFormationStub() } as LocalAws;
   beforeEach(async () => {
     aws.endpoint = new LocalAwsEndpoint(ownerAccountId);

@@ -9,6 +9,7 @@ import { PartnerCentralPreferences } from './partner-central-service';
 import { actionOf, decodeQuery, queryError, queryResponse } from './query-protocol';
 import { LocalScheduler } from './scheduler-service';
 import { SsmParameters } from './ssm-service';
+import { exchangeAnswered, exchangeHeld } from './virtual-time';
 import { WorkSpacesBundles } from './workspaces-bundles-service';
 import { WorkSpacesImages } from './workspaces-images-service';
 import { WorkSpacesTags } from './workspaces-tags-service';
@@ -242,9 +243,14 @@ export class LocalAwsEndpoint {
       let body = '';
       req.on('data', chunk => (body += chunk));
       req.on('end', () => {
+        // In virtual time, a call the endpoint holds (latency, a gate) waits on the clock, not on the wire.
+        exchangeHeld(req);
         this.hold(this.operationOf(req, body), () => {
           const receivedAt = Date.now();
-          const answer = () => this.answer(req, body, res, receivedAt);
+          const answer = () => {
+            exchangeAnswered(req);
+            this.answer(req, body, res, receivedAt);
+          };
           const operation = req.headers['x-amz-target'] ? String(req.headers['x-amz-target']).split('.')[1] : 'Invoke';
           const latencyMs = this.latencyOf[operation] ?? this.latencyMs;
           if (latencyMs > 0) setTimeout(answer, latencyMs);
