@@ -1,13 +1,14 @@
 import { App, Aspects, CfnResource, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AwsSolutionsChecks as AwsSolutionsChecksV2 } from 'cdk-nag-v2';
 import { IConstruct } from 'constructs';
 import {
-  ComputeType, ConnectionAccessType, ConnectionAliasAssociation, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias,
-  SharedWorkspaceImage, SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
+  ComputeType, ConnectionAccessType, ConnectionAliasAssociation, DriftAction, OrganizationsReadDelegation, OrganizationsReadRole,
+  PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage, SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
 } from '../src';
 
 /** Every acknowledgement in the tree, with the construct it sits on. */
@@ -29,6 +30,16 @@ function stackWithEveryConstruct(): Stack {
   new WorkspaceBundle(stack, 'Bundle', { imageId: copy.imageId, computeType: ComputeType.STANDARD, name: 'golden-bundle' });
   new WorkspaceBundle(stack, 'LiteralBundle', { imageId: 'wsi-mine12345', computeType: ComputeType.VALUE, name: 'value-bundle' });
   new ConnectionAliasAssociation(stack, 'Association', { aliasId: 'wsca-abc12345de', directoryId: 'd-9067a1b2c3' });
+  // An image that follows organizational units (the membership table, the Organizations reads), and
+  // the management account's two constructs.
+  new SharedWorkspaceImage(stack, 'UnitImage', { imageId: 'wsi-units12345', organizationalUnitIds: ['ou-ab12-cdefgh34'] });
+  new SharedWorkspaceImage(stack, 'RoleImage', {
+    imageId: 'wsi-role123456',
+    organizationalUnitIds: ['r-ab12'],
+    organizationsRole: iam.Role.fromRoleArn(stack, 'OrgRead', 'arn:aws:iam::999999999999:role/OrgRead'),
+  });
+  new OrganizationsReadRole(stack, 'OrganizationsReadRole', { trustedAccountIds: ['123456789012'] });
+  new OrganizationsReadDelegation(stack, 'OrganizationsReadDelegation', { delegatedAccountIds: ['123456789012'] });
   return stack;
 }
 
@@ -93,7 +104,8 @@ describe('cdk-nag AwsSolutions', () => {
     ]);
     for (const ack of acks) {
       expect(ack.id).toMatch(/^AwsSolutions-IAM5\[Resource::(\*|arn:.*\*.*)\]$/);
-      expect(ack.path).toMatch(/CrossAccountSharingProvider\/SharePolicy$/);
+      // The share policy, and the management account's read role (Organizations' reads of units take the organization's ID, which the stack does not know).
+      expect(ack.path).toMatch(/(CrossAccountSharingProvider\/SharePolicy|OrganizationsReadRole\/Role)$/);
       expect(ack.reason.length).toBeGreaterThan(30);
     }
   });

@@ -50,7 +50,8 @@ describe('SharedWorkspaceImage with organizational units', () => {
   test('a membership table (on demand, encrypted, point-in-time recovery), an hourly REPAIR check, and sts:AssumeRole on the role only', () => {
     const stack = owner();
     new SharedWorkspaceImage(stack, 'Golden', {
-      imageId: 'wsi-abc123def', organizationalUnitIds: ['ou-ab12-cdefgh34'],
+      imageId: 'wsi-abc123def',
+      organizationalUnitIds: ['ou-ab12-cdefgh34'],
       organizationsRole: iam.Role.fromRoleArn(stack, 'OrgRead', 'arn:aws:iam::999999999999:role/OrgRead'),
     });
     const template = Template.fromStack(stack);

@@ -36,13 +36,19 @@ export class Membership {
     const Key = { [MEMBERSHIP_KEY]: { S: this.key } };
     if (added.length > 0) {
       await client.send(new UpdateItemCommand({
-        TableName: this.table, Key, UpdateExpression: 'ADD #a :s', ExpressionAttributeNames: { '#a': MEMBERSHIP_ACCOUNTS },
+        TableName: this.table,
+        Key,
+        UpdateExpression: 'ADD #a :s',
+        ExpressionAttributeNames: { '#a': MEMBERSHIP_ACCOUNTS },
         ExpressionAttributeValues: { ':s': { SS: [...new Set(added)] } },
       }));
     }
     if (removed.length > 0) {
       await client.send(new UpdateItemCommand({
-        TableName: this.table, Key, UpdateExpression: 'DELETE #a :s', ExpressionAttributeNames: { '#a': MEMBERSHIP_ACCOUNTS },
+        TableName: this.table,
+        Key,
+        UpdateExpression: 'DELETE #a :s',
+        ExpressionAttributeNames: { '#a': MEMBERSHIP_ACCOUNTS },
         ExpressionAttributeValues: { ':s': { SS: [...new Set(removed)] } },
       }));
     }

@@ -106,8 +106,12 @@ export async function deployUnitShare(
   const done = Number(resume.done ?? 0);
   const note = () => {
     ctx.checkpoint = {
-      ...ctx.checkpoint, unitGrants: grants.join(','), unitRevokes: revokes.join(','), declaredCount,
-      unrecordedAdded: recorder.added.join(','), unrecordedRemoved: recorder.removed.join(','),
+      ...ctx.checkpoint,
+      unitGrants: grants.join(','),
+      unitRevokes: revokes.join(','),
+      declaredCount,
+      unrecordedAdded: recorder.added.join(','),
+      unrecordedRemoved: recorder.removed.join(','),
     };
   };
   const steps = [...grants.map(accountId => ({ accountId, grant: true })), ...revokes.map(accountId => ({ accountId, grant: false }))];

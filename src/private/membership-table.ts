@@ -1,8 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { MEMBERSHIP_KEY } from '../contract/membership';
 import type { ShareGrants } from './share-grants';
+import { MEMBERSHIP_KEY } from '../contract/membership';
 
 /**
  * The table in which the handler remembers, per share resource, the accounts it shared because

@@ -85,8 +85,12 @@ export class LocalOrganizations {
   private account(m: Member): Record<string, unknown> {
     const status = m.state === 'ACTIVE' || m.state === 'SUSPENDED' || m.state === 'PENDING_CLOSURE' ? m.state : undefined;
     return {
-      Id: m.id, Arn: `arn:aws:organizations::${this.managementAccountId}:account/${this.organizationId}/${m.id}`,
-      Name: `account-${m.id}`, Email: `${m.id}@example.com`, State: m.state, ...(status ? { Status: status } : {}),
+      Id: m.id,
+      Arn: `arn:aws:organizations::${this.managementAccountId}:account/${this.organizationId}/${m.id}`,
+      Name: `account-${m.id}`,
+      Email: `${m.id}@example.com`,
+      State: m.state,
+      ...(status ? { Status: status } : {}),
     };
   }
 
@@ -156,7 +160,9 @@ export class LocalSts {
           const account = arn.split(':')[4];
           return {
             Credentials: {
-              AccessKeyId: `AKIDLOCAL${account}`, SecretAccessKey: 'local-assumed-secret', SessionToken: 'local-session',
+              AccessKeyId: `AKIDLOCAL${account}`,
+              SecretAccessKey: 'local-assumed-secret',
+              SessionToken: 'local-session',
               Expiration: new Date(Date.now() + 900_000),
             },
             AssumedRoleUser: { AssumedRoleId: `AROALOCAL:${input.RoleSessionName}`, Arn: `arn:aws:sts::${account}:assumed-role/${arn.split('/').pop()}/${input.RoleSessionName}` },
