@@ -106,7 +106,9 @@ function checkedList(name: string, value: unknown, rule: { pattern: RegExp; mean
 }
 
 /** The units, exclusions, role and table of a unit-following share, checked; undefined without units. */
-function readUnits(p: ReturnType<typeof received<SharedWorkspaceImageProperties>>, accountIds: readonly unknown[], ownAccountId: string, problems: string[]): UnitDeclaration | undefined {
+function readUnits(
+  p: ReturnType<typeof received<SharedWorkspaceImageProperties>>, accountIds: readonly unknown[], ownAccountId: string, problems: string[],
+): UnitDeclaration | undefined {
   const unitIds = checkedList('OrganizationalUnitIds', p.OrganizationalUnitIds, ORGANIZATION_PARENT_ID, problems);
   const excludedAccountIds = checkedList('ExcludedAccountIds', p.ExcludedAccountIds, AWS_ACCOUNT_ID, problems);
   if (unitIds.length === 0) return undefined;
@@ -489,7 +491,10 @@ export const sharedWorkspaceImageDrift: DriftSubjectOf = (declaration, ctx, { St
       if (shared === null) throw new DriftSkipped(`image ${share.imageId} does not exist`);
       if (share.units) {
         const membership = membershipOf(share, share.units, String(stackId), String(logicalId), ctx);
-        const writes: ImageWrites = { shared: async () => shared, write: (accountId, grant) => applyStep({ imageId: share.imageId, accountId, grant }, permissions, ctx) };
+        const writes: ImageWrites = {
+          shared: async () => shared,
+          write: (accountId, grant) => applyStep({ imageId: share.imageId, accountId, grant }, permissions, ctx),
+        };
         return reconcileUnitShare(share.units, membership, shared, action, gate, findings, writes, ctx);
       }
       const declared = new Set(share.accountIds);

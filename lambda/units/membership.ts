@@ -11,16 +11,16 @@ import type { CallGuard } from '../runtime/call-guard';
  * left alone, unless the check ENFORCEs.
  */
 export class Membership {
+  /** The key of a resource's item. */
+  public static keyOf(stackId: string, logicalId: string, imageId: string): string {
+    return `${stackId}|${logicalId}|${imageId}`;
+  }
+
   constructor(
     private readonly table: string,
     private readonly key: string,
     private readonly ctx: CallGuard,
   ) {}
-
-  /** The key of a resource's item. */
-  public static keyOf(stackId: string, logicalId: string, imageId: string): string {
-    return `${stackId}|${logicalId}|${imageId}`;
-  }
 
   /** The accounts recorded (a strongly consistent read). */
   public async read(): Promise<Set<string>> {
