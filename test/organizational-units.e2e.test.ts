@@ -159,3 +159,28 @@ test('a delegated administrator reads the units with its own role; a unit that d
   expect(responses.map(r => r.Status)).toEqual(['SUCCESS']);
   expect(shares()).toEqual([...declaredAtStart, OUTSIDE].sort());
 });
+
+test('a rename keeps every share and hands the memory to the new resource, whose check still unshares a leaver', async () => {
+  const as = (id: string) => {
+    const app = new App();
+    const stack = new Stack(app, 'Demo', { env: { account: OWNER, region: 'eu-west-1' } });
+    new SharedWorkspaceImage(stack, id, { imageId: IMAGE, organizationalUnitIds: [WORKLOADS], excludedAccountIds: [acct(7)] });
+    return app.synth().getStackArtifact(stack.artifactId).template;
+  };
+  const { deployment } = await deploy(as('Golden'));
+  aws.endpoint.resetCalls();
+
+  const { responses } = await deploy(as('Gold'), deployment);
+  expect(responses.map(r => r.Status)).toEqual(['SUCCESS', 'SUCCESS']); // the new resource's Create, the old one's cleanup Delete
+  expect(shares()).toEqual([...declaredAtStart, OUTSIDE].sort());
+  expect(writes().filter(c => c.input.AllowCopyImage === false)).toEqual([]);
+
+  // An account that leaves the units is unshared by the new resource's check: it knows the old one shared it.
+  aws.endpoint.organizations.addAccount(acct(1), SANDBOX);
+  aws.endpoint.resetCalls();
+  await aws.endpoint.scheduler.fire();
+  expect(writes().map(c => [c.input.SharedAccountId, c.input.AllowCopyImage])).toEqual([[acct(1), false]]);
+
+  await deployment.destroy();
+  expect(shares()).toEqual([OUTSIDE]);
+});

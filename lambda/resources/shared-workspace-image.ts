@@ -275,9 +275,12 @@ async function create(share: ImageShare, me: Owner, facts: StackFacts, ctx: Reso
  * accountsToUnshare), then settle its ownership. The decision is made once per request and
  * carried in the checkpoint.
  */
-async function unshareOwned(imageId: string, declared: readonly string[], me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<DeleteAction> {
+async function unshareOwned(
+  imageId: string, declared: readonly string[], me: Owner, facts: StackFacts, ctx: ResourceContext, known?: DeleteAction,
+): Promise<DeleteAction> {
   const carried = ctx.resumeFrom?.action;
-  const action: DeleteAction = typeof carried === 'string' ? JSON.parse(carried) as DeleteAction : await workspacesDeleteAction(imageId, me, facts, ctx);
+  const action: DeleteAction = known
+    ?? (typeof carried === 'string' ? JSON.parse(carried) as DeleteAction : await workspacesDeleteAction(imageId, me, facts, ctx));
   const accounts = await accountsToUnshare(action, declared, 'AccountIds', facts);
   const finish = () => settleWorkspacesResource(imageId, action, me, ctx);
   if (accounts.length === 0) {
@@ -404,8 +407,20 @@ const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delet
     const membership = membershipOf(share, share.units, event.StackId, event.LogicalResourceId, ctx);
     const stored = typeof ctx.resumeFrom?.stored === 'string' ? ctx.resumeFrom.stored.split(',').filter(a => a !== '') : [...await membership.read()];
     ctx.checkpoint = { ...ctx.checkpoint, stored: stored.join(',') };
+    const carried = ctx.resumeFrom?.action;
+    const action: DeleteAction = typeof carried === 'string' ? JSON.parse(carried) as DeleteAction : await workspacesDeleteAction(share.imageId, me, facts, ctx);
+    if (action.kind === 'renamed' || action.kind === 'hand-back') {
+      // The old resource of a rename, or the rollback of one: the other logical ID owns the shares
+      // now, and it takes over the memory of what was shared, so that its checks can still
+      // unshare an account that leaves the units. Nothing is unshared here.
+      const other = action.kind === 'renamed' ? action.owner.logicalId : action.to;
+      await membershipOf(share, share.units, event.StackId, other, ctx).record(stored, []);
+      await membership.forget();
+      await settleWorkspacesResource(share.imageId, action, me, ctx);
+      return action.kind;
+    }
     const accounts = [...new Set([...share.accountIds, ...stored])];
-    const kind = (await unshareOwned(share.imageId, accounts, me, facts, ctx)).kind;
+    const kind = (await unshareOwned(share.imageId, accounts, me, facts, ctx, action)).kind;
     if (kind === 'unshare') await membership.forget();
     return kind;
   },
