@@ -377,8 +377,8 @@ async function main(): Promise<void> {
       + `(the check at ${DRIFT_CALLS_PER_SECOND}); Organizations unpaced, each call answered in an assumed ${ORGANIZATIONS_LATENCY_MS} ms (UNVERIFIED):`);
     printTable([
       ['accounts', 'step', 'status', 'WorkSpaces calls', 'writes', 'Organizations pages', 'throttled', 'DynamoDB calls', 'invocations', 'seconds'],
-      ...unitRows.map(r => [String(r.accounts), r.step, r.status, String(r.workspaces), String(r.writes), String(r.pages), String(r.throttled), r.dynamodb,
-        String(r.invocations), r.realSeconds.toFixed(0)]),
+      ...unitRows.map(r => [String(r.accounts), r.step, r.status, String(r.workspaces), String(r.writes), String(r.pages), String(r.throttled),
+        r.dynamodb, String(r.invocations), r.realSeconds.toFixed(0)]),
     ]);
   }
   const growth = templateBytesPerAccount();
