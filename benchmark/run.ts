@@ -1,6 +1,7 @@
 /**
  * `npm run benchmark`: what a deploy costs, through the bundled handler against the local endpoint,
- * for an image shared with 10, 100, 1,000 and 5,000 accounts. It prints figures and asserts nothing.
+ * for an image shared with 10, 100, 1,000 and 5,000 accounts, and for a unit tree of 5,000 accounts
+ * (its deploy and its scheduled check). It prints figures and asserts nothing.
  *
  * Time is scaled so that the run takes minutes: every limit of the real system is divided by
  * TIME_SCALE at once. The endpoint applies WorkSpaces' token bucket (2 calls/s, bursts of 5) at
@@ -15,11 +16,14 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
+import { MEMBERSHIP_KEY } from '../src/contract/membership';
 import { budgetSecondsFor, DRIFT_CALLS_PER_SECOND, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
 import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/handler-harness';
+import { LocalDynamoDb } from '../test/support/local-dynamodb';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 
 const OWNER = '123456789012';
@@ -29,13 +33,25 @@ const TIME_SCALE = 25;
 const WORKSPACES_RATE = { perSecond: 2, burst: 5 };
 const FUNCTION_TIMEOUT_MS = 900_000;
 /** The account counts measured; BENCHMARK_SIZES=10,100 measures fewer. */
-const SIZES = (process.env.BENCHMARK_SIZES ?? '10,100,1000,5000').split(',').map(Number);
+const SIZES = sizes('BENCHMARK_SIZES', '10,100,1000,5000');
 const COLD_LOADS = 15;
+
+/** The counts a variable lists (comma-separated; empty for none), or the default's. */
+function sizes(name: string, fallback: string): number[] {
+  return (process.env[name] ?? fallback).split(',').filter(v => v.trim() !== '').map(Number);
+}
 /** The sizes at which a swap of every account for another is measured too: the costliest Update the budget covers (2 writes per account). */
 const SWAP_SIZES = [1_000];
 
 /** The account counts at which a drift check is measured; BENCHMARK_DRIFT_SIZES=1000 measures fewer. */
-const DRIFT_SIZES = (process.env.BENCHMARK_DRIFT_SIZES ?? '1000,5000').split(',').map(Number);
+const DRIFT_SIZES = sizes('BENCHMARK_DRIFT_SIZES', '1000,5000');
+
+/** The account counts of the unit trees measured (deploy, then one check); BENCHMARK_UNIT_SIZES= (empty) measures none. */
+const UNIT_SIZES = sizes('BENCHMARK_UNIT_SIZES', '5000');
+
+/** Organizations' answer time that the unit tree assumes for each call (UNVERIFIED: Organizations publishes no latency; 100 ms is a guess for its one us-east-1 endpoint). */
+const ORGANIZATIONS_LATENCY_MS = 100;
+const ORGANIZATIONS_OPERATIONS = ['ListAccountsForParent', 'ListOrganizationalUnitsForParent', 'ListChildren', 'DescribeAccount', 'DescribeOrganization'];
 
 const accounts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(300000000000 + from + i));
 const scaled = (ms: number) => Math.round(ms / TIME_SCALE);
@@ -179,6 +195,112 @@ async function measureDriftCheck(n: number, cfn: CloudFormationStub): Promise<Dr
   return { accounts: n, status: `${line.status}${line.incomplete ? ' (incomplete)' : ''}`, calls, total, throttled, realSeconds: seconds * TIME_SCALE };
 }
 
+interface UnitRow {
+  readonly accounts: number;
+  readonly step: string;
+  readonly status: string;
+  readonly workspaces: number;
+  readonly writes: number;
+  readonly pages: number;
+  readonly throttled: number;
+  readonly dynamodb: string;
+  readonly invocations: number;
+  readonly realSeconds: number;
+}
+
+/**
+ * A share of an image with one unit tree of `n` ACTIVE accounts (a unit and four nested ones, a
+ * fifth of the accounts each; an empty page before each page of 20; 3 TooManyRequestsException),
+ * the membership in dynalite: its Create (the ServiceTimeout of a share with units, 3,600 s), then
+ * one REPAIR check after 1% of the accounts joined and 1% left, in one invocation of 900 s.
+ */
+async function measureUnitTree(n: number, cfn: CloudFormationStub): Promise<UnitRow[]> {
+  const endpoint = new LocalAwsEndpoint(OWNER);
+  useLocalEndpoint(await endpoint.start());
+  const dynamodb = new LocalDynamoDb();
+  await dynamodb.start();
+  const table = 'Membership';
+  await dynamodb.client().send(new CreateTableCommand({
+    TableName: table,
+    KeySchema: [{ AttributeName: MEMBERSHIP_KEY, KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: MEMBERSHIP_KEY, AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+  endpoint.workspaces.addImage(IMAGE);
+  for (const op of ORGANIZATIONS_OPERATIONS) endpoint.latencyOf[op] = scaled(ORGANIZATIONS_LATENCY_MS);
+  const org = endpoint.organizations;
+  const units = ['ou-ab12-workload1', 'ou-ab12-produnit1', 'ou-ab12-prodeu001', 'ou-ab12-devunit01', 'ou-ab12-devteam01'];
+  org.addUnit(units[0]);
+  org.addUnit(units[1], units[0]);
+  org.addUnit(units[2], units[1]);
+  org.addUnit(units[3], units[0]);
+  org.addUnit(units[4], units[3]);
+  const listed = accounts(n);
+  listed.forEach((a, i) => org.addAccount(a, units[i % units.length]));
+  org.emptyPages = true;
+  endpoint.inject({ kind: 'error', code: 'TooManyRequestsException', count: 3, operation: 'ListAccountsForParent' });
+  const handler = loadBundledHandler();
+  endpoint.lambda.serve(handler, scaled(FUNCTION_TIMEOUT_MS));
+  const declaration = { ImageId: IMAGE, OrganizationalUnitIds: units[0], ExcludedAccountIds: '', MembershipTable: table };
+  const props = {
+    ...declaration,
+    AccountIds: [],
+    OrganizationalUnitIds: [units[0]],
+    ExcludedAccountIds: [],
+    RemovalPolicy: 'destroy',
+    DriftCheck: 'true',
+    TimeBudgetSeconds: String(Math.ceil(MAX_TIME_BUDGET_SECONDS / TIME_SCALE)),
+  };
+  // A call's service is the signing name in its credential scope.
+  const signedFor = (c: { authorization?: string }, service: string) => (c.authorization ?? '').includes(`/${service}/aws4_request`);
+  const isOrganizations = (c: { authorization?: string }) => signedFor(c, 'organizations');
+  const row = (step: string, status: string, seconds: number, dynamodbCalls: string): UnitRow => {
+    const workspaces = endpoint.calls.filter(c => signedFor(c, 'workspaces'));
+    return {
+      accounts: n,
+      step,
+      status,
+      workspaces: workspaces.filter(c => !c.error).length,
+      writes: endpoint.callsOf('UpdateWorkspaceImagePermission').filter(c => !c.error).length,
+      pages: endpoint.calls.filter(c => isOrganizations(c) && !c.error).length,
+      throttled: endpoint.calls.filter(c => c.error === 'TooManyRequestsException' || c.error === 'ThrottlingException').length,
+      dynamodb: dynamodbCalls,
+      invocations: 1 + endpoint.callsOf('Invoke').length,
+      realSeconds: seconds * TIME_SCALE,
+    };
+  };
+  const rows: UnitRow[] = [];
+  let t0 = process.hrtime.bigint();
+  const created = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props), lambdaContext(OWNER, scaled(FUNCTION_TIMEOUT_MS)), 3_600_000);
+  await endpoint.lambda.settled();
+  rows.push(row('deploy', created.Status, Number(process.hrtime.bigint() - t0) / 1e9, '-'));
+
+  endpoint.cloudformation.addStack(cfn.stackId, { status: 'CREATE_COMPLETE', resources: { Share: { type: TYPE, physicalId: IMAGE, status: 'CREATE_COMPLETE' } } });
+  const changed = Math.max(1, n / 100);
+  for (const a of accounts(changed, 1_000_000)) org.addAccount(a, units[2]);
+  for (const a of listed.slice(0, changed)) org.removeAccount(a);
+  endpoint.resetCalls();
+  const event = { CrossAccountSharingDriftCheck: 1, ResourceType: TYPE, StackId: cfn.stackId, LogicalResourceId: 'Share', Action: 'REPAIR', Declaration: { ...declaration, AccountIds: '' } };
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  t0 = process.hrtime.bigint();
+  try {
+    await handler(event as any, lambdaContext(OWNER, scaled(FUNCTION_TIMEOUT_MS)));
+  } finally {
+    process.stdout.write = write;
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const line = JSON.parse(lines.find(l => l.includes('"Drift check '))!);
+  const calls = line.calls as Record<string, number>;
+  rows.push(row('check', `${line.status}${line.incomplete ? ' (incomplete)' : ''}`, seconds, String((calls.GetItem ?? 0) + (calls.UpdateItem ?? 0))));
+  await endpoint.stop();
+  await dynamodb.stop();
+  return rows;
+}
+
 /** Template bytes (as the CDK writes them, one-space indent) per account of an image share, without and with a drift check. */
 function templateBytesPerAccount(): { without: number; withDriftCheck: number } {
   const bytes = (n: number, drift: boolean) => {
@@ -232,6 +354,8 @@ async function main(): Promise<void> {
   for (const n of SIZES) rows.push(...await measureSize(n, cfn));
   const driftRows: DriftRow[] = [];
   for (const n of DRIFT_SIZES) driftRows.push(await measureDriftCheck(n, cfn));
+  const unitRows: UnitRow[] = [];
+  for (const n of UNIT_SIZES) unitRows.push(...await measureUnitTree(n, cfn));
   await cfn.stop();
   printTable([
     ['accounts', 'step', 'status', 'budget s', 'API calls', 'throttled', 'invocations', 'seconds', 'calls/s'],
@@ -246,6 +370,17 @@ async function main(): Promise<void> {
     ...driftRows.map(r => [String(r.accounts), r.status, String(r.total), String(Number(op(r, 'DescribeStacks')) + Number(op(r, 'DescribeStackResource'))),
       op(r, 'DescribeTags'), op(r, 'DescribeWorkspaceImagePermissions'), op(r, 'UpdateWorkspaceImagePermission'), String(r.throttled), r.realSeconds.toFixed(0)]),
   ]);
+  if (unitRows.length > 0) {
+    console.log();
+    console.log(`A unit tree (a unit and 4 nested ones; an empty page before each page of 20; 3 TooManyRequestsException): its Create (budget ${MAX_TIME_BUDGET_SECONDS} s), `
+      + `then a REPAIR check after 1% of the accounts joined and 1% left the organization (one invocation of 900 s). WorkSpaces at ${PLANNED_CALLS_PER_SECOND} calls/s `
+      + `(the check at ${DRIFT_CALLS_PER_SECOND}); Organizations unpaced, each call answered in an assumed ${ORGANIZATIONS_LATENCY_MS} ms (UNVERIFIED):`);
+    printTable([
+      ['accounts', 'step', 'status', 'WorkSpaces calls', 'writes', 'Organizations pages', 'throttled', 'DynamoDB calls', 'invocations', 'seconds'],
+      ...unitRows.map(r => [String(r.accounts), r.step, r.status, String(r.workspaces), String(r.writes), String(r.pages), String(r.throttled),
+        r.dynamodb, String(r.invocations), r.realSeconds.toFixed(0)]),
+    ]);
+  }
   const growth = templateBytesPerAccount();
   console.log(`Template bytes per account of an image share: ${growth.without} without a drift check, ${growth.withDriftCheck} with one.`);
 

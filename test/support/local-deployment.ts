@@ -50,6 +50,12 @@ export interface LocalDeploymentOptions {
    * @default true
    */
   readonly rollback?: boolean;
+  /**
+   * Wait for each custom resource's answer as long as CloudFormation does: its `ServiceTimeout`
+   * (seconds, of virtual time in the tests that use it), rather than the stub's 30 seconds.
+   * @default false
+   */
+  readonly waitServiceTimeout?: boolean;
 }
 
 /** Options of one deploy(). */
@@ -111,6 +117,12 @@ export class LocalDeployment {
     private readonly context: (functionId: string) => Context,
     private readonly options: LocalDeploymentOptions = {},
   ) {}
+
+  /** How long the answer of a resource with `properties` is waited for: its ServiceTimeout with `waitServiceTimeout`, else the stub's default. */
+  private answerWithinMs(properties: Record<string, unknown>): number | undefined {
+    const seconds = Number(properties.ServiceTimeout);
+    return this.options.waitServiceTimeout && Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : undefined;
+  }
 
   /** The stack's ID: the CloudFormationStub's. */
   public get stackId(): string {
@@ -411,7 +423,8 @@ export class LocalDeployment {
       return { logicalId, type, action: 'Create', phase: 'deploy' };
     }
     this.setResource(logicalId, { type, physicalId: undefined, status: 'CREATE_IN_PROGRESS' });
-    const response = await this.cfn.invoke(this.handler, this.cfn.createEvent(type, logicalId, properties), this.context(functionOf(properties)));
+    const event = this.cfn.createEvent(type, logicalId, properties);
+    const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(properties)), this.answerWithinMs(properties));
     if (response.Status === 'SUCCESS') {
       this.deployed.set(logicalId, { type, physicalId: response.PhysicalResourceId, properties, attributes: response.Data });
     }
@@ -434,7 +447,7 @@ export class LocalDeployment {
     }
     const event = this.cfn.updateEvent(current.type, logicalId, current.physicalId, properties, current.properties);
     this.setResource(logicalId, { type: current.type, physicalId: current.physicalId, status: 'UPDATE_IN_PROGRESS' });
-    const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(properties)));
+    const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(properties)), this.answerWithinMs(properties));
     if (response.Status === 'SUCCESS') {
       // A rollback's answer without Data keeps the attributes the resource had before the failed update.
       const attributes = restore && Object.keys(response.Data ?? {}).length === 0 ? restore.attributes : response.Data;
@@ -471,7 +484,7 @@ export class LocalDeployment {
       }
     }
     const event = this.cfn.deleteEvent(old.type, logicalId, old.physicalId, old.properties);
-    const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(old.properties)));
+    const response = await this.cfn.invoke(this.handler, event, this.context(functionOf(old.properties)), this.answerWithinMs(old.properties));
     return { ...step, response };
   }
 
