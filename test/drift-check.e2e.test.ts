@@ -5,6 +5,7 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ConnectionAccessType, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
+import { driftLines } from './support/drift-log';
 import { lambdaContext } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
@@ -48,24 +49,6 @@ async function deploy(build: Build): Promise<LocalDeployment> {
   const results = await deployment.deploy(synth(build).template);
   expect(results.filter(r => r.response).map(r => r.response!.Status)).toEqual(results.filter(r => r.response).map(() => 'SUCCESS'));
   return deployment;
-}
-
-/** The drift check's log lines written while `run` runs (the handler writes each as one JSON line on stdout). */
-async function driftLines(run: () => Promise<unknown>): Promise<Record<string, any>[]> {
-  const lines: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const level = process.env.POWERTOOLS_LOG_LEVEL;
-  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  try {
-    await run();
-  } finally {
-    process.env.POWERTOOLS_LOG_LEVEL = level;
-    spy.mockRestore();
-  }
-  return lines.flatMap(l => l.split('\n')).filter(l => l.includes('"Drift check ')).map(l => JSON.parse(l));
 }
 
 /** Fire the stack's one schedule; the one log line of its check. */

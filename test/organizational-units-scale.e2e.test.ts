@@ -10,6 +10,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { SharedWorkspaceImage } from '../src';
+import { driftLines } from './support/drift-log';
 import { lambdaContext, useFastSettings } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
@@ -101,24 +102,6 @@ const listCallsByUnit = (operation: string) => {
   for (const c of aws.endpoint.callsOf(operation).filter(call => !call.error)) counts[c.input.ParentId] = (counts[c.input.ParentId] ?? 0) + 1;
   return counts;
 };
-
-/** The drift check's log lines written while `run` runs (one JSON line on stdout each). */
-async function driftLines(run: () => Promise<unknown>): Promise<Record<string, any>[]> {
-  const lines: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const level = process.env.POWERTOOLS_LOG_LEVEL;
-  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  try {
-    await run();
-  } finally {
-    process.env.POWERTOOLS_LOG_LEVEL = level;
-    spy.mockRestore();
-  }
-  return lines.flatMap(l => l.split('\n')).filter(l => l.includes('"Drift check ')).map(l => JSON.parse(l));
-}
 
 test('5,000 accounts in one unit tree: the deploy shares exactly them within the budget, and one scheduled check follows joiners and leavers', async () => {
   aws.endpoint.inject({ kind: 'error', code: 'TooManyRequestsException', count: 3, operation: 'ListAccountsForParent', message: 'AWS Organizations can\'t complete your request because another request is already in progress.' });
