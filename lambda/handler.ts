@@ -64,6 +64,10 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
   }
   let outcome = await withWatchdog(invocation, doWork(invocation));
   invocation.stopCalls();
+  if (outcome.status === 'SUPERSEDED') {
+    logger.warn('A newer request holds the resource\'s object: this delivery of a hand-over neither writes nor answers', { ...invocation.logFields, reason: outcome.reason });
+    return;
+  }
   if (outcome.status === 'HAND_OVER') {
     const failure = await handOver(invocation);
     if (!failure) return;
@@ -135,6 +139,8 @@ async function doWork(invocation: Invocation): Promise<WorkOutcome> {
     return { status: 'SUCCESS', physicalResourceId: result.physicalResourceId, data: result.data, log: result.log };
   } catch (error) {
     invocation.failure = error;
+    // Only a continuation can be superseded and stay silent: CloudFormation's own delivery answers.
+    if (invocation.continues && isErrorCode(error, 'SupersededError')) return { status: 'SUPERSEDED', reason: messageOf(error) };
     const timeShort = isErrorCode(error, 'TimeShortError');
     if (timeShort && deadline.canHandOver) return { status: 'HAND_OVER' };
     const budget = timeShort ? ` The resource's time budget of ${invocation.budgetSeconds} s ran out in invocation ${invocation.number} of the request.` : '';

@@ -157,6 +157,7 @@ export class PartnerConnectionPreferences extends Construct {
 
     const provider = SharingProvider._for(this, props.provider);
     grantConnectionPreferences(provider._grants, catalog);
+    provider._ledgerTable();
     const resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.partnerConnectionPreferences, {
       Catalog: catalog,
       AccessType: props.accessType,

@@ -105,6 +105,7 @@ export class SharedConnectionAlias extends Construct {
 
     const provider = SharingProvider._for(this, props.provider);
     grantConnectionAliasShare(provider._grants, props.aliasId);
+    provider._ledgerTable();
     // A token aliasId (e.g. CfnConnectionAlias.attrAliasId) becomes a Fn::GetAtt, so CloudFormation
     // creates the share after the alias and deletes it (unshares) before deleting the alias.
     const drift = this.driftCheck !== undefined;

@@ -146,6 +146,7 @@ export class SharedWorkspaceImage extends Construct {
 
     const provider = SharingProvider._for(this, props.provider);
     grantWorkspaceImageShare(provider._grants, props.imageId);
+    provider._ledgerTable();
     const accountIds = Lazy.list({ produce: () => this.accountListToken ?? [...this.accounts] });
     const drift = this.driftCheck !== undefined;
     const unitProperties: Record<string, string | string[]> = {};
@@ -153,7 +154,7 @@ export class SharedWorkspaceImage extends Construct {
       grantUnitReads(provider, units.roleArn);
       unitProperties.OrganizationalUnitIds = units.unitIds;
       unitProperties.ExcludedAccountIds = units.excludedAccountIds;
-      unitProperties.MembershipTable = provider._membershipTable().tableName;
+      unitProperties.MembershipTable = provider._ledgerTable().tableName;
       if (units.roleArn !== undefined) unitProperties.OrganizationsRoleArn = units.roleArn;
     }
     this.resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedWorkspaceImage, {

@@ -11,6 +11,7 @@ import {
   budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET,
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
 } from './contract/time-budget';
+import { LEDGER_TABLE_ENV } from './contract/membership';
 import { createMembershipTable } from './private/membership-table';
 import { checkProviderProps } from './private/provider-props';
 import { ShareGrants } from './private/share-grants';
@@ -206,6 +207,8 @@ export class SharingProvider extends Construct {
 
   /** The table that remembers what unit-following shares shared, made with the first one. */
   private membershipTable?: dynamodb.Table;
+  /** The function, as the L2 that takes environment variables. */
+  private readonly handlerFunction: lambda.Function;
 
   /** The WorkSpaces calls of each resource this provider serves, by construct path. */
   private readonly workloads = new Map<string, CallEstimate>();
@@ -257,6 +260,7 @@ export class SharingProvider extends Construct {
     // again after an error (a second worker and a second answer), nor start one hours late.
     fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: SharingProvider.MAX_EVENT_AGE });
     this.function = fn;
+    this.handlerFunction = fn;
 
     this.policy = new iam.Policy(this, 'SharePolicy', { roles: [role] });
     this._grants = new ShareGrants(this.policy, role);
@@ -361,13 +365,16 @@ export class SharingProvider extends Construct {
   }
 
   /**
-   * The table in which the handler remembers which accounts each share that follows
-   * organizational units shared, created with the first such share (src/private/membership-table.ts).
+   * The ledger: the table in which the handler records what each share of this provider shared,
+   * created with the first share (src/private/membership-table.ts) and named to the function.
    *
    * @internal
    */
-  public _membershipTable(): dynamodb.Table {
-    this.membershipTable ??= createMembershipTable(this, this._grants);
+  public _ledgerTable(): dynamodb.Table {
+    if (!this.membershipTable) {
+      this.membershipTable = createMembershipTable(this, this._grants);
+      this.handlerFunction.addEnvironment(LEDGER_TABLE_ENV, this.membershipTable.tableName);
+    }
     return this.membershipTable;
   }
 

@@ -3,58 +3,33 @@ import {
   DescribeWorkspaceImagesCommand,
   UpdateWorkspaceImagePermissionCommand,
 } from '@aws-sdk/client-workspaces';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RESOURCE_TYPES, received, SharedWorkspaceImageAttributes, SharedWorkspaceImageProperties } from '../../src/contract/resources';
 import { AWS_ACCOUNT_ID, breaks, duplicatesOf, follows, IAM_ROLE_ARN, ORGANIZATION_PARENT_ID, WORKSPACE_IMAGE_ID } from '../../src/contract/rules';
-import {
-  budgetSecondsFor, IMAGE_SHARE_OVERHEAD_CALLS, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND,
-} from '../../src/contract/time-budget';
-import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
+import { REMOVAL_POLICY } from '../../src/contract/values';
 import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
-import { declarationDigest, recordsDeclaration, recordWorkspacesDeclaration } from '../drift/declaration';
-import { DriftSkipped, DriftSubjectOf, writeEach } from '../drift/subject';
-import { failedCreateIdOf } from '../ownership/failed-create';
-import { DeleteAction, Owner, ownerOf } from '../ownership/ownership';
+import { setShareDrift } from '../reconcile/check';
+import type { Step } from '../reconcile/plan';
+import { setShareHandler } from '../reconcile/set-share';
+import type { SetShareType, Share } from '../reconcile/subject';
 import { readRemovalPolicy } from '../ownership/removal-policy';
-import { accountsToUnshare, removeShare } from '../ownership/share-removal';
-import { StackFacts } from '../ownership/stacks';
-import { claimWorkspacesResource, settleWorkspacesResource, workspacesDeleteAction, workspacesMarks } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
-import type { Checkpoint, ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
+import type { ResourceContext, ResourceResult } from '../runtime/resource';
+import { declaredAccounts, UnitDeclaration } from '../units/declared';
 import { Membership } from '../units/membership';
-import { deployUnitShare, ImageWrites, reconcileUnitShare, UnitDeclaration } from '../units/unit-share';
-
-/** What this resource type's handler answers. */
-type Result = ResourceResult<SharedWorkspaceImageAttributes>;
 
 /** The resolved properties of a Custom::SharedWorkspaceImage. */
-interface ImageShare {
+interface ImageShare extends Share {
   readonly imageId: string;
   readonly accountIds: readonly string[];
-  readonly removalPolicy: RemovalPolicyValue;
   /** With organizational units: the declaration that the handler resolves at each deploy and check. */
   readonly units?: UnitDeclaration;
 }
 
-/** One write of a request: share (grant) or unshare (revoke) one image with one account. */
-interface Step {
+/** One write on one image. */
+interface ImageStep extends Step {
   readonly imageId: string;
-  readonly accountId: string;
-  readonly grant: boolean;
-}
-
-/**
- * The writes a request makes, in order, all derived from the event alone: a new invocation that
- * goes on with the request derives the same list and skips the steps its checkpoint counts as done.
- */
-interface Plan {
-  /** Once per request, before the first write: check the image, claim it. */
-  readonly prepare?: () => Promise<void>;
-  readonly steps: readonly Step[];
-  /** Once per request, after the last write: settle the ownership. */
-  readonly finish?: () => Promise<void>;
 }
 
 /**
@@ -88,7 +63,7 @@ export function validateImageShare(properties: Record<string, unknown> | undefin
   const removalPolicy = readRemovalPolicy(received<SharedWorkspaceImageProperties>(properties).RemovalPolicy, REMOVAL_POLICY.destroy, problems);
   const units = readUnits(received<SharedWorkspaceImageProperties>(properties), Array.isArray(accountIds) ? accountIds : [], ownAccountId, problems);
   if (problems.length > 0) throw new InputError(`Invalid properties, nothing was changed: ${problems.join('; ')}`);
-  return { imageId: imageId as string, accountIds: accountIds as string[], removalPolicy, ...(units ? { units } : {}) };
+  return { objectId: imageId as string, imageId: imageId as string, accountIds: accountIds as string[], removalPolicy, ...(units ? { units } : {}) };
 }
 
 /** A list property of strings that each follow `rule`, each listed once; problems named. */
@@ -133,7 +108,7 @@ class Permissions {
   constructor(private readonly ctx: ResourceContext) {}
 
   /** What the permissions say of a step, if they were read: true when it is already in effect. */
-  public inEffect(step: Step): boolean | undefined {
+  public inEffect(step: ImageStep): boolean | undefined {
     const shared = this.known.get(step.imageId);
     if (shared === undefined) return undefined;
     if (shared === null) return step.grant ? undefined : true;
@@ -141,7 +116,7 @@ class Permissions {
   }
 
   /** Note a write that succeeded. */
-  public applied(step: Step): void {
+  public applied(step: ImageStep): void {
     const shared = this.known.get(step.imageId);
     if (!shared) return;
     if (step.grant) shared.add(step.accountId);
@@ -169,6 +144,17 @@ class Permissions {
     this.known.set(imageId, accounts);
     return accounts;
   }
+}
+
+/** The permissions an invocation has read, kept up to date with its writes. */
+const permissionsByInvocation = new WeakMap<ResourceContext, Permissions>();
+function permissionsOf(ctx: ResourceContext): Permissions {
+  let permissions = permissionsByInvocation.get(ctx);
+  if (!permissions) {
+    permissions = new Permissions(ctx);
+    permissionsByInvocation.set(ctx, permissions);
+  }
+  return permissions;
 }
 
 /** Wait, bounded by the time left, while the image is PENDING; fail on a missing, broken or foreign image. */
@@ -199,11 +185,11 @@ async function checkImage(share: ImageShare, ctx: ResourceContext): Promise<void
  * of the permissions (see MAYBE_ALREADY_DONE); once they are read, writes they show to be in effect
  * already are skipped. An image that is gone counts as unshared.
  */
-async function applyStep(step: Step, permissions: Permissions, ctx: ResourceContext): Promise<void> {
+async function applyStep(step: ImageStep, permissions: Permissions, ctx: ResourceContext, abortSignal?: AbortSignal): Promise<void> {
   if (permissions.inEffect(step)) return;
   try {
     const input = { ImageId: step.imageId, SharedAccountId: step.accountId, AllowCopyImage: step.grant };
-    await workspacesOf(ctx).send(new UpdateWorkspaceImagePermissionCommand(input));
+    await workspacesOf(ctx).send(new UpdateWorkspaceImagePermissionCommand(input), abortSignal ? { abortSignal } : undefined);
     permissions.applied(step);
   } catch (error) {
     if (!isErrorCode(error, ...MAYBE_ALREADY_DONE)) throw error;
@@ -215,310 +201,39 @@ async function applyStep(step: Step, permissions: Permissions, ctx: ResourceCont
   }
 }
 
-/**
- * Run the plan from where an earlier invocation of the request stopped, noting progress in the
- * checkpoint after each write so that a new invocation can go on from there.
- */
-async function run(plan: Plan, ctx: ResourceContext, notes: Checkpoint = {}): Promise<void> {
-  const resume = ctx.resumeFrom ?? {};
-  const first = Number(resume.done ?? 0);
-  const note = (progress: Checkpoint) => {
-    ctx.checkpoint = { ...notes, ...ctx.checkpoint, ...progress };
-  };
-  note({ done: first, prepared: resume.prepared === true });
-  if (plan.prepare && resume.prepared !== true) {
-    await plan.prepare();
-    note({ prepared: true });
-  }
-  const rest = plan.steps.slice(first);
-  const action = (step: Step) => (step.grant ? 'shared' : 'unshared');
-  for (const step of rest) ctx.progress.plan(action(step), [step.accountId]);
-  const permissions = new Permissions(ctx);
-  for (const [i, step] of rest.entries()) {
-    await applyStep(step, permissions, ctx);
-    note({ done: first + i + 1 });
-    ctx.progress.record(action(step), step.accountId);
-  }
-  await plan.finish?.();
-}
-
-const grants = (imageId: string, accounts: readonly string[]): Step[] => accounts.map(accountId => ({ imageId, accountId, grant: true }));
-const revokes = (imageId: string, accounts: readonly string[]): Step[] => accounts.map(accountId => ({ imageId, accountId, grant: false }));
-
-function result(physicalResourceId: string, share: ImageShare): Result {
-  return {
-    physicalResourceId,
-    data: { ImageId: share.imageId, SharedAccountCount: share.accountIds.length },
-    log: { imageId: share.imageId },
-  };
-}
-
-/** Check the image and record this resource as its owner, then share it with every listed account: one write each. */
-async function create(share: ImageShare, me: Owner, facts: StackFacts, ctx: ResourceContext): Promise<Result> {
-  // Until the claim is recorded a failed Create answers the physical ID of nothing done, whose
-  // Delete touches nothing; from then on the one whose Delete undoes what it shared.
-  const claimed = () => {
-    ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.imageId) : share.imageId;
-  };
-  if (ctx.resumeFrom?.prepared === true) claimed();
-  const prepare = async () => {
-    await checkImage(share, ctx);
-    await claimWorkspacesResource('image', share.imageId, me, facts, ctx);
-    claimed();
-  };
-  await run({ prepare, steps: grants(share.imageId, share.accountIds) }, ctx);
-  return result(share.imageId, share);
-}
 
 /**
- * Unshare from an image what this resource may of the accounts it declares (see ownership.ts and
- * accountsToUnshare), then settle its ownership. The decision is made once per request and
- * carried in the checkpoint.
+ * What differs for an image share (lambda/reconcile/subject.ts): the declared accounts (a literal
+ * list, or units resolved), the image's permissions as what is in effect, and one
+ * UpdateWorkspaceImagePermission per write, confirmed by a read where its error may mean "already so".
  */
-async function unshareOwned(
-  imageId: string, declared: readonly string[], me: Owner, facts: StackFacts, ctx: ResourceContext, known?: DeleteAction,
-): Promise<DeleteAction> {
-  const carried = ctx.resumeFrom?.action;
-  const action: DeleteAction = known
-    ?? (typeof carried === 'string' ? JSON.parse(carried) as DeleteAction : await workspacesDeleteAction(imageId, me, facts, ctx));
-  const accounts = await accountsToUnshare(action, declared, 'AccountIds', facts);
-  const finish = () => settleWorkspacesResource(imageId, action, me, ctx);
-  if (accounts.length === 0) {
-    await finish();
-    return action;
-  }
-  await run({ steps: revokes(imageId, accounts), finish }, ctx, { action: JSON.stringify(action) });
-  return action;
-}
-
-/** Accounts of old properties that pass the rules: others can never have been shared by this resource. */
-function validAccounts(properties: Record<string, unknown> | undefined): string[] {
-  const { accountIds } = readProperties(properties);
-  return Array.isArray(accountIds) ? accountIds.filter((a): a is string => follows(AWS_ACCOUNT_ID, a)) : [];
-}
-
-/** How long `writes` writes take at the pace the handler keeps (the planned 1.75 calls/s unless the settings change it), in ms; 0 when unpaced. */
-function writesMs(writes: number, ctx: ResourceContext): number {
-  const perSecond = ctx.settings.workspacesCallsPerSecond;
-  return perSecond > 0 ? (writes * 1_000) / perSecond : 0;
-}
-
-/** Besides its writes, what a request's time must hold: the stop margin at its end, and the least budget a hand-over needs when the writes outlast this invocation. */
-function marginsMs(writeMs: number, ctx: ResourceContext): number {
-  return ctx.settings.stopMarginMs + (writeMs > ctx.deadline.workMs ? ctx.settings.minHandOverMs : 0);
-}
-
-/**
- * The writes one deployment of a list of `accounts` accounts can make at least: the budget the
- * construct gives that list alone (a stack with more shares gives more), less the handler's margins.
- */
-function writesPerDeployment(accounts: number, ctx: ResourceContext): number {
-  const budgetMs = Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(imageShareCalls(accounts).update)) * 1_000;
-  const { answerMarginMs, stopMarginMs, minHandOverMs } = ctx.settings;
-  const workSeconds = (budgetMs - answerMarginMs - stopMarginMs - minHandOverMs) / 1_000;
-  return Math.max(1, Math.floor(workSeconds * PLANNED_CALLS_PER_SECOND) - IMAGE_SHARE_OVERHEAD_CALLS);
-}
-
-/**
- * Before the first write of an Update of the account list: whether its writes fit in what is left
- * of the request's time budget at the handler's pace. Hand-overs go on with the work in new
- * invocations, so the budget, not this invocation, is the limit. The budget covers any Update from
- * an old list at most as long as the new one (see imageShareCalls); one that does not fit fails
- * here, before any write, with a Reason that says how to deploy it in steps. Its rollback lists the
- * same writes under the old budget: so before failing, the image's permissions are read, and an
- * Update whose writes are all in effect already (such a rollback) has nothing to do (false).
- */
-async function updateFits(share: ImageShare, removed: readonly string[], added: readonly string[], ctx: ResourceContext): Promise<boolean> {
-  // Decided once per request, before its first write: an invocation that goes on with it does not decide again.
-  if (ctx.resumeFrom?.updateFits === true || Number(ctx.resumeFrom?.done ?? 0) > 0) {
-    ctx.checkpoint = { ...ctx.checkpoint, updateFits: true };
-    return true;
-  }
-  const writes = removed.length + added.length;
-  if (writes === 0) return true;
-  const writeMs = writesMs(writes, ctx);
-  const leftMs = ctx.deadline.requestRemainingMs;
-  if (writeMs + marginsMs(writeMs, ctx) <= leftMs) {
-    ctx.checkpoint = { ...ctx.checkpoint, updateFits: true };
-    return true;
-  }
-  const shared = await new Permissions(ctx).read(share.imageId);
-  const toDo = shared === null ? added.length : removed.filter(a => shared.has(a)).length + added.filter(a => !shared.has(a)).length;
-  if (toDo === 0) return false;
-
-  const kept = share.accountIds.length - added.length;
-  const perDeployment = writesPerDeployment(kept, ctx);
-  // Each list on the way down holds the kept accounts at least, so its budget fits `perDeployment` removals at least.
-  const batches = removed.length > perDeployment
-    ? `; one deployment fits at least ${perDeployment} writes, so remove them ${perDeployment} at a time, in ${Math.ceil(removed.length / perDeployment)} deployments`
-    : '';
-  // The new list's own budget covers its additions: they are at most as many as the accounts it holds.
-  const steps = [
-    ...(removed.length > 0 ? [`deploy the list without the ${removed.length} accounts to remove, that is the ${kept} accounts both lists hold (it only unshares${batches})`] : []),
-    `deploy the new list of ${share.accountIds.length} accounts (it only shares the ${added.length} to add)`,
-  ];
-  throw new PreconditionError(`This Update unshares ${removed.length} accounts and shares ${added.length}: ${writes} writes, about ${Math.ceil(writeMs / 1_000)} s `
-    + `at ${ctx.settings.workspacesCallsPerSecond} calls/s, but only ${Math.max(0, Math.floor(leftMs / 1_000))} s of the resource's time budget are left, so nothing was changed. `
-    + `The budget covers an Update that removes and adds at most as many accounts as the new list holds (${share.accountIds.length}), within CloudFormation's ${MAX_TIME_BUDGET_SECONDS} s. `
-    + `Deploy this change in steps: ${steps.map((step, i) => `${i + 1}. ${step}`).join('; ')}`);
-}
-
-async function update(event: CloudFormationCustomResourceEvent & { RequestType: 'Update' }, share: ImageShare, ctx: ResourceContext): Promise<Result> {
-  const oldImageId = readProperties(event.OldResourceProperties).imageId;
-  const oldAccounts = validAccounts(event.OldResourceProperties);
-
-  if (oldImageId !== share.imageId) {
-    if (event.PhysicalResourceId !== share.imageId) {
-      // Another image: a replacement. CloudFormation's cleanup Delete unshares the old image.
-      return create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
-    }
-    // The physical ID already names the new properties' image, so this is the rollback of a
-    // replacement that failed: the image it goes back to was never touched; undo what the failed
-    // attempt shared on the image it was moving to, if it got as far as owning it.
-    if (follows(WORKSPACE_IMAGE_ID, oldImageId)) {
-      await unshareOwned(oldImageId, oldAccounts, ownerOf(event), new StackFacts(event.StackId, ctx), ctx);
-    }
-    return result(event.PhysicalResourceId, share);
-  }
-
-  // The same image: unshare the removed accounts and share the added ones, one write each and no
-  // read, touching nothing else. With no account added or removed there is nothing to do.
-  const wanted = new Set(share.accountIds);
-  const before = new Set(oldAccounts);
-  const removed = oldAccounts.filter(a => !wanted.has(a));
-  const added = share.accountIds.filter(a => !before.has(a));
-  if (!await updateFits(share, removed, added, ctx)) return result(event.PhysicalResourceId, share);
-  await run({ steps: [...revokes(share.imageId, removed), ...grants(share.imageId, added)] }, ctx);
-  return result(event.PhysicalResourceId, share);
-}
-
-/**
- * If this resource owns the image, unshare every listed account (one write each; accounts never
- * shared, after a Create that failed part-way, are confirmed by one read) and release the image.
- * With RemovalPolicy retain, keep the shares and only release the image.
- */
-const remove = (event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, ctx: ResourceContext) => removeShare(event, ctx, {
-  validate: () => validateImageShare(event.ResourceProperties, ctx.accountId),
-  resourceIdOf: share => share.imageId,
-  logKey: 'imageId',
-  undo: async (share, me, facts) => {
-    if (!share.units) return (await unshareOwned(share.imageId, share.accountIds, me, facts, ctx)).kind;
-    // With units: the listed accounts and those the membership records this resource shared, then forget them.
-    const membership = membershipOf(share, share.units, event.StackId, event.LogicalResourceId, ctx);
-    const stored = typeof ctx.resumeFrom?.stored === 'string' ? ctx.resumeFrom.stored.split(',').filter(a => a !== '') : [...await membership.read()];
-    ctx.checkpoint = { ...ctx.checkpoint, stored: stored.join(',') };
-    const carried = ctx.resumeFrom?.action;
-    const action: DeleteAction = typeof carried === 'string' ? JSON.parse(carried) as DeleteAction : await workspacesDeleteAction(share.imageId, me, facts, ctx);
-    if (action.kind === 'renamed' || action.kind === 'hand-back') {
-      // The old resource of a rename, or the rollback of one: the other logical ID owns the shares
-      // now, and it takes over the memory of what was shared, so that its checks can still
-      // unshare an account that leaves the units. Nothing is unshared here.
-      const other = action.kind === 'renamed' ? action.owner.logicalId : action.to;
-      await membershipOf(share, share.units, event.StackId, other, ctx).record(stored, []);
-      await membership.forget();
-      await settleWorkspacesResource(share.imageId, action, me, ctx);
-      return action.kind;
-    }
-    const accounts = [...new Set([...share.accountIds, ...stored])];
-    const kind = (await unshareOwned(share.imageId, accounts, me, facts, ctx, action)).kind;
-    if (kind === 'unshare') await membership.forget();
-    return kind;
+export const SHARED_WORKSPACE_IMAGE: SetShareType<ImageShare> = {
+  kind: 'image',
+  noun: 'image',
+  resourceType: RESOURCE_TYPES.sharedWorkspaceImage,
+  listProperty: 'AccountIds',
+  validate: validateImageShare,
+  declared: async (share, ctx) => (share.units ? declaredAccounts(share.units, ctx) : [...share.accountIds]),
+  legacy: async (share, stackId, logicalId, ctx) => {
+    if (!share.units) return [...share.accountIds];
+    // An older release remembered the accounts units brought in its membership item.
+    const membership = new Membership(share.units.table, Membership.keyOf(stackId, logicalId, share.imageId), ctx);
+    return [...share.accountIds, ...await membership.read()];
   },
-});
-
-/** The membership of a unit-following share (lambda/units/membership.ts). */
-function membershipOf(share: ImageShare, units: UnitDeclaration, stackId: string, logicalId: string, ctx: ResourceContext): Membership {
-  return new Membership(units.table, Membership.keyOf(stackId, logicalId, share.imageId), ctx);
-}
-
-/** The writes of a unit-following share on its image, through the handler's own confirmed writes. */
-function imageWrites(imageId: string, ctx: ResourceContext): ImageWrites {
-  const permissions = new Permissions(ctx);
-  return {
-    shared: () => permissions.read(imageId),
-    write: (accountId, grant) => applyStep({ imageId, accountId, grant }, permissions, ctx),
-  };
-}
-
-/**
- * Create or Update of a share with organizational units (lambda/units/unit-share.ts): resolve the
- * units before any write, check the image, claim it, then share and unshare toward the declared set.
- */
-async function deployUnits(
-  event: CloudFormationCustomResourceEvent & { RequestType: 'Create' | 'Update' }, share: ImageShare, units: UnitDeclaration, ctx: ResourceContext,
-): Promise<Result> {
-  const me = ownerOf(event);
-  const facts = new StackFacts(event.StackId, ctx);
-  const oldImageId = event.RequestType === 'Update' ? readProperties(event.OldResourceProperties).imageId : undefined;
-  const sameImage = event.RequestType === 'Update' && oldImageId === share.imageId;
-  const oldRemoved = sameImage ? validAccounts(event.OldResourceProperties).filter(a => !share.accountIds.includes(a)) : [];
-  const claimed = () => {
-    ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.imageId) : share.imageId;
-  };
-  if (!sameImage && ctx.resumeFrom?.unitGrants !== undefined) claimed();
-  const prepare = async () => {
-    if (sameImage) return;
-    await checkImage(share, ctx);
-    await claimWorkspacesResource('image', share.imageId, me, facts, ctx);
-    claimed();
-  };
-  const membership = membershipOf(share, units, event.StackId, event.LogicalResourceId, ctx);
-  const declared = await deployUnitShare(units, membership, oldRemoved, imageWrites(share.imageId, ctx), prepare, ctx);
-  const physicalId = event.RequestType === 'Update' && sameImage ? event.PhysicalResourceId : share.imageId;
-  return {
-    physicalResourceId: physicalId,
-    data: { ImageId: share.imageId, SharedAccountCount: declared },
-    log: { imageId: share.imageId, declaredCount: declared },
-  };
-}
-
-/** The digest of what an image share declares (see lambda/drift/declaration.ts). */
-const digestOf = (share: ImageShare) => declarationDigest(RESOURCE_TYPES.sharedWorkspaceImage, share.units
-  ? [share.imageId, share.accountIds, share.units.unitIds, share.units.excludedAccountIds, share.units.roleArn ?? '', share.units.table]
-  : [share.imageId, share.accountIds]);
-
-export const handleSharedWorkspaceImage: ResourceHandler<typeof RESOURCE_TYPES.sharedWorkspaceImage> = async (event, ctx) => {
-  if (event.RequestType === 'Delete') return remove(event, ctx);
-  const share = validateImageShare(event.ResourceProperties, ctx.accountId);
-  const answer = share.units ? await deployUnits(event, share, share.units, ctx) : event.RequestType === 'Create'
-    ? await create(share, ownerOf(event), new StackFacts(event.StackId, ctx), ctx)
-    : await update(event, share, ctx);
-  // With a drift check, the declaration this request deployed, for the checks to compare theirs with.
-  if (recordsDeclaration(event.ResourceProperties)) await recordWorkspacesDeclaration(share.imageId, digestOf(share), ctx);
-  return answer;
+  prepare: checkImage,
+  readEffect: (imageId, ctx) => permissionsOf(ctx).read(imageId),
+  write: (imageId, step, ctx, signal) => applyStep({ ...step, imageId }, permissionsOf(ctx), ctx, signal),
+  digestValues: share => (share.units
+    ? [share.imageId, share.accountIds, share.units.unitIds, share.units.excludedAccountIds, share.units.roleArn ?? '', share.units.table]
+    : [share.imageId, share.accountIds]),
+  result: (physicalResourceId, share, declaredCount): ResourceResult<SharedWorkspaceImageAttributes> => ({
+    physicalResourceId,
+    data: { ImageId: share.imageId, SharedAccountCount: declaredCount },
+    log: { imageId: share.imageId, declaredCount },
+  }),
 };
 
-/**
- * The drift check of an image share: read every page of the image's permissions (25 accounts a
- * page); REPORT writes nothing, REPAIR shares each declared account that is not shared, ENFORCE
- * also unshares each account nobody declared. One write per difference, none for what is in effect.
- */
-export const sharedWorkspaceImageDrift: DriftSubjectOf = (declaration, ctx, { StackId: stackId, LogicalResourceId: logicalId }) => {
-  const share = validateImageShare(declaration, ctx.accountId);
-  return {
-    physicalId: share.imageId,
-    digest: digestOf(share),
-    logFields: { imageId: share.imageId, declaredCount: share.accountIds.length },
-    marks: () => workspacesMarks(share.imageId, ctx),
-    reconcile: async (action, gate, findings) => {
-      const permissions = new Permissions(ctx);
-      const shared = await permissions.read(share.imageId);
-      if (shared === null) throw new DriftSkipped(`image ${share.imageId} does not exist`);
-      if (share.units) {
-        const membership = membershipOf(share, share.units, String(stackId), String(logicalId), ctx);
-        const writes: ImageWrites = {
-          shared: async () => shared,
-          write: (accountId, grant) => applyStep({ imageId: share.imageId, accountId, grant }, permissions, ctx),
-        };
-        return reconcileUnitShare(share.units, membership, shared, action, gate, findings, writes, ctx);
-      }
-      const declared = new Set(share.accountIds);
-      findings.missing.push(...share.accountIds.filter(a => !shared.has(a)));
-      findings.unexpected.push(...[...shared].filter(a => !declared.has(a)));
-      if (action === 'REPORT') return;
-      const write = (grant: boolean) => (accountId: string) => applyStep({ imageId: share.imageId, accountId, grant }, permissions, ctx);
-      if (!await writeEach([...findings.missing], gate, findings, findings.repaired, write(true))) return;
-      if (action === 'ENFORCE') await writeEach([...findings.unexpected], gate, findings, findings.unshared, write(false));
-    },
-  };
-};
+export const handleSharedWorkspaceImage = setShareHandler<ImageShare, typeof RESOURCE_TYPES.sharedWorkspaceImage>(SHARED_WORKSPACE_IMAGE);
+
+/** The drift check of an image share (lambda/reconcile/check.ts). */
+export const sharedWorkspaceImageDrift = setShareDrift(SHARED_WORKSPACE_IMAGE, share => ({ imageId: share.imageId, declaredCount: share.accountIds.length }));

@@ -19,7 +19,9 @@ function timeBudgetSeconds(event: InvocationEvent): number {
 }
 
 /** What the work of one invocation ends with: an answer for CloudFormation, or the rest of the work for a new invocation. */
-export type WorkOutcome = (Outcome & { log?: Record<string, unknown> }) | { readonly status: 'HAND_OVER' };
+export type WorkOutcome = (Outcome & { log?: Record<string, unknown> }) | { readonly status: 'HAND_OVER' }
+  /** A delivery of a hand-over that a newer request superseded (lambda/reconcile/ledger.ts): it neither writes nor answers. */
+  | { readonly status: 'SUPERSEDED'; readonly reason: string };
 
 /**
  * One invocation of the handler for one request: its settings, its deadline (the invocation's

@@ -1,4 +1,5 @@
 import { CloudFormationStub, Handler, loadBundledHandler, useFastSettings, useLocalEndpoint } from './handler-harness';
+import { LocalDynamoDb } from './local-dynamodb';
 import { LocalAwsEndpoint } from './local-endpoint';
 import { useVirtualTime } from './virtual-time';
 
@@ -19,10 +20,20 @@ export function useCloudFormationStub(): CloudFormationStub {
   beforeAll(async () => {
     useLocalEndpoint('http://127.0.0.1:9');
     await cfn.start();
+    await ledgerDb.start();
+    await ledgerDb.createLedger();
   });
-  afterAll(() => cfn.stop());
+  // Each test starts with an empty ledger (lambda/reconcile/ledger.ts), as a new provider does.
+  beforeEach(() => ledgerDb.clearLedger());
+  afterAll(async () => {
+    await ledgerDb.stop();
+    await cfn.stop();
+  });
   return cfn;
 }
+
+/** The DynamoDB of a test file's ledger: the handler's, through AWS_ENDPOINT_URL_DYNAMODB. */
+export const ledgerDb = new LocalDynamoDb();
 
 /**
  * Jest hooks for an end-to-end test file: one CloudFormation stub for the file and, for each

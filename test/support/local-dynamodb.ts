@@ -1,5 +1,6 @@
 import { AddressInfo } from 'net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { LEDGER_TABLE_ENV, MEMBERSHIP_KEY } from '../../src/contract/membership';
 import type { TemplateJson } from './local-deployment';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => import('http').Server;
@@ -11,12 +12,45 @@ const dynalite = require('dynalite') as (options: { createTableMs?: number; dele
  */
 export class LocalDynamoDb {
   private server?: import('http').Server;
+  /** The environment this instance replaced, put back at stop (a file's ledger under a test's own). */
+  private previous: Record<string, string | undefined> = {};
 
   public async start(): Promise<string> {
     this.server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
+    this.previous = { AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB, [LEDGER_TABLE_ENV]: process.env[LEDGER_TABLE_ENV] };
     process.env.AWS_ENDPOINT_URL_DYNAMODB = this.url;
     return this.url;
+  }
+
+  /**
+   * The ledger table named `name` (the provider's table, as the function's environment names it),
+   * for tests that run the handler without a template. Made before the tests' virtual clock
+   * starts: dynalite makes a table ACTIVE on a timer.
+   */
+  public async createLedger(name = 'Ledger'): Promise<void> {
+    await this.client().send(new CreateTableCommand({
+      TableName: name,
+      KeySchema: [{ AttributeName: MEMBERSHIP_KEY, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: MEMBERSHIP_KEY, AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }));
+    await waitUntilTableExists({ client: this.client(), maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 } as any, { TableName: name });
+    process.env[LEDGER_TABLE_ENV] = name;
+  }
+
+  /** Empty the ledger table, as a new provider's (each test starts so). */
+  public async clearLedger(name = 'Ledger'): Promise<void> {
+    process.env[LEDGER_TABLE_ENV] = name;
+    for (const item of await this.items(name)) {
+      await this.client().send(new DeleteItemCommand({ TableName: name, Key: { [MEMBERSHIP_KEY]: item[MEMBERSHIP_KEY] } }));
+    }
+  }
+
+  /** Every item of a table (the tests' view of the ledger). */
+  public async items(table = process.env[LEDGER_TABLE_ENV] ?? 'Ledger'): Promise<Record<string, AttributeValue>[]> {
+    const { Items } = await this.client().send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+    return Items ?? [];
   }
 
   public get url(): string {
@@ -38,11 +72,16 @@ export class LocalDynamoDb {
         // Another deployment of the test made it already.
         if (error.name !== 'ResourceInUseException') throw error;
       });
+      // The provider names its table to the function (SharingProvider._ledgerTable).
+      process.env[LEDGER_TABLE_ENV] = id;
     }
   }
 
   public async stop(): Promise<void> {
-    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    for (const [name, value] of Object.entries(this.previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     if (!this.server) return;
     await new Promise<void>(resolve => this.server!.close(() => resolve()));
     this.server = undefined;

@@ -1,0 +1,177 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { EngineCheckpoint, note, resumed } from './checkpoint';
+import { accountsOf, execute, settleFences } from './engine';
+import { Holder, Ledger, LedgerChange, LedgerEntry, ledgerKey, SupersededError } from './ledger';
+import { decodePlan, deployPlan, encodePlan } from './plan';
+import type { SetShareType, Share } from './subject';
+import { REMOVAL_POLICY } from '../../src/contract/values';
+import { declarationDigest } from '../drift/declaration';
+import { failedCreateIdOf } from '../ownership/failed-create';
+import { Owner, ownerOf } from '../ownership/ownership';
+import { StackFacts } from '../ownership/stacks';
+import { claimWorkspacesResource } from '../ownership/workspaces-tags';
+import { isErrorCode, messageOf } from '../runtime/errors';
+import { logger } from '../runtime/logger';
+import type { ResourceContext, ResourceResult } from '../runtime/resource';
+
+/**
+ * Deploy requests of a set share (an image, an alias) through the engine: a Create or Update
+ * holds the object's ledger version, claims the object where it must, settles what an older
+ * writer left, plans from the ledger and what is declared, and runs the plan; its answer bumps the
+ * version again. The Delete's side is in undo.ts.
+ */
+
+export type DeployEvent = CloudFormationCustomResourceEvent & { RequestType: 'Create' | 'Update' };
+
+/** How the ledger names a resource as an owner. */
+export const ownerKey = (owner: Owner) => `${owner.stackId}|${owner.logicalId}`;
+
+/** The holder of a request: its ID. */
+export const holderOf = (event: CloudFormationCustomResourceEvent): Holder => ({ requestId: event.RequestId });
+
+/** When the request's budget ends (epoch ms): the ledger holds it no longer. */
+const requestEnd = (ctx: ResourceContext) => Date.now() + Math.max(0, ctx.deadline.requestRemainingMs);
+
+/** Take the object's ledger version for a request (every deploy supersedes older writers). */
+export const beginRequest = (ledger: Ledger, event: CloudFormationCustomResourceEvent, ctx: ResourceContext) =>
+  ledger.begin(event.RequestId, requestEnd(ctx));
+
+/** An invocation that goes on with a request: the ledger must still be held by it, or a newer request superseded it. */
+export async function assertHeld(ledger: Ledger, checkpoint: EngineCheckpoint, event: CloudFormationCustomResourceEvent): Promise<void> {
+  const entry = await ledger.read();
+  if (entry.version !== checkpoint.version || entry.requestId !== event.RequestId) {
+    throw new SupersededError(`A newer request holds ${ledger.key} (version ${entry.version}, not ${checkpoint.version}): this delivery of request ${event.RequestId} makes no write`);
+  }
+}
+
+/**
+ * Accounts an older writer may have shared without the ledger knowing for sure: the dirty ones
+ * (a write whose outcome was not recorded) and, on an item no engine wrote, what an older release
+ * shared for `legacy`'s declaration. One read of the object settles them.
+ */
+export async function adopt<S extends Share>(
+  type: SetShareType<S>, objectId: string, ledger: Ledger, entry: LedgerEntry, legacy: string[], holder: Holder, ctx: ResourceContext,
+): Promise<LedgerEntry> {
+  const candidates = new Set([...entry.dirty, ...(entry.owner === undefined ? legacy : [])]);
+  if (candidates.size === 0) return entry;
+  const effect = (await type.readEffect(objectId, ctx)) ?? new Set<string>();
+  return ledger.recover(entry.version, holder, candidates, effect);
+}
+
+/** Run a planned request to its end and answer in the ledger; a failure that does not hand over also ends the hold. */
+export async function runRequest<S extends Share>(
+  type: SetShareType<S>, ledger: Ledger, checkpoint: EngineCheckpoint, event: CloudFormationCustomResourceEvent,
+  ctx: ResourceContext, end: LedgerChange = {},
+): Promise<void> {
+  const steps = decodePlan(checkpoint.plan);
+  const holder = holderOf(event);
+  note(ctx, checkpoint);
+  let done = checkpoint.done;
+  const write = (step: Parameters<SetShareType<S>['write']>[1], signal: AbortSignal) => type.write(checkpoint.objectId, step, ctx, signal);
+  try {
+    done = await execute({ ledger, version: checkpoint.version, holder, steps, write }, checkpoint.done, ctx, n => {
+      done = n;
+      note(ctx, { ...checkpoint, done: n });
+    });
+  } catch (error) {
+    await endAfterFailure(ledger, checkpoint, steps.slice(0, done), holder, error, ctx);
+    throw error;
+  }
+  const { all, revoked } = accountsOf(steps);
+  await ledger.record(checkpoint.version, holder, { ...end, settled: all, unshared: [...revoked, ...(end.unshared ?? [])], answer: true });
+}
+
+/** After a failure: record the writes done and release the hold, unless the request hands over or was superseded. */
+export async function endAfterFailure(
+  ledger: Ledger, checkpoint: Pick<EngineCheckpoint, 'version'>, done: ReturnType<typeof decodePlan>, holder: Holder, error: unknown, ctx: ResourceContext,
+): Promise<void> {
+  if (error instanceof SupersededError) return;
+  if (isErrorCode(error, 'TimeShortError') && ctx.deadline.canHandOver) return;
+  const { all, revoked } = accountsOf(done);
+  try {
+    await ledger.record(checkpoint.version, holder, { settled: all, unshared: revoked, answer: true });
+  } catch (recordError) {
+    // The next request settles the dirty accounts with one read; the hold ends with the budget.
+    logger.warn('The ledger could not record the end of a failed request', { key: ledger.key, error: messageOf(recordError) });
+  }
+}
+
+/** The digest of a declaration (see lambda/drift/declaration.ts). */
+export const digestOf = <S extends Share>(type: SetShareType<S>, share: S) => declarationDigest(type.resourceType, type.digestValues(share));
+
+/**
+ * Take the object for a Create or Update: hold its version, claim it (a Create, or an object the
+ * ledger does not record as this resource's), settle older writers, adopt what an older release
+ * shared, and record this resource, its declaration and a rename's takeover.
+ */
+async function startDeploy<S extends Share>(
+  type: SetShareType<S>, share: S, legacy: S | undefined, declared: string[], event: DeployEvent, ctx: ResourceContext,
+): Promise<{ entry: LedgerEntry; prepared: boolean }> {
+  const me = ownerOf(event);
+  const ledger = new Ledger(ledgerKey(type.kind, share.objectId), ctx);
+  const holder = holderOf(event);
+  let entry = await beginRequest(ledger, event, ctx);
+  try {
+    const owned = entry.owner === ownerKey(me);
+    // The object is checked before it is claimed, and only then (or before a share): an Update
+    // that changes nothing on an object this resource owns makes no call to the service.
+    const prepared = !owned || event.RequestType === 'Create';
+    if (prepared) {
+      await type.prepare(share, ctx);
+      await claimWorkspacesResource(type.noun, share.objectId, me, new StackFacts(event.StackId, ctx), ctx);
+    }
+    await settleFences(entry, ctx);
+    const legacyAccounts = legacy ? await type.legacy(legacy, event.StackId, event.LogicalResourceId, ctx) : [];
+    entry = await adopt(type, share.objectId, ledger, entry, legacyAccounts, holder, ctx);
+    // Same stack, another logical ID: a rename's takeover, remembered so that its rollback hands back.
+    const takeover = !owned && entry.owner?.startsWith(`${me.stackId}|`) && entry.declared
+      ? { owner: entry.owner, declared: [...entry.declared] } : undefined;
+    const change = { owner: ownerKey(me), declared, digest: digestOf(type, share), ...(takeover ? { previous: takeover } : {}) };
+    return { entry: await ledger.record(entry.version, holder, change), prepared };
+  } catch (error) {
+    await endAfterFailure(ledger, entry, [], holder, error, ctx);
+    throw error;
+  }
+}
+
+/** Check the object before sharing it, the request holding the ledger: a failure ends the hold. */
+async function prepareHeld<S extends Share>(
+  type: SetShareType<S>, share: S, ledger: Ledger, entry: LedgerEntry, event: DeployEvent, ctx: ResourceContext,
+): Promise<void> {
+  try {
+    await type.prepare(share, ctx);
+  } catch (error) {
+    await endAfterFailure(ledger, entry, [], holderOf(event), error, ctx);
+    throw error;
+  }
+}
+
+/**
+ * A Create (`create`: shares only) or Update (`update`: moves from what the ledger holds to the
+ * declaration) on the properties' object. `legacy`: the declaration an older release may have
+ * deployed on it (an Update's old properties).
+ */
+export async function deployOn<S extends Share>(
+  type: SetShareType<S>, share: S, intent: 'create' | 'update', legacy: S | undefined, event: DeployEvent, ctx: ResourceContext,
+): Promise<ResourceResult<any>> {
+  const ledger = new Ledger(ledgerKey(type.kind, share.objectId), ctx);
+  // Until the claim is recorded a failed Create answers the physical ID of nothing done; from then on the object's.
+  const claimed = () => {
+    if (intent === 'create') ctx.physicalResourceIdOnFailure = share.removalPolicy === REMOVAL_POLICY.retain ? failedCreateIdOf(share.objectId) : share.objectId;
+  };
+  let checkpoint = resumed(ctx);
+  if (checkpoint) {
+    claimed();
+    await assertHeld(ledger, checkpoint, event);
+  } else {
+    // The declared set first (units resolve here): a missing unit or a refusal changes nothing.
+    const declared = await type.declared(share, ctx);
+    const { entry, prepared } = await startDeploy(type, share, legacy, declared, event, ctx);
+    claimed();
+    const steps = deployPlan({ kind: intent }, new Set(declared), entry.shared);
+    if (!prepared && steps.some(s => s.grant)) await prepareHeld(type, share, ledger, entry, event, ctx);
+    checkpoint = { version: entry.version, plan: encodePlan(steps), done: 0, declaredCount: declared.length, objectId: share.objectId };
+  }
+  await runRequest(type, ledger, checkpoint, event, ctx);
+  return type.result(event.RequestType === 'Update' && intent === 'update' ? event.PhysicalResourceId : share.objectId, share, checkpoint.declaredCount);
+}
