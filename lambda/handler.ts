@@ -9,10 +9,11 @@ import { handleWorkspaceBundle } from './resources/workspace-bundle';
 import { handleWorkspaceImageCopy } from './resources/workspace-image-copy';
 import { Outcome, sendResponse } from './runtime/cfn-response';
 import { handOverPayload, InvocationEvent } from './runtime/continuation';
-import { isErrorCode, messageOf } from './runtime/errors';
+import { DetachError, isErrorCode, messageOf } from './runtime/errors';
 import { Invocation, WorkOutcome } from './runtime/invocation';
 import { logger } from './runtime/logger';
 import type { ResourceHandler, ResourceHandlers } from './runtime/resource';
+import type { DriftCheckedType } from '../src/contract/drift';
 import { RESOURCE_TYPES, ResourceType } from '../src/contract/resources';
 
 /** The handler of each resource type: one for every type of the wire contract, or this fails to compile. */
@@ -25,8 +26,8 @@ const RESOURCE_HANDLERS: ResourceHandlers = {
   [RESOURCE_TYPES.connectionAliasAssociation]: handleConnectionAliasAssociation,
 };
 
-/** The drift check of each resource type that has one. */
-const DRIFT_SUBJECTS: Record<string, DriftSubjectOf> = {
+/** The drift check of each resource type that has one: one for every type the contract lists, or this fails to compile. */
+const DRIFT_SUBJECTS: { readonly [T in DriftCheckedType]: DriftSubjectOf } = {
   [RESOURCE_TYPES.sharedWorkspaceImage]: sharedWorkspaceImageDrift,
   [RESOURCE_TYPES.sharedConnectionAlias]: sharedConnectionAliasDrift,
   [RESOURCE_TYPES.partnerConnectionPreferences]: partnerConnectionPreferencesDrift,
@@ -62,19 +63,17 @@ export async function handler(event: InvocationEvent, lambdaContext: Context): P
     invocation.stopCalls();
     return;
   }
-  let outcome = await withWatchdog(invocation, doWork(invocation));
+  const outcome = await withWatchdog(invocation, doWork(invocation));
   invocation.stopCalls();
   if (outcome.status === 'SUPERSEDED') {
     logger.warn('A newer request holds the resource\'s object: this delivery of a hand-over neither writes nor answers', { ...invocation.logFields, reason: outcome.reason });
     return;
   }
-  if (outcome.status === 'HAND_OVER') {
-    const failure = await handOver(invocation);
-    if (!failure) return;
-    outcome = failure;
-  }
-  logOutcome(invocation, outcome);
-  await sendResponse(event, outcome);
+  if (invocation.detached) return endDetached(invocation, outcome);
+  const answer = await answerOf(invocation, outcome);
+  if (!answer) return;
+  logOutcome(invocation, answer);
+  await sendResponse(event, answer);
   if (invocation.continues) await releaseFences(invocation);
 }
 
@@ -141,6 +140,7 @@ async function doWork(invocation: Invocation): Promise<WorkOutcome> {
     invocation.failure = error;
     // Only a continuation can be superseded and stay silent: CloudFormation's own delivery answers.
     if (invocation.continues && isErrorCode(error, 'SupersededError')) return { status: 'SUPERSEDED', reason: messageOf(error) };
+    if (error instanceof DetachError) return { status: 'DETACH', answer: { status: 'SUCCESS', ...error.result } as WorkOutcome & Outcome };
     const timeShort = isErrorCode(error, 'TimeShortError');
     if (timeShort && deadline.canHandOver) return { status: 'HAND_OVER' };
     const budget = timeShort ? ` The resource's time budget of ${invocation.budgetSeconds} s ran out in invocation ${invocation.number} of the request.` : '';
@@ -167,13 +167,35 @@ async function withWatchdog(invocation: Invocation, work: Promise<WorkOutcome>):
   }
 }
 
-/** Hand the rest of the request, with its checkpoint, to a new invocation; a FAILED answer if that fails. */
-async function handOver(invocation: Invocation): Promise<Outcome | undefined> {
+/** The answer to send: the outcome's, after a hand-over where it asks for one (none when the work went on elsewhere). */
+async function answerOf(invocation: Invocation, outcome: WorkOutcome): Promise<(Outcome & { log?: Record<string, unknown> }) | undefined> {
+  if (outcome.status === 'HAND_OVER') return handOver(invocation);
+  if (outcome.status === 'DETACH') return (await handOver(invocation, true)) ?? outcome.answer;
+  if (outcome.status === 'SUPERSEDED') return undefined;
+  return outcome;
+}
+
+/**
+ * The end of an invocation of a detached chain: it never answers (CloudFormation has its answer);
+ * it hands over while revokes are left, and logs how it ended.
+ */
+async function endDetached(invocation: Invocation, outcome: WorkOutcome): Promise<void> {
+  if (outcome.status === 'HAND_OVER' && !(await handOver(invocation, true))) return;
+  const failed = outcome.status !== 'SUCCESS' && outcome.status !== 'SUPERSEDED';
+  (failed ? logger.error.bind(logger) : logger.info.bind(logger))('Detached revokes of an answered request ended', {
+    ...invocation.logFields, status: outcome.status, reason: (outcome as { reason?: string }).reason, ...invocation.context.progress.changes,
+  });
+  if (invocation.continues) await releaseFences(invocation);
+}
+
+/** Hand the rest of the request, with its checkpoint, to a new invocation (`detached`: after the answer); a FAILED answer if that fails. */
+async function handOver(invocation: Invocation, detached = false): Promise<Outcome | undefined> {
   const { event, lambdaContext, context } = invocation;
   try {
     const payload = handOverPayload(event, {
       hop: invocation.number,
       startedAt: invocation.requestStartedAt,
+      ...(detached || invocation.detached ? { detached: true } : {}),
       checkpoint: context.checkpoint,
       handedOverBy: { awsRequestId: lambdaContext.awsRequestId, at: Date.now() },
     });

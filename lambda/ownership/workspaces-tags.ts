@@ -1,9 +1,8 @@
 import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand } from '@aws-sdk/client-workspaces';
 import { claimExclusively, ClaimResult, TagStore } from './claim';
 import { deleteAction, DeleteAction, Owner, Ownership, OwnershipFacts, ownershipFrom, settlingChanges, Tag } from './ownership';
-import { DECLARATION_TAG, OWNERSHIP_TAG_KEYS, OwnershipTagKeys } from '../../src/contract/ownership-tags';
+import { OWNERSHIP_TAG_KEYS, OwnershipTagKeys } from '../../src/contract/ownership-tags';
 import { workspacesOf } from '../clients/workspaces';
-import type { DriftMarks } from '../drift/subject';
 import { isErrorCode } from '../runtime/errors';
 import type { ResourceContext } from '../runtime/resource';
 
@@ -123,11 +122,4 @@ export async function releaseWorkspacesResource(
   const action = await workspacesDeleteAction(target, me, facts, ctx);
   await settleWorkspacesResource(target, action, me, ctx);
   return action;
-}
-
-/** What an image's or alias's tags record for a drift check: its owner and the digest of its deployed declaration; null when it does not exist. */
-export async function workspacesMarks(resourceId: string, ctx: ResourceContext): Promise<DriftMarks | null> {
-  const tags = await workspacesTagsOf(resourceId, ctx);
-  if (tags === undefined) return null;
-  return { ownership: ownershipFrom(standardTags(tags, OWNERSHIP_TAG_KEYS)), digest: tags.find(t => t.Key === DECLARATION_TAG)?.Value };
 }

@@ -51,7 +51,7 @@ async function runCheck<S extends Share>(
     findings.incomplete = `${messageOf(error)}: ${steps.length - done.length} write(s) left for the next check`;
   } finally {
     if (done.length > 0) {
-      const change = { settled: done.map(s => s.accountId), unshared: done.filter(s => !s.grant).map(s => s.accountId), quiet: true };
+      const change = { settled: done.length === steps.length, unshared: done.filter(s => !s.grant).map(s => s.accountId), quiet: true };
       await ledger.record(version, CHECK, change).catch(error => { findings.notes.unrecorded = messageOf(error); });
     }
   }

@@ -8,7 +8,7 @@ import type { ResourceContext } from '../runtime/resource';
 export interface EngineCheckpoint {
   /** The ledger version the request holds. */
   readonly version: number;
-  /** The plan (plan.ts encodePlan): 13 bytes an account. */
+  /** The plan (plan.ts encodePlan): 14 bytes an account. */
   readonly plan: string;
   /** How many steps of it are done. */
   readonly done: number;

@@ -2,7 +2,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { EngineCheckpoint, note, resumed } from './checkpoint';
 import { accountsOf, execute, settleFences } from './engine';
 import { Holder, Ledger, LedgerChange, LedgerEntry, ledgerKey, SupersededError } from './ledger';
-import { decodePlan, deployPlan, encodePlan } from './plan';
+import { decodePlan, deployPlan, encodePlan, Step } from './plan';
 import type { SetShareType, Share } from './subject';
 import { REMOVAL_POLICY } from '../../src/contract/values';
 import { declarationDigest } from '../drift/declaration';
@@ -10,7 +10,7 @@ import { failedCreateIdOf } from '../ownership/failed-create';
 import { Owner, ownerOf } from '../ownership/ownership';
 import { StackFacts } from '../ownership/stacks';
 import { claimWorkspacesResource } from '../ownership/workspaces-tags';
-import { isErrorCode, messageOf } from '../runtime/errors';
+import { DetachError, isErrorCode, messageOf } from '../runtime/errors';
 import { logger } from '../runtime/logger';
 import type { ResourceContext, ResourceResult } from '../runtime/resource';
 
@@ -61,7 +61,7 @@ export async function adopt<S extends Share>(
 /** Run a planned request to its end and answer in the ledger; a failure that does not hand over also ends the hold. */
 export async function runRequest<S extends Share>(
   type: SetShareType<S>, ledger: Ledger, checkpoint: EngineCheckpoint, event: CloudFormationCustomResourceEvent,
-  ctx: ResourceContext, end: LedgerChange = {},
+  ctx: ResourceContext, end: LedgerChange = {}, detachable?: ResourceResult<any>,
 ): Promise<void> {
   const steps = decodePlan(checkpoint.plan);
   const holder = holderOf(event);
@@ -74,11 +74,24 @@ export async function runRequest<S extends Share>(
       note(ctx, { ...checkpoint, done: n });
     });
   } catch (error) {
+    if (detachable && mayDetach(error, steps.slice(done), ctx)) {
+      throw new DetachError(`The budget ran out with ${steps.length - done} revokes left: they go on after the answer`, detachable);
+    }
     await endAfterFailure(ledger, checkpoint, steps.slice(0, done), holder, error, ctx);
     throw error;
   }
-  const { all, revoked } = accountsOf(steps);
-  await ledger.record(checkpoint.version, holder, { ...end, settled: all, unshared: [...revoked, ...(end.unshared ?? [])], answer: true });
+  const { revoked } = accountsOf(steps);
+  await ledger.record(checkpoint.version, holder, { ...end, settled: true, unshared: [...revoked, ...(end.unshared ?? [])], answer: true });
+}
+
+/**
+ * Whether a request whose budget ran out may answer SUCCESS and finish after the answer: only
+ * revokes are left (every declared account is shared), so what CloudFormation is told holds for
+ * the declaration, and the ledger holds what is still to unshare. Path 9 of docs/engine.md: the
+ * rollback of an Update that grew a list runs under the old, smaller budget.
+ */
+function mayDetach(error: unknown, left: readonly Step[], ctx: ResourceContext): boolean {
+  return isErrorCode(error, 'TimeShortError') && !ctx.deadline.canHandOver && left.length > 0 && left.every(s => !s.grant);
 }
 
 /** After a failure: record the writes done and release the hold, unless the request hands over or was superseded. */
@@ -87,9 +100,10 @@ export async function endAfterFailure(
 ): Promise<void> {
   if (error instanceof SupersededError) return;
   if (isErrorCode(error, 'TimeShortError') && ctx.deadline.canHandOver) return;
-  const { all, revoked } = accountsOf(done);
+  const { revoked } = accountsOf(done);
   try {
-    await ledger.record(checkpoint.version, holder, { settled: all, unshared: revoked, answer: true });
+    // The write that failed stays in flight: the next request settles it with one read.
+    await ledger.record(checkpoint.version, holder, { unshared: revoked, answer: true });
   } catch (recordError) {
     // The next request settles the dirty accounts with one read; the hold ends with the budget.
     logger.warn('The ledger could not record the end of a failed request', { key: ledger.key, error: messageOf(recordError) });
@@ -172,6 +186,8 @@ export async function deployOn<S extends Share>(
     if (!prepared && steps.some(s => s.grant)) await prepareHeld(type, share, ledger, entry, event, ctx);
     checkpoint = { version: entry.version, plan: encodePlan(steps), done: 0, declaredCount: declared.length, objectId: share.objectId };
   }
-  await runRequest(type, ledger, checkpoint, event, ctx);
-  return type.result(event.RequestType === 'Update' && intent === 'update' ? event.PhysicalResourceId : share.objectId, share, checkpoint.declaredCount);
+  const result = type.result(event.RequestType === 'Update' && intent === 'update' ? event.PhysicalResourceId : share.objectId, share, checkpoint.declaredCount);
+  // An Update's unshares may finish after its answer (a Delete's may not: a stack's delete removes the function).
+  await runRequest(type, ledger, checkpoint, event, ctx, {}, event.RequestType === 'Update' ? result : undefined);
+  return result;
 }

@@ -27,10 +27,13 @@ export const fenceWindowMs = (ctx: ResourceContext) => ctx.settings.claimGapMs;
 /** Attempts of one write whose window lapsed (a slow answer, throttling) before the run fails. */
 const WINDOW_ATTEMPTS = 3;
 
-/** One fenced write: fence, then the write within the window; a write whose window lapsed passes a new fence first. */
-export async function fencedWrite(run: Run, step: Step, ctx: ResourceContext): Promise<void> {
+/**
+ * One fenced write: fence, then the write within the window; a write whose window lapsed passes a
+ * new fence first. `unshared`: revokes done since the last fence, which a revoke's fence records.
+ */
+export async function fencedWrite(run: Run, step: Step, ctx: ResourceContext, unshared: readonly string[] = []): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await run.ledger.fence(run.version, run.holder, step.accountId, step.grant);
+    await run.ledger.fence(run.version, run.holder, step, attempt === 1 ? unshared : []);
     const window = AbortSignal.timeout(fenceWindowMs(ctx));
     try {
       await run.write(step, AbortSignal.any([ctx.abort.signal, window]));
@@ -47,8 +50,12 @@ export async function execute(run: Run, from: number, ctx: ResourceContext, onDo
   const action = (step: Step) => (step.grant ? 'shared' : 'unshared');
   for (const step of run.steps.slice(from)) ctx.progress.plan(action(step), [step.accountId]);
   let done = from;
+  // Revokes done whose removal from the ledger's Shared is not written yet: the next fence writes it.
+  let unrecorded: string[] = [];
   for (const step of run.steps.slice(from)) {
-    await fencedWrite(run, step, ctx);
+    if (step.grant && unrecorded.length > 0) await run.ledger.record(run.version, run.holder, { unshared: unrecorded });
+    await fencedWrite(run, step, ctx, step.grant ? [] : unrecorded);
+    unrecorded = step.grant ? [] : [step.accountId];
     done += 1;
     ctx.progress.record(action(step), step.accountId);
     onDone(done, step);

@@ -11,8 +11,9 @@ import type { ResourceContext } from '../runtime/resource';
  * - `Shared` holds every account this library shared on the object and has not unshared since. A
  *   grant is added before it is sent (write-ahead), so a throw, a hand-over or a killed invocation
  *   never leaves shared what the ledger does not hold.
- * - `Dirty` holds the accounts of writes whose outcome is not recorded yet: the next request reads
- *   the object's permissions once to settle them.
+ * - `InFlight` names the one write that passed its fence and whose outcome is not recorded yet
+ *   (`+account` or `-account`): the next request reads the object once to settle it. Revokes
+ *   leave `Shared` with the next fence after them, so `Shared` is exact but for that one account.
  * - `Version` is bumped by every deploy request (at its start and at its answer): every write,
  *   a deploy's or a check's, is preceded by a conditional write on the version it began with, so a
  *   newer request supersedes every older one and every check.
@@ -28,6 +29,7 @@ export interface LedgerEntry {
   readonly requestId?: string;
   readonly requestUntil?: number;
   readonly shared: ReadonlySet<string>;
+  /** The account of the write in flight (InFlight), if any: at most one. */
   readonly dirty: ReadonlySet<string>;
   /** Undefined when nothing was declared yet (an item written by an older release). */
   readonly declared?: ReadonlySet<string>;
@@ -58,7 +60,7 @@ function entryOf(item: Record<string, AttributeValue> | undefined): LedgerEntry 
     requestId: i[LEDGER.requestId]?.S,
     requestUntil: num(i[LEDGER.requestUntil]),
     shared: set(i[LEDGER.shared]),
-    dirty: set(i[LEDGER.dirty]),
+    dirty: new Set(i[LEDGER.inFlight]?.S ? [i[LEDGER.inFlight]!.S!.slice(1)] : []),
     declared: i[LEDGER.declared] || i[LEDGER.declaredNone] ? set(i[LEDGER.declared]) : undefined,
     previousOwner: i[LEDGER.previousOwner]?.S,
     previousDeclared: i[LEDGER.previousOwner] ? set(i[LEDGER.previousDeclared]) : undefined,
@@ -192,12 +194,17 @@ export class Ledger {
   }
 
   /**
-   * The fence of one write: a conditional write on the version, which also records the account as
-   * dirty and, for a grant, as shared (write-ahead). SupersededError when a newer request holds the object.
+   * The fence of one write: a conditional write on the version, which names the write in flight
+   * and, for a grant, records the account as shared before it is sent (write-ahead); a revoke's
+   * fence also records the revokes done since the last fence (`unshared`, only with a revoke: one
+   * expression cannot both ADD to and DELETE from a set). SupersededError when a newer request holds the object.
    */
-  public fence(version: number, holder: Holder, accountId: string, grant: boolean): Promise<LedgerEntry> {
-    const e = new Expression().members('ADD', LEDGER.dirty, [accountId]).set(LEDGER.fenceAt, { N: String(Date.now()) });
-    if (grant) e.members('ADD', LEDGER.shared, [accountId]);
+  public fence(version: number, holder: Holder, step: { accountId: string; grant: boolean }, unshared: readonly string[] = []): Promise<LedgerEntry> {
+    const e = new Expression()
+      .set(LEDGER.inFlight, { S: `${step.grant ? '+' : '-'}${step.accountId}` })
+      .set(LEDGER.fenceAt, { N: String(Date.now()) });
+    if (step.grant) e.members('ADD', LEDGER.shared, [step.accountId]);
+    else e.members('DELETE', LEDGER.shared, unshared);
     return this.update(e, { version, holder });
   }
 
@@ -207,14 +214,13 @@ export class Ledger {
   }
 
   /**
-   * Record the outcome of writes: `settled` leave the dirty set, `unshared` leave the shared set,
+   * Record the outcome of writes: `unshared` leave the shared set, the write in flight is over,
    * and the owner, declaration and digest change as given. With `answer`, also end the request: bump the
    * version (so that no late delivery of its hand-overs writes again) and release it.
    */
   public async record(version: number, holder: Holder, change: LedgerChange): Promise<LedgerEntry> {
-    const e = new Expression()
-      .members('DELETE', LEDGER.dirty, change.settled ?? [])
-      .members('DELETE', LEDGER.shared, change.unshared ?? []);
+    const e = new Expression().members('DELETE', LEDGER.shared, change.unshared ?? []);
+    if (change.settled) e.remove(LEDGER.inFlight);
     if (change.owner !== undefined) e.set(LEDGER.owner, { S: change.owner });
     if (change.declared) e.setOrNone(LEDGER.declared, change.declared, LEDGER.declaredNone);
     if (change.digest !== undefined) (change.digest === '' ? e.remove(LEDGER.digest) : e.set(LEDGER.digest, { S: change.digest }));
@@ -236,7 +242,7 @@ export class Ledger {
     const kept = [...dirty].filter(a => shared.has(a));
     if (kept.length > 0) await this.update(new Expression().members('ADD', LEDGER.shared, kept), { version, holder });
     const gone = [...dirty].filter(a => !shared.has(a));
-    return this.update(new Expression().members('DELETE', LEDGER.shared, gone).members('DELETE', LEDGER.dirty, dirty), { version, holder });
+    return this.update(new Expression().members('DELETE', LEDGER.shared, gone).remove(LEDGER.inFlight), { version, holder });
   }
 
   /** Forget the object (its last owner released it): one delete, conditioned on the version. */
@@ -256,7 +262,8 @@ export class Ledger {
 
 /** What `Ledger.record` changes. */
 export interface LedgerChange {
-  readonly settled?: readonly string[];
+  /** The writes are over: none is in flight. */
+  readonly settled?: boolean;
   readonly unshared?: readonly string[];
   readonly owner?: string;
   readonly declared?: readonly string[];

@@ -69,7 +69,7 @@ export function checkPlan(
   return { findings, steps: [...revokes(toRevoke), ...grants(missing)] };
 }
 
-/** A plan as one short string for the checkpoint ("+a,-b"): 13 bytes an account. */
+/** A plan as one short string for the checkpoint ("+a,-b"): 14 bytes an account. */
 export function encodePlan(steps: readonly Step[]): string {
   return steps.map(s => `${s.grant ? '+' : '-'}${s.accountId}`).join(',');
 }

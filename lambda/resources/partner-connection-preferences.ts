@@ -7,12 +7,11 @@ import {
   UpdateConnectionPreferencesCommand,
 } from '@aws-sdk/client-partnercentral-account';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { DECLARATION_TAG } from '../../src/contract/ownership-tags';
 import { PartnerConnectionPreferencesAttributes, PartnerConnectionPreferencesProperties, received, RESOURCE_TYPES } from '../../src/contract/resources';
 import { breaks, duplicatesOf, follows, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/contract/rules';
 import { ACCESS_TYPES, AccessType, isAccessType, REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { partnerCentralOf } from '../clients/partner-central';
-import { declarationDigest, recordsDeclaration } from '../drift/declaration';
+import { declarationDigest } from '../drift/declaration';
 import type { DriftFindings, DriftSubjectOf } from '../drift/subject';
 import { claimExclusively, TagStore } from '../ownership/claim';
 import { failedCreateIdOf, nothingDoneIdOf } from '../ownership/failed-create';
@@ -20,6 +19,8 @@ import { deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, s
 import { readRemovalPolicy } from '../ownership/removal-policy';
 import { NOTHING_DONE } from '../ownership/share-removal';
 import { StackFacts } from '../ownership/stacks';
+import { Ledger, ledgerKey } from '../reconcile/ledger';
+import { holdingWholeState, wholeStateCheck } from '../reconcile/whole-state';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf } from '../runtime/errors';
 import { logger } from '../runtime/logger';
@@ -372,16 +373,19 @@ const digestOf = (prefs: Preferences) =>
   declarationDigest(RESOURCE_TYPES.partnerConnectionPreferences, [prefs.catalog, prefs.accessType, prefs.excluded]);
 
 export const handlePartnerConnectionPreferences: ResourceHandler<typeof RESOURCE_TYPES.partnerConnectionPreferences> = async (event, ctx) => {
-  if (event.RequestType === 'Delete') return remove(event, ctx);
-  const answer = await putPreferences(event, ctx);
-  // With a drift check, the declaration this request deployed, for the checks to compare theirs with
-  // (a refusal of tags on the preferences leaves the checks unable to act, and says so).
-  if (recordsDeclaration(event.ResourceProperties) && answer.data?.Arn) {
-    const digest = digestOf(validatePreferences(event.ResourceProperties));
-    await changeTags(answer.data.Arn, { set: [{ Key: DECLARATION_TAG, Value: digest }], remove: [] }, ctx);
+  if (event.RequestType === 'Delete') {
+    const prefs = validForDelete(() => validatePreferences(event.ResourceProperties));
+    if (!prefs || event.PhysicalResourceId === nothingDoneIdOf(event.LogicalResourceId)) return remove(event, ctx);
+    return holdingWholeState(ledgerOf(prefs.catalog, ctx), event, undefined, ctx, () => remove(event, ctx));
   }
-  return answer;
+  const prefs = validatePreferences(event.ResourceProperties);
+  // The owner and the declaration this request deployed are recorded in the ledger, for the
+  // checks to compare theirs with, whether or not Partner Central takes tags on the preferences.
+  return holdingWholeState(ledgerOf(prefs.catalog, ctx), event, digestOf(prefs), ctx, () => putPreferences(event, ctx));
 };
+
+/** The ledger item of a catalog's preferences (lambda/reconcile/ledger.ts). */
+const ledgerOf = (catalog: string, ctx: ResourceContext) => new Ledger(ledgerKey('preferences', catalog), ctx);
 
 /** A Create or an Update. */
 async function putPreferences(event: Exclude<CloudFormationCustomResourceEvent, { RequestType: 'Delete' }>, ctx: ResourceContext): Promise<Result> {
@@ -431,22 +435,14 @@ function repairedState(current: GetConnectionPreferencesCommandOutput, declared:
 export const partnerConnectionPreferencesDrift: DriftSubjectOf = (declaration, ctx) => {
   const prefs = validatePreferences(declaration);
   const declared: Desired = { accessType: prefs.accessType, excluded: prefs.excluded };
+  const check = wholeStateCheck(ledgerOf(prefs.catalog, ctx));
   return {
     physicalId: physicalIdOf(prefs.catalog),
     digest: digestOf(prefs),
     logFields: { catalog: prefs.catalog, accessType: prefs.accessType, excludedCount: prefs.excluded.length },
-    marks: async () => {
-      const { Arn: arn } = await partnerCentralOf(ctx).send(new GetConnectionPreferencesCommand({ Catalog: prefs.catalog }));
-      if (!arn) return undefined;
-      try {
-        const { Tags } = await partnerCentralOf(ctx).send(new ListTagsForResourceCommand({ ResourceArn: arn }));
-        return { ownership: ownershipFrom(Tags ?? []), digest: Tags?.find(t => t.Key === DECLARATION_TAG)?.Value };
-      } catch (error) {
-        if (tagsRefused(error)) return undefined;
-        throw error;
-      }
-    },
-    reconcile: async (action, gate, findings: DriftFindings) => {
+    marks: check.marks,
+    reconcile: async (action, _stackGate, findings: DriftFindings) => {
+      const gate = check.gate;
       let first: GetConnectionPreferencesCommandOutput | undefined;
       const compare = (current: GetConnectionPreferencesCommandOutput) => {
         if (first) return;

@@ -15,6 +15,11 @@ export interface Continuation {
   readonly startedAt: number;
   /** Where the work stopped, as the resource handler noted it. */
   readonly checkpoint?: Checkpoint;
+  /**
+   * The request was answered already and this is the rest of its revokes (lambda/reconcile/deploy.ts
+   * DetachError): the chain runs on without the request's budget and never answers.
+   */
+  readonly detached?: boolean;
   /** The Lambda request ID of the invocation that handed over, and when (epoch ms): the value of the hop's fence. */
   readonly handedOverBy?: { readonly awsRequestId: string; readonly at: number };
 }

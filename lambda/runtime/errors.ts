@@ -34,3 +34,15 @@ export function messageOf(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * The request's budget ran out with only revokes of undeclared accounts left (the rollback of an
+ * Update that grew the list, say): it answers SUCCESS with `result` and a detached chain of
+ * invocations finishes the revokes, fenced by the ledger (lambda/reconcile/deploy.ts).
+ */
+export class DetachError extends Error {
+  public readonly name = 'DetachError';
+  constructor(message: string, public readonly result: { physicalResourceId: string; data?: Record<string, unknown>; log?: Record<string, unknown> }) {
+    super(message);
+  }
+}

@@ -20,6 +20,8 @@ function timeBudgetSeconds(event: InvocationEvent): number {
 
 /** What the work of one invocation ends with: an answer for CloudFormation, or the rest of the work for a new invocation. */
 export type WorkOutcome = (Outcome & { log?: Record<string, unknown> }) | { readonly status: 'HAND_OVER' }
+  /** Answer SUCCESS, and hand the request's remaining revokes to a detached chain first. */
+  | { readonly status: 'DETACH'; readonly answer: Outcome & { log?: Record<string, unknown> } }
   /** A delivery of a hand-over that a newer request superseded (lambda/reconcile/ledger.ts): it neither writes nor answers. */
   | { readonly status: 'SUPERSEDED'; readonly reason: string };
 
@@ -41,6 +43,8 @@ export class Invocation {
   public readonly logFields: Record<string, unknown>;
   /** Whether this invocation goes on with a request an earlier one handed over. */
   public readonly continues: boolean;
+  /** Whether this invocation goes on with revokes its request left after answering (never answers). */
+  public readonly detached: boolean;
   /** The hand-over this invocation goes on with, if it does. */
   public readonly continuation?: Continuation;
   /** The error the work failed with, for the log line. */
@@ -55,7 +59,10 @@ export class Invocation {
     this.continues = continuation !== undefined;
     this.requestStartedAt = Math.min(continuation?.startedAt ?? this.startedAt, this.startedAt);
     this.budgetSeconds = timeBudgetSeconds(event);
-    this.deadline = new Deadline(lambdaContext, this.settings, this.requestStartedAt + this.budgetSeconds * 1000 - this.settings.answerMarginMs);
+    // A detached chain has no budget: CloudFormation has its answer; only each invocation's end counts.
+    this.detached = continuation?.detached === true;
+    const requestEndsAt = this.detached ? Number.MAX_SAFE_INTEGER : this.requestStartedAt + this.budgetSeconds * 1000 - this.settings.answerMarginMs;
+    this.deadline = new Deadline(lambdaContext, this.settings, requestEndsAt);
     this.number = (continuation?.hop ?? 0) + 1;
     this.context = {
       deadline: this.deadline,

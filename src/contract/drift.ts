@@ -5,6 +5,14 @@
  * metric methods name the same). No aws-cdk-lib here: the handler bundles this module.
  */
 
+import { RESOURCE_TYPES } from './resources';
+
+/** The resource types that have drift checks: the handler has a check for each one, or fails to compile. */
+export const DRIFT_CHECKED_TYPES = [
+  RESOURCE_TYPES.sharedWorkspaceImage, RESOURCE_TYPES.sharedConnectionAlias, RESOURCE_TYPES.partnerConnectionPreferences,
+] as const;
+export type DriftCheckedType = typeof DRIFT_CHECKED_TYPES[number];
+
 /** The member that marks an event as a drift check (CloudFormation's events never carry it). */
 export const DRIFT_CHECK_KEY = 'CrossAccountSharingDriftCheck';
 
@@ -49,9 +57,9 @@ export function declarationOf(event: Pick<DriftCheckEvent, 'Declaration'>): Reco
 }
 
 /**
- * The resource property that tells a share handler its resource has a drift check: then, at the
- * end of each successful Create and Update, it records a digest of the declaration it deployed
- * in the DECLARATION_TAG of the image, alias or preferences, which a check compares with its input's.
+ * The resource property that says a share has a drift check. The handler records the digest of
+ * every deploy's declaration in the ledger (lambda/reconcile/ledger.ts), with a check or without,
+ * and a check compares its input's with it; the property stays for resources already deployed.
  */
 export const DRIFT_CHECK_PROPERTY = 'DriftCheck';
 

@@ -20,7 +20,7 @@ export const LEDGER = {
   requestId: 'RequestId',
   requestUntil: 'RequestUntil',
   shared: 'Shared',
-  dirty: 'Dirty',
+  inFlight: 'InFlight',
   declared: 'Declared',
   declaredNone: 'DeclaredNone',
   previousOwner: 'PreviousOwner',

@@ -49,8 +49,7 @@ export function associationTagKeys(aliasId: string): OwnershipTagKeys {
 export const UNFINISHED_REPLACEMENT_TAG = 'cdk-cross-account-sharing:unfinished-replacement';
 
 /**
- * On an image, alias or catalog's preferences whose resource has a drift check: the digest of the
- * declaration its last successful Create or Update deployed (lambda/drift/declaration.ts). A check
- * whose input has another digest is stale and changes nothing.
+ * Written by releases before the ledger on an image, alias or catalog's preferences with a drift
+ * check: the digest of the declaration deployed. The ledger holds it now; the key stays reserved.
  */
 export const DECLARATION_TAG = 'cdk-cross-account-sharing:declaration';

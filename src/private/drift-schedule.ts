@@ -4,10 +4,13 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { IConstruct } from 'constructs';
 import { synthError } from './validate';
 import {
-  DRIFT_CHECK_KEY, DRIFT_DIMENSIONS, DRIFT_NAMESPACE, MAX_DRIFT_INTERVAL_MINUTES, MIN_DRIFT_INTERVAL_MINUTES,
+  DRIFT_CHECK_KEY, DRIFT_DIMENSIONS, DriftActionValue, DRIFT_NAMESPACE, MAX_DRIFT_INTERVAL_MINUTES, MIN_DRIFT_INTERVAL_MINUTES,
 } from '../contract/drift';
 import { DriftAction, DriftCheck } from '../drift-check';
 import type { SharingProvider } from '../sharing-provider';
+
+/** The enum's values, which the wire contract's drift actions must hold: one missing there fails to compile. */
+const DRIFT_ACTION_VALUES: readonly DriftActionValue[] = Object.values(DriftAction);
 
 /** A drift check with its defaults applied and its values checked. */
 export interface ResolvedDriftCheck {
@@ -38,8 +41,8 @@ export function resolveDriftCheck(scope: IConstruct, check: DriftCheck | undefin
     throw synthError(scope, `driftCheck.interval must be at most ${MAX_DRIFT_INTERVAL_MINUTES / 1440} days, got ${interval.toHumanString()}`);
   }
   const action = check.action ?? DriftAction.REPORT;
-  if (!Object.values(DriftAction).includes(action)) {
-    throw synthError(scope, `driftCheck.action must be one of ${Object.values(DriftAction).join(', ')}, got ${JSON.stringify(action)}`);
+  if (!DRIFT_ACTION_VALUES.includes(action)) {
+    throw synthError(scope, `driftCheck.action must be one of ${DRIFT_ACTION_VALUES.join(', ')}, got ${JSON.stringify(action)}`);
   }
   return { intervalMinutes: minutes, action };
 }
