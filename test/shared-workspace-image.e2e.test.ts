@@ -130,8 +130,16 @@ describe('Create', () => {
 });
 
 describe('Update', () => {
+  /** Create the share through the handler (its ledger records what it shared), then forget the calls it made. */
+  async function deployed(accountIds: string[]): Promise<void> {
+    const create = await cfn.invoke(handler, cfn.createEvent(TYPE, 'Share', props(IMAGE, accountIds)), context());
+    expect(create.Status).toBe('SUCCESS');
+    endpoint.resetCalls();
+  }
+
   test('shares added and unshares removed accounts with one call each, leaving other shares alone', async () => {
-    endpoint.workspaces.addImage(IMAGE, { sharedWith: [A, B, OUTSIDE] });
+    endpoint.workspaces.addImage(IMAGE, { sharedWith: [OUTSIDE] });
+    await deployed([A, B]);
 
     const response = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Share', IMAGE, props(IMAGE, [B, C]), props(IMAGE, [A, B])), context());
 
@@ -143,7 +151,7 @@ describe('Update', () => {
   });
 
   test('with no account added or removed makes no call at all', async () => {
-    endpoint.workspaces.addImage(IMAGE, { sharedWith: [A, B] });
+    await deployed([A, B]);
 
     const response = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Share', IMAGE, props(IMAGE, [B, A]), props(IMAGE, [A, B])), context());
 
@@ -152,7 +160,8 @@ describe('Update', () => {
   });
 
   test('shares only the added account, even when a listed account was unshared by hand', async () => {
-    endpoint.workspaces.addImage(IMAGE, { sharedWith: [] });
+    await deployed([A]);
+    endpoint.workspaces.byHand(IMAGE, A, false);
 
     const response = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Share', IMAGE, props(IMAGE, [A, B]), props(IMAGE, [A])), context());
 

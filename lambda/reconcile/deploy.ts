@@ -148,18 +148,6 @@ async function startDeploy<S extends Share>(
   }
 }
 
-/** Check the object before sharing it, the request holding the ledger: a failure ends the hold. */
-async function prepareHeld<S extends Share>(
-  type: SetShareType<S>, share: S, ledger: Ledger, entry: LedgerEntry, event: DeployEvent, ctx: ResourceContext,
-): Promise<void> {
-  try {
-    await type.prepare(share, ctx);
-  } catch (error) {
-    await endAfterFailure(ledger, entry, [], holderOf(event), error, ctx);
-    throw error;
-  }
-}
-
 /**
  * A Create (`create`: shares only) or Update (`update`: moves from what the ledger holds to the
  * declaration) on the properties' object. `legacy`: the declaration an older release may have
@@ -180,10 +168,10 @@ export async function deployOn<S extends Share>(
   } else {
     // The declared set first (units resolve here): a missing unit or a refusal changes nothing.
     const declared = await type.declared(share, ctx);
-    const { entry, prepared } = await startDeploy(type, share, legacy, declared, event, ctx);
+    // An object this resource owns was checked when it was claimed; a write to one deleted since says so itself.
+    const { entry } = await startDeploy(type, share, legacy, declared, event, ctx);
     claimed();
     const steps = deployPlan({ kind: intent }, new Set(declared), entry.shared);
-    if (!prepared && steps.some(s => s.grant)) await prepareHeld(type, share, ledger, entry, event, ctx);
     checkpoint = { version: entry.version, plan: encodePlan(steps), done: 0, declaredCount: declared.length, objectId: share.objectId };
   }
   const result = type.result(event.RequestType === 'Update' && intent === 'update' ? event.PhysicalResourceId : share.objectId, share, checkpoint.declaredCount);

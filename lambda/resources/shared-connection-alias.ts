@@ -153,14 +153,15 @@ async function grant(aliasId: string, accountId: string, ctx: ResourceContext, s
  */
 async function revoke(aliasId: string, accountId: string, ctx: ResourceContext, signal: AbortSignal): Promise<void> {
   const ws = workspacesOf(ctx);
+  const retry = ctx.requestType ? ctx.requestType.toLowerCase() : 'let the next drift check try';
   for (;;) {
-    const alias = await describeAlias(ws, aliasId);
+    const alias = takeRead(ctx, aliasId) ?? await describeAlias(ws, aliasId);
     if (!alias || alias.State === 'DELETING') return;
     const association = blockingAssociation(alias, accountId);
     if (!association) break;
-    if (association.AssociationStatus !== 'PENDING_DISASSOCIATION') throw associatedError(aliasId, accountId, association, 'deploy');
+    if (association.AssociationStatus !== 'PENDING_DISASSOCIATION') throw associatedError(aliasId, accountId, association, retry);
     if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
-      throw ctx.deadline.outOfTime(`Connection alias ${aliasId} is still being disassociated from account ${accountId}'s directory ${association.ResourceId ?? ''} and the time to wait ran out: deploy again`);
+      throw ctx.deadline.outOfTime(`Connection alias ${aliasId} is still being disassociated from account ${accountId}'s directory ${association.ResourceId ?? ''} and the time to wait ran out: ${retry} again`);
     }
     await sleep(ctx.settings.pollIntervalMs);
   }
@@ -170,12 +171,28 @@ async function revoke(aliasId: string, accountId: string, ctx: ResourceContext, 
     if (isErrorCode(error, 'ResourceAssociatedException')) {
       // The association appeared after the read above: read once more only to name the directory.
       const again = await describeAlias(ws, aliasId).catch(() => undefined);
-      throw associatedError(aliasId, accountId, again?.Associations?.find(a => a.AssociatedAccountId === accountId && a.ResourceId), 'deploy');
+      throw associatedError(aliasId, accountId, again?.Associations?.find(a => a.AssociatedAccountId === accountId && a.ResourceId), retry);
     }
     // An alias deleted meanwhile is unshared. Revoking an account never granted is never sent:
     // the engine revokes only what its ledger holds, settled against the permissions.
     if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
   }
+}
+
+/** The alias as readEffect just read it, for the revoke that follows (one read, not two). */
+const aliasesRead = new WeakMap<ResourceContext, Map<string, ConnectionAlias>>();
+function takeRead(ctx: ResourceContext, aliasId: string): ConnectionAlias | undefined {
+  const alias = aliasesRead.get(ctx)?.get(aliasId);
+  aliasesRead.get(ctx)?.delete(aliasId);
+  return alias;
+}
+
+/** Whom the alias is shared with; null when it is gone or DELETING (which the API accepts only once it is unshared: no share is left). */
+async function readEffect(aliasId: string, ctx: ResourceContext): Promise<Set<string> | null> {
+  const alias = await describeAlias(workspacesOf(ctx), aliasId);
+  if (!alias || alias.State === 'DELETING') return null;
+  aliasesRead.set(ctx, new Map([[aliasId, alias]]));
+  return (await sharedAccounts(workspacesOf(ctx), aliasId)) ?? null;
 }
 
 /** Before a share: the alias exists, is ours and CREATED (waiting while it is CREATING). */
@@ -205,7 +222,7 @@ export const SHARED_CONNECTION_ALIAS: SetShareType<AliasShare> = {
   declared: async share => [share.accountId],
   legacy: async share => [share.accountId],
   prepare,
-  readEffect: (aliasId, ctx) => sharedAccounts(workspacesOf(ctx), aliasId).then(shared => shared ?? null),
+  readEffect,
   write: (aliasId, step: Step, ctx, signal) => (step.grant ? shareWith : revoke)(aliasId, step.accountId, ctx, signal),
   digestValues: share => [share.aliasId, share.accountId],
   result: (physicalResourceId, share): ResourceResult<SharedConnectionAliasAttributes> => ({

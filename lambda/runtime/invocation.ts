@@ -73,6 +73,7 @@ export class Invocation {
       stop: new AbortController(),
       progress: new Progress(),
       accountId: lambdaContext.invokedFunctionArn.split(':')[4],
+      requestType: event.RequestType,
       resumeFrom: continuation?.checkpoint,
     };
     // At the stop margin, calls that wait to retry end there and no attempt starts (call-guard.ts:

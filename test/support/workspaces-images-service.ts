@@ -16,7 +16,7 @@ interface Image {
   availableAt?: number;
   /** The state a PENDING image turns into (a copy that fails turns ERROR). */
   endsAs?: 'AVAILABLE' | 'ERROR';
-  readonly permissions: string[];
+  permissions: string[];
   /** For a copy: the source image and Region it was copied from. */
   readonly copiedFrom?: { readonly imageId: string; readonly region: string };
 }
@@ -103,6 +103,14 @@ export class WorkSpacesImages {
 
   public deleteImage(imageId: string): void {
     this.images.delete(imageId);
+  }
+
+  /** Share (`grant`) or unshare an image by hand, outside the library, as the console or CLI would. */
+  public byHand(imageId: string, accountId: string, grant: boolean): void {
+    const image = this.images.get(imageId);
+    if (!image) throw new Error(`no image ${imageId}`);
+    image.permissions = image.permissions.filter(a => a !== accountId);
+    if (grant) image.permissions.push(accountId);
   }
 
   /** The accounts an image is shared with now, sorted. */
