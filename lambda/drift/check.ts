@@ -121,10 +121,9 @@ export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Conte
     await requireCurrentResource(event, subject.physicalId, ctx);
     const marks = await subject.marks();
     if (marks === null) throw new DriftSkipped(`${subject.physicalId} does not exist`);
-    if (marks === undefined) throw new DriftSkipped('its tags cannot be read, so neither its owner nor its deployed declaration can be told');
     const owner = marks.ownership.owner;
     if (owner?.stackId !== event.StackId || owner.logicalId !== event.LogicalResourceId) {
-      throw new DriftSkipped(`this resource does not own it (its tags name ${owner ? `${owner.logicalId} of ${owner.stackId}` : 'no owner'})`);
+      throw new DriftSkipped(`this resource does not own it (the ledger names ${owner ? `${owner.logicalId} of ${owner.stackId}` : 'no owner'})`);
     }
     if (marks.digest !== subject.digest) {
       throw new DriftSkipped(marks.digest === undefined

@@ -42,8 +42,8 @@ export interface DriftSubject {
   readonly digest: string;
   /** Facts that name the subject in the log line. */
   readonly logFields: Record<string, unknown>;
-  /** The recorded owner and digest; null when the image, alias or catalog does not exist; undefined when its tags cannot be read (Partner Central refuses them). */
-  marks(): Promise<DriftMarks | null | undefined>;
+  /** The owner and digest the ledger records (lambda/reconcile/ledger.ts); null when the object does not exist. */
+  marks(): Promise<DriftMarks | null>;
   /** Compare what is in effect with the declaration and, by the action, write the differences. */
   reconcile(action: DriftActionValue, gate: WriteGate, findings: DriftFindings): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { AddressInfo } from 'net';
-import { AttributeValue, CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, UpdateItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { LEDGER_TABLE_ENV, MEMBERSHIP_KEY } from '../../src/contract/membership';
 import type { TemplateJson } from './local-deployment';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,6 +47,13 @@ export class LocalDynamoDb {
     }
   }
 
+  /** Name another owner in a ledger item, as a rename would (the tests of stale checks). */
+  public async setOwner(key: string, owner: string, table = process.env[LEDGER_TABLE_ENV] ?? 'Ledger'): Promise<void> {
+    await this.client().send(new UpdateItemCommand({
+      TableName: table, Key: { [MEMBERSHIP_KEY]: { S: key } }, UpdateExpression: 'SET #o = :o', ExpressionAttributeNames: { '#o': 'Owner' }, ExpressionAttributeValues: { ':o': { S: owner } },
+    }));
+  }
+
   /** Every item of a table (the tests' view of the ledger). */
   public async items(table = process.env[LEDGER_TABLE_ENV] ?? 'Ledger'): Promise<Record<string, AttributeValue>[]> {
     const { Items } = await this.client().send(new ScanCommand({ TableName: table, ConsistentRead: true }));
@@ -72,6 +79,8 @@ export class LocalDynamoDb {
         // Another deployment of the test made it already.
         if (error.name !== 'ResourceInUseException') throw error;
       });
+      // dynalite makes a table ACTIVE on a timer (the virtual clock runs it while nothing else is on the wire).
+      await waitUntilTableExists({ client: this.client(), maxWaitTime: 60, minDelay: 0.05, maxDelay: 0.1 } as any, { TableName: id });
       // The provider names its table to the function (SharingProvider._ledgerTable).
       process.env[LEDGER_TABLE_ENV] = id;
     }
