@@ -16,11 +16,9 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
-import { MEMBERSHIP_KEY } from '../src/contract/membership';
 import { budgetSecondsFor, DRIFT_CALLS_PER_SECOND, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
 import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/handler-harness';
 import { LocalDynamoDb } from '../test/support/local-dynamodb';
@@ -86,7 +84,7 @@ interface Row {
 
 async function measureSize(n: number, cfn: CloudFormationStub): Promise<Row[]> {
   const endpoint = new LocalAwsEndpoint(OWNER);
-  useLocalEndpoint(await endpoint.start());
+  useLocalEndpoint(await endpoint.start({ ledger: true }));
   endpoint.rateLimit = { perSecond: WORKSPACES_RATE.perSecond * TIME_SCALE, burst: WORKSPACES_RATE.burst };
   endpoint.workspaces.addImage(IMAGE);
   const handler = loadBundledHandler();
@@ -153,7 +151,7 @@ interface DriftRow {
  */
 async function measureDriftCheck(n: number, cfn: CloudFormationStub): Promise<DriftRow> {
   const endpoint = new LocalAwsEndpoint(OWNER);
-  useLocalEndpoint(await endpoint.start());
+  useLocalEndpoint(await endpoint.start({ ledger: true }));
   endpoint.workspaces.addImage(IMAGE);
   const handler = loadBundledHandler();
   const listed = accounts(n);
@@ -220,12 +218,7 @@ async function measureUnitTree(n: number, cfn: CloudFormationStub): Promise<Unit
   const dynamodb = new LocalDynamoDb();
   await dynamodb.start();
   const table = 'Membership';
-  await dynamodb.client().send(new CreateTableCommand({
-    TableName: table,
-    KeySchema: [{ AttributeName: MEMBERSHIP_KEY, KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: MEMBERSHIP_KEY, AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  await dynamodb.createLedger(table);
   endpoint.workspaces.addImage(IMAGE);
   for (const op of ORGANIZATIONS_OPERATIONS) endpoint.latencyOf[op] = scaled(ORGANIZATIONS_LATENCY_MS);
   const org = endpoint.organizations;

@@ -32,7 +32,7 @@ function printResults(results: StepResult[]): void {
 async function main(): Promise<void> {
   const endpoint = new LocalAwsEndpoint(OWNER);
   const cfn = new CloudFormationStub();
-  useLocalEndpoint(await endpoint.start(), REGION);
+  useLocalEndpoint(await endpoint.start({ ledger: true }), REGION);
   await cfn.start();
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -23,7 +23,7 @@ function synth(context: Record<string, string>): TemplateJson {
 test('the example app shares, re-shares and unshares, and tears the alias down in order', async () => {
   const endpoint = new LocalAwsEndpoint(OWNER);
   const cfn = new CloudFormationStub();
-  useLocalEndpoint(await endpoint.start());
+  useLocalEndpoint(await endpoint.start({ ledger: true }));
   useFastSettings();
   await cfn.start();
   try {
@@ -81,7 +81,7 @@ describe('the two-account app (examples/two-accounts.ts)', () => {
     const endpoint = new LocalAwsEndpoint(OWNER);
     endpoint.addAccount(RECEIVING);
     const cfn = new CloudFormationStub();
-    useLocalEndpoint(await endpoint.start());
+    useLocalEndpoint(await endpoint.start({ ledger: true }));
     useFastSettings();
     await cfn.start();
     try {

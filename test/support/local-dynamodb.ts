@@ -65,7 +65,10 @@ export class LocalDynamoDb {
   }
 
   public client(): DynamoDBClient {
-    return new DynamoDBClient({ endpoint: this.url, region: process.env.AWS_REGION });
+    // dynalite checks no signature: throwaway credentials, whatever the environment holds yet.
+    return new DynamoDBClient({
+      endpoint: this.url, region: process.env.AWS_REGION ?? 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   }
 
   /** Create the tables a template lists, each named by its logical ID (as LocalDeployment resolves their Ref). */

@@ -3,6 +3,7 @@ import { AddressInfo } from 'net';
 import { LocalCloudFormation } from './cloudformation-service';
 import { WorkSpacesConnectionAliases } from './connection-alias-service';
 import { LocalLambda } from './lambda-service';
+import { LocalDynamoDb } from './local-dynamodb';
 import { AwsError, LocalQueryService, LocalService } from './local-service';
 import { LocalOrganizations, LocalSts } from './organizations-service';
 import { PartnerCentralPreferences } from './partner-central-service';
@@ -237,8 +238,19 @@ export class LocalAwsEndpoint {
     this.calls.length = 0;
   }
 
-  /** Start listening on a free loopback port; resolves to the endpoint URL. */
-  public async start(): Promise<string> {
+  /** The DynamoDB of the provider's ledger, when `start` was asked for one (tests that set up no other). */
+  public ledger?: LocalDynamoDb;
+
+  /**
+   * Start listening on a free loopback port; resolves to the endpoint URL. `ledger`: also start a
+   * DynamoDB with the provider's ledger table, for the apps and demos that run no test harness.
+   */
+  public async start(options: { ledger?: boolean } = {}): Promise<string> {
+    if (options.ledger) {
+      this.ledger = new LocalDynamoDb();
+      await this.ledger.start();
+      await this.ledger.createLedger();
+    }
     this.server = http.createServer((req, res) => {
       let body = '';
       req.on('data', chunk => (body += chunk));
@@ -268,6 +280,8 @@ export class LocalAwsEndpoint {
   }
 
   public async stop(): Promise<void> {
+    await this.ledger?.stop();
+    this.ledger = undefined;
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>(resolve => this.server!.close(() => resolve()));
