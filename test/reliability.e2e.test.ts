@@ -278,7 +278,12 @@ describe('logs', () => {
   test('the function\'s log level: DEBUG adds a line per API call, WARN keeps successes out, ERROR keeps failures in', async () => {
     const debug = await logsOf(create([A, B]), 'DEBUG');
     const calls = debug.records.filter(r => r.level === 'DEBUG');
-    expect(calls.map(r => r.operation).sort()).toEqual(['CreateTags', 'DescribeTags', 'DescribeTags', 'DescribeWorkspaceImages', 'UpdateWorkspaceImagePermission', 'UpdateWorkspaceImagePermission']);
+    // The claim, two writes, and the ledger's five: the request's start, its declaration, a fence per write, its answer.
+    expect(calls.map(r => r.operation).sort()).toEqual([
+      'CreateTags', 'DescribeTags', 'DescribeTags', 'DescribeWorkspaceImages',
+      'UpdateItem', 'UpdateItem', 'UpdateItem', 'UpdateItem', 'UpdateItem',
+      'UpdateWorkspaceImagePermission', 'UpdateWorkspaceImagePermission',
+    ]);
     expect(calls.every(r => typeof r.durationMs === 'number')).toBe(true);
     expect(debug.records.filter(r => r.level === 'INFO').map(r => r.status)).toEqual(['SUCCESS']);
 
@@ -286,7 +291,8 @@ describe('logs', () => {
 
     useFastSettings({ SHARING_IAM_PROPAGATION_MS: 0 });
     endpoint.inject({ kind: 'access-denied', count: 1, operation: 'UpdateWorkspaceImagePermission' });
-    const failed = await logsOf(create([A]), 'ERROR');
+    // An account the earlier Creates did not share (the ledger holds A and B: a Create shares only what it lacks).
+    const failed = await logsOf(create(['999900001111']), 'ERROR');
     expect(failed.records).toEqual([expect.objectContaining({ level: 'ERROR', status: 'FAILED' })]);
   });
 });

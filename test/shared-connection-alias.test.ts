@@ -2,7 +2,7 @@ import { App, CfnParameter, RemovalPolicy, Stack, Validations } from 'aws-cdk-li
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as workspaces from 'aws-cdk-lib/aws-workspaces';
 import { SharedConnectionAlias, SharedWorkspaceImage, SharingProvider } from '../src';
-import { newStack, onlyResource, OWNERSHIP_READS } from './support/template';
+import { newStack, onlyResource, OWNERSHIP_READS, LEDGER_ACCESS } from './support/template';
 
 const ALIAS = 'wsca-abc12345de';
 const OTHER_ALIAS = 'wsca-xyz98765uv';
@@ -72,6 +72,8 @@ describe('SharedConnectionAlias', () => {
       { Effect: 'Allow', Action: 'workspaces:DescribeConnectionAliases', Resource: '*' },
       // An ownership decision reads the stacks (see docs/state-table.md).
       ...OWNERSHIP_READS,
+      // What each share shared, and the fence of its writes (docs/engine.md).
+      LEDGER_ACCESS,
     ]);
   });
 

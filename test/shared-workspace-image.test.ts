@@ -1,7 +1,7 @@
 import { App, CfnParameter, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
-import { newStack, onlyResource, OWNERSHIP_READS, templateForSnapshot } from './support/template';
+import { newStack, onlyResource, OWNERSHIP_READS, LEDGER_ACCESS, templateForSnapshot } from './support/template';
 
 const IMAGE = 'wsi-abc123def';
 const A = '111122223333';
@@ -101,6 +101,8 @@ describe('SharedWorkspaceImage', () => {
       { Effect: 'Allow', Action: 'workspaces:DescribeWorkspaceImages', Resource: '*' },
       // An ownership decision reads the stacks (see docs/state-table.md).
       ...OWNERSHIP_READS,
+      // What each share shared, and the fence of its writes (docs/engine.md).
+      LEDGER_ACCESS,
     ]);
   });
 

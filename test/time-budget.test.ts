@@ -105,5 +105,7 @@ test('the provider and one share stay within 9 resources beyond an empty stack',
   new SharedWorkspaceImage(stack, 'Image', { imageId: 'wsi-abc123def', accountIds: accounts(5_000) });
 
   const resources = Object.keys(Template.fromStack(stack).toJSON().Resources).length;
-  expect(resources - empty).toBe(7);
+  // The function, its role, log group, policy and EventInvokeConfig, the ledger's table, the share, and the role's default policy.
+  expect(resources - empty).toBe(8);
+  expect(resources - empty).toBeLessThanOrEqual(9);
 });

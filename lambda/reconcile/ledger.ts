@@ -1,4 +1,4 @@
-import { AttributeValue, DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { LEDGER, LEDGER_TABLE_ENV, MEMBERSHIP_KEY } from '../../src/contract/membership';
 import { dynamoDbOf } from '../clients/dynamodb';
 import { isErrorCode } from '../runtime/errors';
@@ -243,20 +243,6 @@ export class Ledger {
     if (kept.length > 0) await this.update(new Expression().members('ADD', LEDGER.shared, kept), { version, holder });
     const gone = [...dirty].filter(a => !shared.has(a));
     return this.update(new Expression().members('DELETE', LEDGER.shared, gone).remove(LEDGER.inFlight), { version, holder });
-  }
-
-  /** Forget the object (its last owner released it): one delete, conditioned on the version. */
-  public async forget(version: number, holder: Holder): Promise<void> {
-    const e = new Expression();
-    const condition = this.conditionOf(e, version, holder);
-    try {
-      await dynamoDbOf(this.ctx).send(new DeleteItemCommand({
-        TableName: this.table, Key: this.itemKey, ConditionExpression: condition, ExpressionAttributeNames: e.names, ExpressionAttributeValues: e.values,
-      }));
-    } catch (error) {
-      if (!isErrorCode(error, 'ConditionalCheckFailedException')) throw error;
-      throw new SupersededError(`A newer deploy of ${this.key} started: its ledger item is kept`);
-    }
   }
 }
 

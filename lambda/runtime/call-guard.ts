@@ -88,7 +88,9 @@ async function untilStopped<T>(call: Promise<T>, state: CallState, stop: AbortSi
  */
 export function guard<C extends { middlewareStack: unknown }>(client: C, callGuard: CallGuard, pacer?: Pacer): C {
   const { deadline, settings, log, abort, stop } = callGuard;
-  const state = callGuard.propagation;
+  // Per client: the ledger's DynamoDB answering says nothing of the role's WorkSpaces statements,
+  // which may still be propagating.
+  const state = { ...callGuard.propagation };
   const stack = client.middlewareStack as unknown as Stack;
   stack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {

@@ -5,10 +5,11 @@ import type { ShareGrants } from './share-grants';
 import { MEMBERSHIP_KEY } from '../contract/membership';
 
 /**
- * The table in which the handler remembers, per share resource, the accounts it shared because
- * of organizational units (lambda/units/membership.ts): one item per resource, one string set.
- * On demand, encrypted, with point-in-time recovery, and kept when the stack is deleted: losing it
- * only means that accounts which leave the units are no longer unshared (see the README).
+ * The ledger: the table in which the handler records, per shared object, what this provider's
+ * shares shared and the fence of their writes (lambda/reconcile/ledger.ts, docs/engine.md). Its
+ * construct ID is the membership table's of earlier releases, so that an upgrade keeps it (and
+ * the older items, which the engine adopts). On demand, encrypted, with point-in-time recovery,
+ * kept when the stack is deleted. The handler reads and updates items; it never deletes one.
  */
 export function createMembershipTable(scope: Construct, grants: ShareGrants): dynamodb.Table {
   const table = new dynamodb.Table(scope, 'MembershipTable', {
@@ -18,6 +19,6 @@ export function createMembershipTable(scope: Construct, grants: ShareGrants): dy
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  grants.allow('membership-table', ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+  grants.allow('membership-table', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]);
   return table;
 }

@@ -33,3 +33,10 @@ export const OWNERSHIP_READS = [
     Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:', { Ref: 'AWS::AccountId' }, ':stack/*/*']] },
   },
 ];
+
+/** The statement of the ledger's reads and writes (src/private/membership-table.ts): its one table, no delete. */
+export const LEDGER_ACCESS = {
+  Effect: 'Allow',
+  Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CrossAccountSharingProviderMembershipTable/), 'Arn'] },
+};
