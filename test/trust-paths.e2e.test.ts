@@ -232,8 +232,7 @@ describe('path 7: Partner Central REPAIR when the declared and the outside exclu
   const declared = ids('declared', 60);
   const outside = ids('outside', 41);
 
-  // path 7: fixed in the next commit
-  test.failing('restores every declared exclusion, keeps the outside ones already there in their order as far as 100 allow, and reports the dropped ones', async () => {
+  test('restores every declared exclusion, keeps the outside ones already there in their order as far as 100 allow, and reports the dropped ones', async () => {
     aws.endpoint.partnerCentral.seed('AWS');
     const stack = deployment();
     await stack.deploy(synth(s => new PartnerConnectionPreferences(s, 'Connections', {
