@@ -411,7 +411,7 @@ describe('path 12: the rollback of a receiving-side replacement whose new name i
   });
   const images = () => aws.endpoint.workspaces.ownedBy(RECEIVER);
 
-  test('a WorkspaceImageCopy: the Update fails before creating anything, and the rollback, whose physical ID is the old copy, succeeds with nothing to do', async () => {
+  test('a WorkspaceImageCopy: the Update fails before creating anything, and the rollback, whose physical ID is the old copy, succeeds with nothing to do (RU6)', async () => {
     aws.endpoint.workspaces.addImage(HAND_MADE, { owner: RECEIVER, name: 'golden-copy-2' });
     const stack = deployment(receiving, RECEIVER);
     const declare = (sourceImageId: string, name: string) => synth(s => new WorkspaceImageCopy(s, 'Golden', {
@@ -436,7 +436,7 @@ describe('path 12: the rollback of a receiving-side replacement whose new name i
     expectSettled(stack);
   });
 
-  test('a WorkspaceBundle: the same, for a bundle moved to another image and name taken by hand', async () => {
+  test('a WorkspaceBundle: the same, for a bundle moved to another image by hand (RU6)', async () => {
     aws.endpoint.workspaces.addImage('wsi-ownimage01', { owner: RECEIVER, name: 'own' });
     aws.endpoint.workspaces.addImage('wsi-ownimage02', { owner: RECEIVER, name: 'own-2' });
     aws.endpoint.workspaces.addImage('wsi-ownimage03', { owner: RECEIVER, name: 'own-3' });
