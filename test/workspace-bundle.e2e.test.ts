@@ -148,11 +148,14 @@ describe('Update', () => {
   test('to another compute type under the same name fails, keeping the physical ID, and the rollback keeps the bundle', async () => {
     await cfn.invoke(handler, cfn.createEvent(TYPE, 'Bundle', props()), context());
 
+    // The stack as CloudFormation has it during the update, then during its rollback.
+    endpoint.cloudformation.addStack(cfn.stackId, { status: 'UPDATE_IN_PROGRESS' });
     const failed = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Bundle', FIRST, props({ ComputeType: 'POWER' }), props()), context());
     expect(failed.Status).toBe('FAILED');
     expect(failed.PhysicalResourceId).toBe(FIRST);
     expect(failed.Reason).toContain('the bundle this update replaces');
 
+    endpoint.cloudformation.setStatus(cfn.stackId, 'UPDATE_ROLLBACK_IN_PROGRESS');
     const rollback = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Bundle', FIRST, props(), props({ ComputeType: 'POWER' })), context());
     expect(rollback.Status).toBe('SUCCESS');
     expect(rollback.PhysicalResourceId).toBe(FIRST);

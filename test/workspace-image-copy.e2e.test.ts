@@ -191,11 +191,14 @@ describe('Update', () => {
     endpoint.workspaces.addImage('wsi-silver1234', { sharedWith: [RECEIVER] });
     const moved = props({ SourceImageId: 'wsi-silver1234' });
 
+    // The stack as CloudFormation has it during the update, then during its rollback.
+    endpoint.cloudformation.addStack(cfn.stackId, { status: 'UPDATE_IN_PROGRESS' });
     const failed = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Copy', first.PhysicalResourceId, moved, props()), context());
     expect(failed.Status).toBe('FAILED');
     expect(failed.PhysicalResourceId).toBe(FIRST_COPY);
     expect(failed.Reason).toContain('the copy this update replaces');
 
+    endpoint.cloudformation.setStatus(cfn.stackId, 'UPDATE_ROLLBACK_IN_PROGRESS');
     const rollback = await cfn.invoke(handler, cfn.updateEvent(TYPE, 'Copy', first.PhysicalResourceId, props(), moved), context());
     expect(rollback.Status).toBe('SUCCESS');
     expect(rollback.PhysicalResourceId).toBe(FIRST_COPY);

@@ -47,16 +47,31 @@ export interface FoundObject {
  * source and settings): this resource's own is used as it is; one of another logical ID of this
  * stack (a rename) or of an owner CloudFormation no longer knows is claimed (claim.ts), and one of
  * another live stack fails, changing nothing. `conflict` is the error for one that is not the same.
+ * `physicalId` is an Update's: see goesBackTo.
  */
 export async function useFound(
   what: string, id: string, tags: readonly WorkspacesTag[], same: boolean, me: Owner, facts: OwnershipFacts, ctx: ResourceContext,
-  conflict: () => Error,
+  conflict: () => Error, physicalId?: string,
 ): Promise<FoundObject> {
+  if (!same && await goesBackTo(id, tags, me, facts, physicalId)) return { id, tags, how: 'made' };
   if (!same) throw conflict();
   if (ownedBy(tags, me)) return { id, tags, how: 'made' };
   const claimed = await claimWorkspacesResource(what, id, me, facts, ctx);
   if (claimed === 'missing') throw new PreconditionError(`${what} ${id} disappeared while it was being taken over: deploy again`);
   return { id, tags, how: claimed === 'owned' ? 'made' : 'taken' };
+}
+
+/**
+ * Whether an Update that found `id` under its name is a rollback going back to the copy or bundle
+ * it stands on: `id` is the request's physical ID, this resource owns it, and the stack is rolling
+ * back. Then there is nothing to do, whatever its source or settings say now (a copy made before
+ * the source tag, a bundle moved to another image by hand): refusing it would leave the stack
+ * UPDATE_ROLLBACK_FAILED. A forward Update (another source under the same name) still fails.
+ */
+async function goesBackTo(
+  id: string, tags: readonly WorkspacesTag[], me: Owner, facts: OwnershipFacts, physicalId: string | undefined,
+): Promise<boolean> {
+  return id === physicalId && ownedBy(tags, me) && await facts.phase() === 'rollback';
 }
 
 /**

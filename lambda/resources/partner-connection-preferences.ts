@@ -12,6 +12,7 @@ import { breaks, duplicatesOf, follows, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_I
 import { ACCESS_TYPES, AccessType, isAccessType, REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { partnerCentralOf } from '../clients/partner-central';
 import { declarationDigest } from '../drift/declaration';
+import { repairedExclusions } from '../drift/exclusions';
 import type { DriftFindings, DriftSubjectOf } from '../drift/subject';
 import { claimExclusively, TagStore } from '../ownership/claim';
 import { failedCreateIdOf, nothingDoneIdOf } from '../ownership/failed-create';
@@ -416,14 +417,12 @@ function differences(current: GetConnectionPreferencesCommandOutput, declared: D
 }
 
 /**
- * What REPAIR writes: the declared access type and exclusions, keeping the exclusions added outside
- * the stack where the declared access type allows exclusions (with another one they mean nothing,
- * and Partner Central refuses them). ENFORCE writes exactly the declaration.
+ * What REPAIR writes: the declared access type and exclusions, with as many exclusions added outside the stack as fit
+ * (repairedExclusions) where the access type allows exclusions (else Partner Central refuses them). ENFORCE writes the declaration.
  */
-function repairedState(current: GetConnectionPreferencesCommandOutput, declared: Desired): Desired {
+function repairedState(current: GetConnectionPreferencesCommandOutput, declared: Desired): Desired & { dropped?: string[] } {
   if (declared.accessType !== 'ALLOW_BY_DEFAULT_DENY_SOME') return declared;
-  const extra = (current.ExcludedParticipantIds ?? []).filter(e => !declared.excluded.includes(e));
-  return { accessType: declared.accessType, excluded: [...declared.excluded, ...extra] };
+  return { accessType: declared.accessType, ...repairedExclusions(current.ExcludedParticipantIds ?? [], declared.excluded) };
 }
 
 /**
@@ -455,7 +454,7 @@ export const partnerConnectionPreferencesDrift: DriftSubjectOf = (declaration, c
         compare(await partnerCentralOf(ctx).send(new GetConnectionPreferencesCommand({ Catalog: prefs.catalog })));
         return;
       }
-      let wrote: Desired | undefined;
+      let wrote: ReturnType<typeof repairedState> | undefined;
       const desiredOf = (current: GetConnectionPreferencesCommandOutput) => {
         const desired = action === 'ENFORCE' ? declared : repairedState(current, declared);
         wrote = sameState(current, desired) ? undefined : desired;
@@ -472,6 +471,7 @@ export const partnerConnectionPreferencesDrift: DriftSubjectOf = (declaration, c
       findings.repaired.push(...findings.missing);
       findings.unshared.push(...findings.unexpected.filter(e => !kept.has(e)));
       findings.notes.revision = applied.revision;
+      if (wrote.dropped?.length) findings.notes.droppedOutside = wrote.dropped;
       if (applied.attempts > 1) findings.notes.conflictAttempts = applied.attempts;
     },
   };

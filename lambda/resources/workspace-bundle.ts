@@ -152,7 +152,7 @@ async function findOrCreate(bundle: Bundle, me: Owner, facts: StackFacts, ctx: R
         `A bundle named ${JSON.stringify(bundle.name)} already exists in account ${ctx.accountId} in this Region (${existingId}, ${whose}): `
         + 'bundle names are unique; choose another name (a renamed construct keeps its bundle only with the same settings: rename it in one deploy, change it in another), then deploy again',
       );
-    });
+    }, replacing);
     return { bundleId: found.id, how: found.how, state: existing.State, tags };
   }
   ctx.progress.plan('created', [bundle.name]);

@@ -164,7 +164,7 @@ async function findOrCopy(copy: ImageCopy, me: Owner, facts: StackFacts, ctx: Re
         `An image named ${JSON.stringify(copy.name)} already exists in account ${ctx.accountId} in this Region (${existingId}, ${whose}): `
         + 'image names are unique and a copy is never duplicated; choose another name (WorkSpaces cannot rename an image), then deploy again',
       );
-    });
+    }, replacing);
     return { copyId: found.id, how: found.how, tags };
   }
   await checkSource(copy, ctx);

@@ -94,6 +94,8 @@ export class CloudFormationStub {
   private readonly responses = new Map<string, CfnResponse[]>();
   private readonly waiting = new Map<string, () => void>();
   private requests = 0;
+  /** The ID of every request this stub made an event for, in order. */
+  public readonly requestIds: string[] = [];
 
   /** @param stackId the stack whose requests this stub sends (a second stub stands in for a second stack) */
   constructor(public readonly stackId = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/11111111-2222-3333-4444-555555555555') {}
@@ -119,6 +121,7 @@ export class CloudFormationStub {
 
   private base(resourceType: string, logicalId: string) {
     const requestId = `request-${++this.requests}`;
+    this.requestIds.push(requestId);
     const { port } = this.server!.address() as AddressInfo;
     return {
       ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:CrossAccountSharingHandler',
@@ -191,6 +194,16 @@ export class CloudFormationStub {
     const response = arrived();
     if (!response) throw new Error(`no invocation answered ${event.RequestType} ${event.LogicalResourceId} within ${withinMs} ms`);
     return response;
+  }
+
+  /**
+   * The requests, of those this stub made from the `since`-th on, that got no answer or more than
+   * one (with how many): CloudFormation expects exactly one.
+   */
+  public notAnsweredOnce(since = 0): { requestId: string; answers: number }[] {
+    return this.requestIds.slice(since)
+      .map(requestId => ({ requestId, answers: this.responses.get(requestId)?.length ?? 0 }))
+      .filter(r => r.answers !== 1);
   }
 
   /** Every answer a request got: CloudFormation expects exactly one. */
