@@ -101,7 +101,7 @@ function failWriteAfter(after: number): void {
 
 describe('path 1: a unit-following Create that fails part-way', () => {
   // path 1: fails until the reconcile engine (issue 24) lands
-  test.failing('its rollback Delete unshares every account the Create shared', async () => {
+  test('its rollback Delete unshares every account the Create shared', async () => {
     const stack = deployment();
     failWriteAfter(2);
 
@@ -116,7 +116,7 @@ describe('path 1: a unit-following Create that fails part-way', () => {
 
 describe('path 2: a scheduled check in flight when the stack is deleted', () => {
   // path 2: fails until the reconcile engine (issue 24) lands
-  test.failing('grants nothing once the Delete has started: after the delete nothing it shared is left', async () => {
+  test('grants nothing once the Delete has started: after the delete nothing it shared is left', async () => {
     // The check writes every 10 s (virtual): the whole delete, unpaced, runs between two of its writes.
     useFastSettings({ SHARING_DRIFT_CALLS_PER_SECOND: 0.1 });
     const stack = deployment();
@@ -141,7 +141,7 @@ describe('path 2: a scheduled check in flight when the stack is deleted', () => 
 
 describe('path 3: a REPAIR check in flight when an Update removes accounts', () => {
   // path 3: fails until the reconcile engine (issue 24) lands
-  test.failing('shares none of the removed accounts again', async () => {
+  test('shares none of the removed accounts again', async () => {
     useFastSettings({ SHARING_DRIFT_CALLS_PER_SECOND: 0.1 });
     const stack = deployment();
     const declared = (accountIds: string[]) => synth(imageShare('Golden', accountIds, { driftCheck: { interval: Duration.hours(1), action: DriftAction.REPAIR } }));
@@ -168,7 +168,7 @@ describe('path 3: a REPAIR check in flight when an Update removes accounts', () 
 
 describe('path 4: the rollback of a rename of a unit-following share', () => {
   // path 4: fails until the reconcile engine (issue 24) lands
-  test.failing('unshares the account only the new declaration named (row D4)', async () => {
+  test('unshares the account only the new declaration named (row D4)', async () => {
     const stack = deployment();
     await stack.deploy(synth(unitShare('Golden')));
     expect(shares()).toEqual(sorted(...IN_UNIT, Z));
@@ -191,7 +191,7 @@ describe('path 4: the rollback of a rename of a unit-following share', () => {
 
 describe('path 5: the rollback of a failed move of a unit-following share to another image (row U2)', () => {
   // path 5: fails until the reconcile engine (issue 24) lands
-  test.failing('unshares what the move shared on the new image, and the stack\'s delete leaves nothing on either', async () => {
+  test('unshares what the move shared on the new image, and the stack\'s delete leaves nothing on either', async () => {
     const stack = deployment();
     await stack.deploy(synth(unitShare('Golden')));
     // The move shares one account on IMAGE2, then a write is refused.
@@ -212,7 +212,7 @@ describe('path 5: the rollback of a failed move of a unit-following share to ano
 
 describe('path 6: removing organizationalUnitIds from a construct', () => {
   // path 6: fails until the reconcile engine (issue 24) lands
-  test.failing('unshares the accounts the units brought, and the stack\'s delete leaves nothing', async () => {
+  test('unshares the accounts the units brought, and the stack\'s delete leaves nothing', async () => {
     const stack = deployment();
     await stack.deploy(synth(unitShare('Golden', { accountIds: [X] })));
     expect(shares()).toEqual(sorted(...IN_UNIT, X, Z));
@@ -263,7 +263,7 @@ describe('path 7: Partner Central REPAIR when the declared and the outside exclu
 
 describe('path 8: Partner Central drift checks when Partner Central refuses tags on the preferences', () => {
   // path 8: fails until the reconcile engine (issue 24) lands
-  test.failing('a REPAIR check still restores the declared exclusions', async () => {
+  test('a REPAIR check still restores the declared exclusions', async () => {
     aws.endpoint.partnerCentral.seed('AWS');
     aws.endpoint.partnerCentral.preferencesTaggable = false;
     const stack = deployment();
@@ -314,7 +314,7 @@ describe('path 9: the rollback of an Update that grew the list from 10 to 1,200 
   });
 
   // path 9: fails until the reconcile engine (issue 24) lands
-  test.failing('has the time it needs: the stack ends UPDATE_ROLLBACK_COMPLETE with the 10 shared', async () => {
+  test('has the time it needs: the stack ends UPDATE_ROLLBACK_COMPLETE with the 10 shared', async () => {
     const stack = deployment(aws.cfn, OWNER, scaled(900_000));
     const ten = many(10);
     await stack.deploy(scaledTemplate(synth(imageShare('Golden', ten))));
@@ -331,17 +331,21 @@ describe('path 9: the rollback of an Update that grew the list from 10 to 1,200 
 });
 
 describe('path 10: an image shared by a release before ownership tags', () => {
-  /** Deploy [A, B], then take the ownership tags off, as a release before ownership left its shares. */
+  /**
+   * Deploy [A, B], then take the ownership tags and the ledger's item off, as a release before
+   * ownership (and before the ledger) left its shares.
+   */
   async function untaggedShare(): Promise<LocalDeployment> {
     const stack = deployment();
     await stack.deploy(synth(imageShare('Golden', [A, B])));
     aws.endpoint.tags.operations().DeleteTags({ ResourceId: IMAGE, TagKeys: [OWNER_STACK, OWNER_RESOURCE] }, OWNER);
+    await dynamodb.deleteItem(`image:${IMAGE}`);
     expect(aws.endpoint.tags.of(IMAGE)).toEqual({});
     return stack;
   }
 
   // path 10: fails until the reconcile engine (issue 24) lands
-  test.failing('is claimed by an Update: a second stack\'s Create of the same image then fails, changing nothing', async () => {
+  test('is claimed by an Update: a second stack\'s Create of the same image then fails, changing nothing', async () => {
     const stack = await untaggedShare();
     await stack.deploy(synth(imageShare('Golden', [A, B, C])));
 
@@ -353,7 +357,7 @@ describe('path 10: an image shared by a release before ownership tags', () => {
   });
 
   // path 10: fails until the reconcile engine (issue 24) lands
-  test.failing('a later rename that drops accounts unshares them, and the stack\'s delete leaves nothing', async () => {
+  test('a later rename that drops accounts unshares them, and the stack\'s delete leaves nothing', async () => {
     const stack = await untaggedShare();
     await stack.deploy(synth(imageShare('Golden', [A, B, C])));
 
@@ -375,7 +379,7 @@ describe('path 11: a late duplicate of an earlier hand-over hop, delivered after
   });
 
   // path 11: fails until the reconcile engine (issue 24) lands
-  test.failing('makes no write: what a later Update undid stays undone, and the Create is answered once', async () => {
+  test('makes no write: what a later Update undid stays undone, and the Create is answered once', async () => {
     const stack = deployment(aws.cfn, OWNER, SHORT_INVOCATION_MS);
     const listed = Array.from({ length: 600 }, (_, i) => String(300000000000 + i));
     const created = await stack.deploy(synth(imageShare('Golden', listed)));

@@ -41,7 +41,7 @@ async function runCheck<S extends Share>(
   const done: Step[] = [];
   const write = (step: Step, signal: AbortSignal) => type.write(share.objectId, step, ctx, signal);
   try {
-    await execute({ ledger, version, holder: CHECK, steps, write }, 0, ctx, (_n, step) => {
+    await execute({ ledger, version, holder: CHECK, steps, write, pace: () => type.pace(ctx) }, 0, ctx, (_n, step) => {
       done.push(step);
       (step.grant ? findings.repaired : findings.unshared).push(step.accountId);
     });

@@ -69,7 +69,7 @@ export async function runRequest<S extends Share>(
   let done = checkpoint.done;
   const write = (step: Parameters<SetShareType<S>['write']>[1], signal: AbortSignal) => type.write(checkpoint.objectId, step, ctx, signal);
   try {
-    done = await execute({ ledger, version: checkpoint.version, holder, steps, write }, checkpoint.done, ctx, n => {
+    done = await execute({ ledger, version: checkpoint.version, holder, steps, write, pace: () => type.pace(ctx) }, checkpoint.done, ctx, n => {
       done = n;
       note(ctx, { ...checkpoint, done: n });
     });

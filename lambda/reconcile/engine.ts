@@ -19,6 +19,8 @@ export interface Run {
   readonly steps: readonly Step[];
   /** One write to the service, aborted by `signal`. */
   readonly write: (step: Step, signal: AbortSignal) => Promise<void>;
+  /** Wait for the service's pace before the fence, so that the write goes right after it. */
+  readonly pace: () => Promise<void>;
 }
 
 /** How long a write may take from passing its fence to its answer: the claim's gap (see settings.ts), for the same reason. */
@@ -33,6 +35,7 @@ const WINDOW_ATTEMPTS = 3;
  */
 export async function fencedWrite(run: Run, step: Step, ctx: ResourceContext, unshared: readonly string[] = []): Promise<void> {
   for (let attempt = 1; ; attempt++) {
+    await run.pace();
     await run.ledger.fence(run.version, run.holder, step, attempt === 1 ? unshared : []);
     const window = AbortSignal.timeout(fenceWindowMs(ctx));
     try {

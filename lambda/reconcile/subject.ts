@@ -26,6 +26,8 @@ export interface SetShareType<S extends Share> {
   prepare(share: S, ctx: ResourceContext): Promise<void>;
   /** The accounts the object is shared with, every page; null when the object does not exist. */
   readEffect(objectId: string, ctx: ResourceContext): Promise<Set<string> | null>;
+  /** Wait for the service's pace, so that the write that follows goes at once after its fence. */
+  pace(ctx: ResourceContext): Promise<void>;
   /** One write, confirmed as the type confirms its writes; `signal` aborts it. */
   write(objectId: string, step: Step, ctx: ResourceContext, signal: AbortSignal): Promise<void>;
   /** The values the declaration's digest covers. */

@@ -18,6 +18,7 @@ import { setShareHandler } from '../reconcile/set-share';
 import type { SetShareType, Share } from '../reconcile/subject';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
+import { takeTurn } from '../runtime/call-guard';
 import type { ResourceContext, ResourceResult } from '../runtime/resource';
 
 /** The resolved properties of a Custom::SharedConnectionAlias. */
@@ -223,6 +224,7 @@ export const SHARED_CONNECTION_ALIAS: SetShareType<AliasShare> = {
   legacy: async share => [share.accountId],
   prepare,
   readEffect,
+  pace: ctx => takeTurn(workspacesOf(ctx), ctx, 'a write'),
   write: (aliasId, step: Step, ctx, signal) => (step.grant ? shareWith : revoke)(aliasId, step.accountId, ctx, signal),
   digestValues: share => [share.aliasId, share.accountId],
   result: (physicalResourceId, share): ResourceResult<SharedConnectionAliasAttributes> => ({

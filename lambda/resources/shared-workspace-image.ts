@@ -15,6 +15,7 @@ import type { SetShareType, Share } from '../reconcile/subject';
 import { readRemovalPolicy } from '../ownership/removal-policy';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
+import { takeTurn } from '../runtime/call-guard';
 import type { ResourceContext, ResourceResult } from '../runtime/resource';
 import { declaredAccounts, UnitDeclaration } from '../units/declared';
 import { Membership } from '../units/membership';
@@ -222,6 +223,7 @@ export const SHARED_WORKSPACE_IMAGE: SetShareType<ImageShare> = {
   },
   prepare: checkImage,
   readEffect: (imageId, ctx) => permissionsOf(ctx).read(imageId),
+  pace: ctx => takeTurn(workspacesOf(ctx), ctx, 'a write'),
   write: (imageId, step, ctx, signal) => applyStep({ ...step, imageId }, permissionsOf(ctx), ctx, signal),
   digestValues: share => (share.units
     ? [share.imageId, share.accountIds, share.units.unitIds, share.units.excludedAccountIds, share.units.roleArn ?? '', share.units.table]

@@ -170,6 +170,14 @@ export function withAbortSignal(client: { send: unknown }, signal: AbortSignal):
   client.send = (command: unknown, options?: unknown) => send(command, options ?? { abortSignal: signal });
 }
 
+/** The pacer of each paced client. */
+const pacers = new WeakMap<object, Pacer>();
+
+/** Wait for the client's next turn now, so that its next call goes at once (see Pacer.takeTurn). */
+export async function takeTurn(client: object, ctx: CallGuard, what: string): Promise<void> {
+  await pacers.get(client)?.takeTurn(ctx.deadline, what);
+}
+
 /**
  * A factory of one guarded client per invocation: `create` gets the shared client settings, and
  * each invocation's context gets its own client on first use, paced at `callsPerSecond` if given.
@@ -184,6 +192,7 @@ export function perInvocation<C extends { middlewareStack: unknown; send: unknow
     if (!client) {
       const pacer = callsPerSecond ? new Pacer(callsPerSecond(ctx.settings)) : undefined;
       client = guard(create(clientSettings(ctx.settings)), ctx, pacer);
+      if (pacer) pacers.set(client, pacer);
       withAbortSignal(client, ctx.abort.signal);
       clients.set(ctx, client);
     }

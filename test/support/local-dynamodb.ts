@@ -54,6 +54,11 @@ export class LocalDynamoDb {
     }));
   }
 
+  /** Delete a ledger item, as a release before the ledger never wrote it. */
+  public async deleteItem(key: string, table = process.env[LEDGER_TABLE_ENV] ?? 'Ledger'): Promise<void> {
+    await this.client().send(new DeleteItemCommand({ TableName: table, Key: { [MEMBERSHIP_KEY]: { S: key } } }));
+  }
+
   /** Every item of a table (the tests' view of the ledger). */
   public async items(table = process.env[LEDGER_TABLE_ENV] ?? 'Ledger'): Promise<Record<string, AttributeValue>[]> {
     const { Items } = await this.client().send(new ScanCommand({ TableName: table, ConsistentRead: true }));
