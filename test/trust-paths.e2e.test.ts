@@ -100,7 +100,6 @@ function failWriteAfter(after: number): void {
 }
 
 describe('path 1: a unit-following Create that fails part-way', () => {
-  // path 1: fails until the reconcile engine (issue 24) lands
   test('its rollback Delete unshares every account the Create shared', async () => {
     const stack = deployment();
     failWriteAfter(2);
@@ -115,7 +114,6 @@ describe('path 1: a unit-following Create that fails part-way', () => {
 });
 
 describe('path 2: a scheduled check in flight when the stack is deleted', () => {
-  // path 2: fails until the reconcile engine (issue 24) lands
   test('grants nothing once the Delete has started: after the delete nothing it shared is left', async () => {
     // The check writes every 10 s (virtual): the whole delete, unpaced, runs between two of its writes.
     useFastSettings({ SHARING_DRIFT_CALLS_PER_SECOND: 0.1 });
@@ -140,7 +138,6 @@ describe('path 2: a scheduled check in flight when the stack is deleted', () => 
 });
 
 describe('path 3: a REPAIR check in flight when an Update removes accounts', () => {
-  // path 3: fails until the reconcile engine (issue 24) lands
   test('shares none of the removed accounts again', async () => {
     useFastSettings({ SHARING_DRIFT_CALLS_PER_SECOND: 0.1 });
     const stack = deployment();
@@ -167,7 +164,6 @@ describe('path 3: a REPAIR check in flight when an Update removes accounts', () 
 });
 
 describe('path 4: the rollback of a rename of a unit-following share', () => {
-  // path 4: fails until the reconcile engine (issue 24) lands
   test('unshares the account only the new declaration named (row D4)', async () => {
     const stack = deployment();
     await stack.deploy(synth(unitShare('Golden')));
@@ -190,7 +186,6 @@ describe('path 4: the rollback of a rename of a unit-following share', () => {
 });
 
 describe('path 5: the rollback of a failed move of a unit-following share to another image (row U2)', () => {
-  // path 5: fails until the reconcile engine (issue 24) lands
   test('unshares what the move shared on the new image, and the stack\'s delete leaves nothing on either', async () => {
     const stack = deployment();
     await stack.deploy(synth(unitShare('Golden')));
@@ -211,7 +206,6 @@ describe('path 5: the rollback of a failed move of a unit-following share to ano
 });
 
 describe('path 6: removing organizationalUnitIds from a construct', () => {
-  // path 6: fails until the reconcile engine (issue 24) lands
   test('unshares the accounts the units brought, and the stack\'s delete leaves nothing', async () => {
     const stack = deployment();
     await stack.deploy(synth(unitShare('Golden', { accountIds: [X] })));
@@ -262,7 +256,6 @@ describe('path 7: Partner Central REPAIR when the declared and the outside exclu
 });
 
 describe('path 8: Partner Central drift checks when Partner Central refuses tags on the preferences', () => {
-  // path 8: fails until the reconcile engine (issue 24) lands
   test('a REPAIR check still restores the declared exclusions', async () => {
     aws.endpoint.partnerCentral.seed('AWS');
     aws.endpoint.partnerCentral.preferencesTaggable = false;
@@ -313,7 +306,6 @@ describe('path 9: the rollback of an Update that grew the list from 10 to 1,200 
     aws.endpoint.lambda.serve(aws.handler, scaled(900_000));
   });
 
-  // path 9: fails until the reconcile engine (issue 24) lands
   test('has the time it needs: the stack ends UPDATE_ROLLBACK_COMPLETE with the 10 shared', async () => {
     const stack = deployment(aws.cfn, OWNER, scaled(900_000));
     const ten = many(10);
@@ -325,6 +317,9 @@ describe('path 9: the rollback of an Update that grew the list from 10 to 1,200 
     })));
     expect(statuses(steps).slice(0, 2)).toEqual(['deploy Update Golden SUCCESS', 'deploy Create Missing FAILED']);
     expect(stack.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    // The rollback answered once its budget was spent, with only revokes left: a detached chain
+    // of invocations finishes them (docs/engine.md, row E11).
+    await aws.endpoint.lambda.settled();
     expect(shares()).toEqual(sorted(...ten, Z));
     expectSettled(stack);
   });
@@ -344,7 +339,6 @@ describe('path 10: an image shared by a release before ownership tags', () => {
     return stack;
   }
 
-  // path 10: fails until the reconcile engine (issue 24) lands
   test('is claimed by an Update: a second stack\'s Create of the same image then fails, changing nothing', async () => {
     const stack = await untaggedShare();
     await stack.deploy(synth(imageShare('Golden', [A, B, C])));
@@ -356,7 +350,6 @@ describe('path 10: an image shared by a release before ownership tags', () => {
     expectSettled(stack, other);
   });
 
-  // path 10: fails until the reconcile engine (issue 24) lands
   test('a later rename that drops accounts unshares them, and the stack\'s delete leaves nothing', async () => {
     const stack = await untaggedShare();
     await stack.deploy(synth(imageShare('Golden', [A, B, C])));
@@ -378,7 +371,6 @@ describe('path 11: a late duplicate of an earlier hand-over hop, delivered after
     useShortInvocations(aws);
   });
 
-  // path 11: fails until the reconcile engine (issue 24) lands
   test('makes no write: what a later Update undid stays undone, and the Create is answered once', async () => {
     const stack = deployment(aws.cfn, OWNER, SHORT_INVOCATION_MS);
     const listed = Array.from({ length: 600 }, (_, i) => String(300000000000 + i));
