@@ -5,8 +5,7 @@
  * handler against the local endpoint.
  */
 import { claimTags, deleteAction, Owner, Ownership, OwnershipFacts, settlingChanges } from '../lambda/ownership/ownership';
-import { accountsToUnshare } from '../lambda/ownership/share-removal';
-import type { StackFacts, StackPhase } from '../lambda/ownership/stacks';
+import type { StackPhase } from '../lambda/ownership/stacks';
 import { phaseOf, resolveList } from '../lambda/ownership/stacks';
 
 const STACK = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Demo/1';
@@ -82,27 +81,6 @@ describe('Deletes (rows D1 to D8, and R1: the same decision with only the tags s
   test('D4 hands ownership back to the noted logical ID', async () => {
     const action = await deleteAction(tags(me, 'GoldenImage'), me, facts('rollback', [me, sibling]));
     expect(settlingChanges(action, me).set).toEqual([{ Key: OWNER_STACK, Value: STACK }, { Key: OWNER_RESOURCE, Value: 'GoldenImage' }]);
-  });
-});
-
-describe('what a Delete unshares', () => {
-  const declared = ['A', 'B'];
-  const withTemplate = (lists: Record<string, string[] | undefined>) => ({ declaredList: async (id: string) => lists[id] }) as unknown as StackFacts;
-
-  test('D3: every declared account', async () => {
-    expect(await accountsToUnshare({ kind: 'unshare', recorded: true, note: false }, declared, 'AccountIds', withTemplate({}))).toEqual(['A', 'B']);
-  });
-  test('D6: a rename from [A, B] to [B, C] unshares A only', async () => {
-    expect(await accountsToUnshare({ kind: 'renamed', owner: sibling }, declared, 'AccountIds', withTemplate({ GoldenImage: ['B', 'C'] }))).toEqual(['A']);
-  });
-  test('D4: the rollback of a rename unshares what the noted resource does not declare', async () => {
-    expect(await accountsToUnshare({ kind: 'hand-back', to: 'GoldenImage' }, ['B', 'C'], 'AccountIds', withTemplate({ GoldenImage: ['A', 'B'] }))).toEqual(['C']);
-  });
-  test('an unreadable other declaration unshares nothing extra', async () => {
-    expect(await accountsToUnshare({ kind: 'renamed', owner: sibling }, declared, 'AccountIds', withTemplate({}))).toEqual([]);
-  });
-  test('D8: nothing', async () => {
-    expect(await accountsToUnshare({ kind: 'leave', owner: foreign }, declared, 'AccountIds', withTemplate({}))).toEqual([]);
   });
 });
 

@@ -112,14 +112,3 @@ export async function settleWorkspacesResource(
   }
 }
 
-/**
- * The Delete of a RETAIN share: keep the shares, and release the image or alias if this resource
- * owns it (settled as if it had unshared), so that another stack can take it over.
- */
-export async function releaseWorkspacesResource(
-  target: string | TaggedResource, me: Owner, facts: OwnershipFacts, ctx: ResourceContext,
-): Promise<DeleteAction> {
-  const action = await workspacesDeleteAction(target, me, facts, ctx);
-  await settleWorkspacesResource(target, action, me, ctx);
-  return action;
-}

@@ -8,7 +8,7 @@ import type { SetShareType, Share } from './subject';
 import { nothingDoneIdOf } from '../ownership/failed-create';
 import { DeleteAction, Owner, ownerOf } from '../ownership/ownership';
 import { keepsShares } from '../ownership/removal-policy';
-import { NOTHING_DONE } from '../ownership/share-removal';
+import { NOTHING_DONE } from '../ownership/nothing-done';
 import { StackFacts } from '../ownership/stacks';
 import { settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { logger } from '../runtime/logger';

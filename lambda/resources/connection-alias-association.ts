@@ -10,7 +10,7 @@ import { workspacesOf } from '../clients/workspaces';
 import { endsRequest } from '../ownership/created-objects';
 import { nothingDoneIdOf } from '../ownership/failed-create';
 import { Owner, ownerOf } from '../ownership/ownership';
-import { NOTHING_DONE } from '../ownership/share-removal';
+import { NOTHING_DONE } from '../ownership/nothing-done';
 import { StackFacts } from '../ownership/stacks';
 import { claimWorkspacesResource, settleWorkspacesResource, TaggedResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';

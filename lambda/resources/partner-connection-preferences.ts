@@ -18,7 +18,7 @@ import { claimExclusively, TagStore } from '../ownership/claim';
 import { failedCreateIdOf, nothingDoneIdOf } from '../ownership/failed-create';
 import { deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
-import { NOTHING_DONE } from '../ownership/share-removal';
+import { NOTHING_DONE } from '../ownership/nothing-done';
 import { StackFacts } from '../ownership/stacks';
 import { Ledger, ledgerKey } from '../reconcile/ledger';
 import { holdingWholeState, wholeStateCheck } from '../reconcile/whole-state';

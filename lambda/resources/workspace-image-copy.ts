@@ -15,7 +15,7 @@ import {
 import { failedCreateIdOf, nothingDoneIdOf, objectOfFailedCreate } from '../ownership/failed-create';
 import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
-import { NOTHING_DONE } from '../ownership/share-removal';
+import { NOTHING_DONE } from '../ownership/nothing-done';
 import { StackFacts } from '../ownership/stacks';
 import { deleteActionFrom, settleWorkspacesResource } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
