@@ -1,0 +1,27 @@
+/**
+ * The SDK clients bundled apart, in assets/lambda/handler/on-demand/, each required at its first
+ * use. The requires live in this file, next to the entry point, because their paths are relative
+ * to lambda/ in the sources and to the entry file in the bundle alike.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+export type DynamoDbSdk = typeof import('./on-demand/dynamodb');
+export type OrganizationsSdk = typeof import('./on-demand/organizations');
+
+/** The DynamoDB client and commands (lambda/on-demand/dynamodb.ts). */
+export const dynamoDbSdk = (): DynamoDbSdk => require('./on-demand/dynamodb');
+
+/** The Organizations and STS clients and commands (lambda/on-demand/organizations.ts). */
+export const organizationsSdk = (): OrganizationsSdk => require('./on-demand/organizations');
+
+/**
+ * A stand-in for the class `name` of the module `load` loads: `new` loads the module (once: Node
+ * caches it) and returns an instance of its class, so that the code that says
+ * `new GetItemCommand(…)` or `new DynamoDBClient(…)` needs no change, and a command always comes
+ * from the same copy of the SDK as the client that sends it.
+ */
+export function onDemandClass<M, K extends keyof M>(load: () => M, name: K): M[K] {
+  return function onDemand(...args: unknown[]) {
+    const Class = load()[name] as unknown as new (...a: unknown[]) => object;
+    return new Class(...args);
+  } as unknown as M[K];
+}
