@@ -6,12 +6,20 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 export type DynamoDbSdk = typeof import('./on-demand/dynamodb');
 export type OrganizationsSdk = typeof import('./on-demand/organizations');
+export type CloudFormationSdk = typeof import('./on-demand/cloudformation');
+export type PartnerCentralSdk = typeof import('./on-demand/partner-central');
 
 /** The DynamoDB client and commands (lambda/on-demand/dynamodb.ts). */
 export const dynamoDbSdk = (): DynamoDbSdk => require('./on-demand/dynamodb');
 
 /** The Organizations and STS clients and commands (lambda/on-demand/organizations.ts). */
 export const organizationsSdk = (): OrganizationsSdk => require('./on-demand/organizations');
+
+/** The CloudFormation client and commands (lambda/on-demand/cloudformation.ts). */
+export const cloudFormationSdk = (): CloudFormationSdk => require('./on-demand/cloudformation');
+
+/** The Partner Central Account client and commands (lambda/on-demand/partner-central.ts). */
+export const partnerCentralSdk = (): PartnerCentralSdk => require('./on-demand/partner-central');
 
 /**
  * A stand-in for the class `name` of the module `load` loads: `new` loads the module (once: Node

@@ -21,7 +21,7 @@ const SHARED_CORE_KEY = 'cdk-cross-account-sharing/sdk-core';
 const SHARED_CORE = /^(@smithy\/[^/]+(\/[^/]+)?|@aws-sdk\/core(\/[^/]+)?)$/;
 
 /** The on-demand modules that hold SDK clients, and take the core from the entry file. */
-const ON_DEMAND_SDK = ['hand-over', 'dynamodb', 'organizations'];
+const ON_DEMAND_SDK = ['hand-over', 'dynamodb', 'organizations', 'cloudformation', 'partner-central'];
 /** The other on-demand modules: no SDK client. */
 const ON_DEMAND_OTHER = ['stack-traces'];
 
@@ -31,7 +31,7 @@ const ON_DEMAND_OTHER = ['stack-traces'];
  * (lambda/on-demand-sdk.ts): the code that imports the packages needs no change, and keeps its
  * own modules (errors compared with instanceof, the call guard's state) in one copy.
  */
-const ON_DEMAND_PACKAGES = ['client-dynamodb', 'client-organizations', 'client-sts'];
+const ON_DEMAND_PACKAGES = ['client-dynamodb', 'client-organizations', 'client-sts', 'client-cloudformation', 'client-partnercentral-account'];
 
 /** What every bundle shares. */
 const COMMON: esbuild.BuildOptions = {
