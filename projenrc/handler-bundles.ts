@@ -116,32 +116,41 @@ async function bundleEntry(registry: string): Promise<void> {
   });
 }
 
+/**
+ * The module an on-demand module gets for an import path of the core: the parts it imports
+ * (`names`), read from the registry, which the entry file filled when it loaded.
+ */
+function coreModule(path: string, names: ReadonlySet<string>, module: string): string {
+  return `const core = globalThis[Symbol.for(${JSON.stringify(SHARED_CORE_KEY)})];\n`
+    + `if (!core) throw new Error('on-demand/${module}.js is loaded by the handler\\'s index.js, which it takes the SDK\\'s core from');\n`
+    + `const part = core[${JSON.stringify(path)}];\n`
+    + `export {};\n${[...names].map(name => `export const ${name} = part.${name};\n`).join('')}`;
+}
+
 /** An on-demand module, bundled next to the entry file, where its `require('./on-demand/…')` finds it. */
-async function bundleOnDemand(module: string, sharedCore: boolean): Promise<void> {
+async function bundleOnDemand(module: string, core?: Map<string, Set<string>>): Promise<void> {
   const fromEntry: esbuild.Plugin = {
     name: 'core-from-entry',
     setup(build) {
       build.onResolve({ filter: SHARED_CORE }, args => ({ path: args.path, namespace: 'core' }));
-      build.onLoad({ filter: /.*/, namespace: 'core' }, args => ({
-        loader: 'js',
-        contents: `const core = globalThis[Symbol.for(${JSON.stringify(SHARED_CORE_KEY)})];\n`
-          + `if (!core) throw new Error('on-demand/${module}.js is loaded by the handler\\'s index.js, which it takes the SDK\\'s core from');\n`
-          + `module.exports = core[${JSON.stringify(args.path)}];\n`,
-      }));
+      build.onLoad({ filter: /.*/, namespace: 'core' }, args => ({ loader: 'js', contents: coreModule(args.path, core?.get(args.path) ?? new Set(), module) }));
     },
   };
   await esbuild.build({
     ...COMMON,
     entryPoints: [`lambda/on-demand/${module}.ts`],
     outfile: `${OUT_DIR}/on-demand/${module}.js`,
-    plugins: sharedCore ? [fromEntry] : [],
+    plugins: core ? [fromEntry] : [],
+    // A part of the core that the registry lacks would be undefined when it runs: fail the bundle instead.
+    logOverride: { 'import-is-undefined': 'error' },
   });
 }
 
 async function main(): Promise<void> {
-  await bundleEntry(coreRegistry(await coreNamesImported()));
-  for (const module of ON_DEMAND_SDK) await bundleOnDemand(module, true);
-  for (const module of ON_DEMAND_OTHER) await bundleOnDemand(module, false);
+  const core = await coreNamesImported();
+  await bundleEntry(coreRegistry(core));
+  for (const module of ON_DEMAND_SDK) await bundleOnDemand(module, core);
+  for (const module of ON_DEMAND_OTHER) await bundleOnDemand(module);
 }
 
 main().catch(error => {
