@@ -84,7 +84,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       // The local endpoint and handler runs use real sockets and timers.
       testTimeout: 60_000,
-      // As in the bundle (see bundle below): @aws-sdk/client-sts 3.1048.0 imports
+      // As in the bundle (projenrc/handler-bundles.ts): @aws-sdk/client-sts 3.1048.0 imports
       // @aws-sdk/region-config-resolver without depending on it; @aws-sdk/core/client exports what it needs.
       moduleNameMapper: { '^@aws-sdk/region-config-resolver$': '@aws-sdk/core/client' },
       // Coverage of the library's own code: not the minified bundle, not the test support.
