@@ -22,14 +22,18 @@ export const cloudFormationSdk = (): CloudFormationSdk => require('./on-demand/c
 export const partnerCentralSdk = (): PartnerCentralSdk => require('./on-demand/partner-central');
 
 /**
- * A stand-in for the class `name` of the module `load` loads: `new` loads the module (once: Node
- * caches it) and returns an instance of its class, so that the code that says
+ * A stand-in for the class `name` of the module `load` loads: `new` loads the module (at the
+ * first `new` only) and returns an instance of its class, so that the code that says
  * `new GetItemCommand(…)` or `new DynamoDBClient(…)` needs no change, and a command always comes
- * from the same copy of the SDK as the client that sends it.
+ * from the same copy of the SDK as the client that sends it; `instanceof` asks the class too
+ * (an exception class, say).
  */
 export function onDemandClass<M, K extends keyof M>(load: () => M, name: K): M[K] {
-  return function onDemand(...args: unknown[]) {
-    const Class = load()[name] as unknown as new (...a: unknown[]) => object;
-    return new Class(...args);
-  } as unknown as M[K];
+  let loaded: (new (...a: unknown[]) => object) | undefined;
+  const Class = () => (loaded ??= load()[name] as unknown as new (...a: unknown[]) => object);
+  const onDemand = function onDemand(...args: unknown[]) {
+    return new (Class())(...args);
+  };
+  Object.defineProperty(onDemand, Symbol.hasInstance, { value: (value: unknown) => value instanceof Class() });
+  return onDemand as unknown as M[K];
 }

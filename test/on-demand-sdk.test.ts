@@ -12,6 +12,7 @@ describe('a stand-in for a class of an on-demand module', () => {
     const client = new StandIn({ region: 'eu-west-1' });
     expect(client).toBeInstanceOf(Client);
     expect(client.config).toEqual({ region: 'eu-west-1' });
+    expect(new StandIn({ region: 'us-east-1' })).toBeInstanceOf(StandIn);
     expect(load).toHaveBeenCalledTimes(1);
   });
 

@@ -13,5 +13,10 @@ export const DeleteItemCommand = onDemandClass(dynamoDbSdk, 'DeleteItemCommand')
 export const GetItemCommand = onDemandClass(dynamoDbSdk, 'GetItemCommand');
 export const PutItemCommand = onDemandClass(dynamoDbSdk, 'PutItemCommand');
 export const QueryCommand = onDemandClass(dynamoDbSdk, 'QueryCommand');
+export const ScanCommand = onDemandClass(dynamoDbSdk, 'ScanCommand');
+export const TransactGetItemsCommand = onDemandClass(dynamoDbSdk, 'TransactGetItemsCommand');
 export const TransactWriteItemsCommand = onDemandClass(dynamoDbSdk, 'TransactWriteItemsCommand');
 export const UpdateItemCommand = onDemandClass(dynamoDbSdk, 'UpdateItemCommand');
+// Errors, for `instanceof` (the handler mostly matches their names: lambda/runtime/errors.ts).
+export const ConditionalCheckFailedException = onDemandClass(dynamoDbSdk, 'ConditionalCheckFailedException');
+export const TransactionCanceledException = onDemandClass(dynamoDbSdk, 'TransactionCanceledException');
