@@ -84,7 +84,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
       // The local endpoint and handler runs use real sockets and timers.
       testTimeout: 60_000,
-      // As in the bundle (see bundle below): @aws-sdk/client-sts 3.1048.0 imports
+      // As in the bundle (projenrc/handler-bundles.ts): @aws-sdk/client-sts 3.1048.0 imports
       // @aws-sdk/region-config-resolver without depending on it; @aws-sdk/core/client exports what it needs.
       moduleNameMapper: { '^@aws-sdk/region-config-resolver$': '@aws-sdk/core/client' },
       // Coverage of the library's own code: not the minified bundle, not the test support.
@@ -128,44 +128,13 @@ project.deps.addDependency('typescript@~5.9.3', DependencyType.BUILD);
 // 1.12.2 has all of them.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
-// The custom-resource handler lives in lambda/ (outside jsii) and is bundled at build time,
-// SDK clients included, into assets/lambda/handler/, which the npm package ships. Both bundles
-// read the SDK's ES-module builds (`module` before `main`), which tree-shake far better than its
-// CommonJS ones, and take credentials from the environment only, as Lambda provides them.
-const handlerBundle = {
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  // Maps without the sources (a third of the size): stack traces of failures are mapped back to
-  // the source file and line when they are logged (lambda/on-demand/stack-traces.ts), not at load.
-  sourcemap: true,
-  mainFields: ['module', 'main'],
-  // The handler imports only what it bundles.
-  tsconfigPath: 'lambda/tsconfig.json',
-  esbuildArgs: {
-    '--alias:@aws-sdk/credential-provider-node': './lambda/runtime/env-credentials.ts',
-    // @aws-sdk/client-sts 3.1048.0 imports @aws-sdk/region-config-resolver without depending on it;
-    // the function it takes from there (stsRegionDefaultResolver) is @aws-sdk/core's, which it depends on.
-    '--alias:@aws-sdk/region-config-resolver': '@aws-sdk/core/client',
-    // The ES-module builds import Node's own modules with import(): as require(), they load in
-    // CommonJS hosts too (jest's sandbox has no dynamic-import hook).
-    '--supported:dynamic-import': 'false',
-    '--sources-content': 'false',
-  },
-};
-project.bundler.addBundle('lambda/handler.ts', {
-  ...handlerBundle,
-  // The hand-over module is bundled on its own (below) and required only when a request hands over.
-  externals: ['./on-demand/*'],
-});
-// Bundled next to the handler, where its `require('./on-demand/…')` finds them.
-for (const module of ['hand-over', 'stack-traces']) {
-  project.bundler.addBundle(`lambda/on-demand/${module}.ts`, {
-    ...handlerBundle,
-    outfile: `../../handler/on-demand/${module}.js`,
-    watchTask: false,
-  });
-}
+// The custom-resource handler lives in lambda/ (outside jsii) and is bundled at build time, SDK
+// clients included, into assets/lambda/handler/, which the npm package ships: the entry file, and
+// the modules that only some requests load, bundled apart and required at their first use, which
+// take the SDK's core from the entry file. esbuild's command line cannot do the last part (it needs
+// a plugin): projenrc/handler-bundles.ts bundles them all, with the esbuild the bundler pins.
+const bundleTask = project.bundler.bundleTask;
+bundleTask.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/handler-bundles.ts');
 
 // esbuild does not type-check and jsii only compiles src/: type-check the handler on its own.
 const typecheckLambda = project.addTask('typecheck:lambda', {
@@ -176,7 +145,6 @@ project.preCompileTask.spawn(typecheckLambda);
 
 // Tests and the demo run the bundled handler, so build it first on a fresh clone.
 // ts-jest transpiles without type-checking (isolatedModules): the tests are type-checked first.
-const bundleTask = project.tasks.tryFind('bundle')!;
 const typecheckTests = project.addTask('typecheck:test', {
   description: 'Type-check the tests, examples and benchmark',
   exec: 'tsc --noEmit -p test/tsconfig.json',

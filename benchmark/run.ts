@@ -10,8 +10,10 @@
  * TIME_SCALE. Calls, invocations and the achieved rate (given back in real-time calls/s) are
  * what a real deploy would see.
  *
- * Then it measures the cold load of the handler against aws-cdk-lib's AwsCustomResource handler,
- * side by side in fresh Node.js processes.
+ * Then it measures the cold load of the handler's entry file (and of each on-demand module with
+ * it) against aws-cdk-lib's AwsCustomResource handler, side by side in fresh Node.js processes,
+ * and prints the entry file's size, the asset's deflated size and the cold load ratio against
+ * their budgets, as figures.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -20,7 +22,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SharedWorkspaceImage } from '../src';
 import { budgetSecondsFor, DRIFT_CALLS_PER_SECOND, imageShareCalls, MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
-import { BUNDLE_DIR, CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/handler-harness';
+import {
+  COLD_LOAD_BUDGET_RATIO, DEFLATED_ASSET_BUDGET_BYTES, deflatedAssetBytes, ENTRY_BUDGET_BYTES, ENTRY_FILE, entryBytes,
+  ON_DEMAND_SDK_MODULES, onDemandFile,
+} from '../test/support/handler-asset';
+import { CloudFormationStub, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../test/support/handler-harness';
 import { LocalDynamoDb } from '../test/support/local-dynamodb';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 
@@ -304,30 +310,71 @@ function templateBytesPerAccount(): { without: number; withDriftCheck: number } 
   return { without: (bytes(200, false) - bytes(100, false)) / 100, withDriftCheck: (bytes(200, true) - bytes(100, true)) / 100 };
 }
 
-/** Milliseconds a fresh Node.js process takes to load `files`, as it reports them. */
-function coldLoadMs(files: string[]): number {
-  const script = `const t=process.hrtime.bigint();for(const f of ${JSON.stringify(files)})require(f);console.log(Number(process.hrtime.bigint()-t)/1e6)`;
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
+/** Milliseconds a fresh Node.js process takes to load `files`, as it reports them: wall time, and CPU time (less swayed by other work on the machine). */
+function coldLoadMs(files: string[]): { wall: number; cpu: number } {
+  const script = 'const c=process.cpuUsage(),t=process.hrtime.bigint();'
+    + `for(const f of ${JSON.stringify(files)})require(f);`
+    + 'const u=process.cpuUsage(c);console.log(Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3)';
+  const [wall, cpu] = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim().split(' ').map(Number);
+  return { wall, cpu };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function measureColdLoad(): { ours: number; withHandOver: number; awsCustomResource: number } {
-  const ours = [path.join(BUNDLE_DIR, 'index.js')];
-  const withHandOver = [...ours, path.join(BUNDLE_DIR, 'on-demand', 'hand-over.js')];
-  // aws-cdk-lib's AwsCustomResource handler, and the WorkSpaces client it loads from the Lambda runtime.
-  const awsCustomResource = [
-    path.join(path.dirname(require.resolve('aws-cdk-lib')), 'custom-resource-handlers/dist/custom-resources/aws-custom-resource-handler/index.js'),
-    require.resolve('@aws-sdk/client-workspaces'),
-  ];
-  const samples = { ours: [] as number[], withHandOver: [] as number[], awsCustomResource: [] as number[] };
-  // Interleaved, so that whatever else the machine does weighs on both alike.
+/** What is loaded side by side: aws-cdk-lib's AwsCustomResource handler, this handler's entry file, and the entry file with each on-demand SDK module. */
+function coldLoadSets(): Record<string, string[]> {
+  const entry = [ENTRY_FILE];
+  return {
+    // The AwsCustomResource handler, and the WorkSpaces client it loads from the Lambda runtime.
+    awsCustomResource: [
+      path.join(path.dirname(require.resolve('aws-cdk-lib')), 'custom-resource-handlers/dist/custom-resources/aws-custom-resource-handler/index.js'),
+      require.resolve('@aws-sdk/client-workspaces'),
+    ],
+    entry,
+    ...Object.fromEntries(ON_DEMAND_SDK_MODULES.map(module => [module, [...entry, onDemandFile(module)]])),
+  };
+}
+
+/** The median cold load of each set, loaded interleaved so that whatever else the machine does weighs on all alike. */
+function measureColdLoad(): Record<string, { wall: number; cpu: number }> {
+  const sets = coldLoadSets();
+  const samples: Record<string, { wall: number[]; cpu: number[] }> = {};
   for (let i = 0; i < COLD_LOADS; i++) {
-    samples.ours.push(coldLoadMs(ours));
-    samples.awsCustomResource.push(coldLoadMs(awsCustomResource));
-    samples.withHandOver.push(coldLoadMs(withHandOver));
+    for (const [name, files] of Object.entries(sets)) {
+      const { wall, cpu } = coldLoadMs(files);
+      samples[name] ??= { wall: [], cpu: [] };
+      samples[name].wall.push(wall);
+      samples[name].cpu.push(cpu);
+    }
   }
-  return { ours: median(samples.ours), withHandOver: median(samples.withHandOver), awsCustomResource: median(samples.awsCustomResource) };
+  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, { wall: median(s.wall), cpu: median(s.cpu) }]));
+}
+
+/** The asset's sizes and the cold loads, and the budgets as figures (printed, never asserted: timing is the machine's). */
+function printColdLoad(): void {
+  const load = measureColdLoad();
+  const base = load.awsCustomResource;
+  const kb = (bytes: number) => (bytes / 1000).toFixed(0);
+  const fileKb = (file: string) => kb(fs.statSync(file).size);
+  const ratio = (name: string) => [(load[name].wall / base.wall).toFixed(2), (load[name].cpu / base.cpu).toFixed(2)];
+  console.log();
+  console.log(`Cold load in a fresh Node.js process, median of ${COLD_LOADS}, interleaved (KB = 1,000 bytes; ratios to the AwsCustomResource handler's):`);
+  printTable([
+    ['module', '', 'KB', 'wall ms', 'ratio', 'CPU ms', 'CPU ratio'],
+    ['AwsCustomResource handler + @aws-sdk/client-workspaces', '', '', base.wall.toFixed(1), '1.00', base.cpu.toFixed(1), '1.00'],
+    ['this handler\'s entry file (index.js)', '', fileKb(ENTRY_FILE), load.entry.wall.toFixed(1), ...ratio('entry').slice(0, 1), load.entry.cpu.toFixed(1), ratio('entry')[1]],
+    ...ON_DEMAND_SDK_MODULES.map(module => [`+ on-demand/${module}.js (loaded at its first use)`, '', `+${fileKb(onDemandFile(module))}`,
+      load[module].wall.toFixed(1), ratio(module)[0], load[module].cpu.toFixed(1), ratio(module)[1]]),
+  ]);
+  const entry = entryBytes();
+  const deflated = deflatedAssetBytes();
+  const within = (ok: boolean) => (ok ? 'within' : 'OVER');
+  console.log();
+  console.log('Budgets (figures, not assertions):');
+  console.log(`  entry file           ${kb(entry)} KB of ${kb(ENTRY_BUDGET_BYTES)}: ${within(entry <= ENTRY_BUDGET_BYTES)}`);
+  console.log(`  asset, deflated      ${kb(deflated)} KB of ${kb(DEFLATED_ASSET_BUDGET_BYTES)}: ${within(deflated <= DEFLATED_ASSET_BUDGET_BYTES)}`);
+  const [wall, cpu] = ratio('entry').map(Number);
+  console.log(`  cold load ratio      ${wall.toFixed(2)} (CPU ${cpu.toFixed(2)}) of ${COLD_LOAD_BUDGET_RATIO}: ${within(wall <= COLD_LOAD_BUDGET_RATIO)}${cpu <= COLD_LOAD_BUDGET_RATIO ? '' : ' (CPU OVER)'}`);
 }
 
 function printTable(rows: string[][]): void {
@@ -377,18 +424,7 @@ async function main(): Promise<void> {
   const growth = templateBytesPerAccount();
   console.log(`Template bytes per account of an image share: ${growth.without} without a drift check, ${growth.withDriftCheck} with one.`);
 
-  const load = measureColdLoad();
-  const kb = (file: string) => (fs.statSync(path.join(BUNDLE_DIR, file)).size / 1024).toFixed(0);
-  const ratio = (ms: number) => (ms / load.awsCustomResource).toFixed(2);
-  console.log();
-  console.log(`Cold load in a fresh Node.js process, median of ${COLD_LOADS}, interleaved:`);
-  printTable([
-    ['module', '', 'KB', 'ms', 'ratio'],
-    ['AwsCustomResource handler + @aws-sdk/client-workspaces', '', '', load.awsCustomResource.toFixed(1), '1.00'],
-    ['this handler (index.js)', '', kb('index.js'), load.ours.toFixed(1), ratio(load.ours)],
-    ['+ its hand-over module (loaded only to hand over)', '', `+${kb('on-demand/hand-over.js')}`,
-      load.withHandOver.toFixed(1), ratio(load.withHandOver)],
-  ]);
+  printColdLoad();
 }
 
 main().catch(error => {

@@ -6,6 +6,11 @@ import { isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
 /** Organizations' one endpoint of the aws partition is in us-east-1, whatever the function's Region. */
 export const ORGANIZATIONS_REGION = 'us-east-1';
 
+/*
+ * In the bundle, the first `new` of a client or command of Organizations or STS loads
+ * on-demand/organizations.js, once: the entry file holds no code of theirs (lambda/sdk/).
+ */
+
 /** The STS client of one invocation, in the function's Region (STS's regional endpoint). */
 const stsOf = perInvocation(settings => new STSClient(settings));
 
