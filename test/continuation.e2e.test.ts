@@ -9,6 +9,10 @@ import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support
 import { LocalAwsEndpoint } from './support/local-endpoint';
 import { UNVERIFIED_READINGS } from './support/workspaces-images-service';
 
+// Thousands of writes, each with its fence in the ledger (dynalite), on a loaded two-core machine: a
+// correctness test at scale, not a timed one (npm run benchmark measures the time).
+jest.setTimeout(300_000);
+
 const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';
 const IMAGE = 'wsi-abc123def';

@@ -10,6 +10,10 @@ import { lambdaContext } from './support/handler-harness';
 import { ledgerDb, useLocalAws } from './support/local-aws';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
 
+// Thousands of writes, each with its fence in the ledger (dynalite), on a loaded two-core machine: a
+// correctness test at scale, not a timed one (npm run benchmark measures the time).
+jest.setTimeout(300_000);
+
 const OWNER = '123456789012';
 const IMAGE = 'wsi-abc123def';
 const ALIAS = 'wsca-abc12345de';

@@ -18,6 +18,10 @@ import { LocalDynamoDb } from './support/local-dynamodb';
 import { MEMBERSHIP_ACCOUNTS, MEMBERSHIP_KEY } from '../src/contract/membership';
 import { DRIFT_CALLS_PER_SECOND, PLANNED_CALLS_PER_SECOND } from '../src/contract/time-budget';
 
+// Thousands of writes, each with its fence in the ledger (dynalite), on a loaded two-core machine: a
+// correctness test at scale, not a timed one (npm run benchmark measures the time).
+jest.setTimeout(300_000);
+
 const OWNER = '123456789012';
 const IMAGE = 'wsi-abc123def';
 const OUTSIDE = '777788889999';
