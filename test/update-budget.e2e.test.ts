@@ -13,6 +13,10 @@ import { CloudFormationStub, lambdaContext, useFastSettings } from './support/ha
 import { useLocalAws } from './support/local-aws';
 import { newStack } from './support/template';
 
+// Thousands of writes, each with its fence in the ledger (dynalite), on a loaded two-core machine: a
+// correctness test at scale, not a timed one (npm run benchmark measures the time).
+jest.setTimeout(300_000);
+
 const TYPE = 'Custom::SharedWorkspaceImage';
 const OWNER = '123456789012';
 const IMAGE = 'wsi-abc123def';
@@ -118,7 +122,7 @@ describe('an Update whose writes cannot fit in its budget fails before its first
     expect(response.Reason.length).toBeLessThanOrEqual(1_000);
   });
 
-  test('and its rollback, the same writes the other way under the old list\'s budget, finds them all in effect and succeeds without a write', async () => {
+  test('and its rollback, the same writes the other way under the old list\'s budget, succeeds without a write: the ledger shows nothing changed', async () => {
     const { endpoint, cfn } = aws;
     const { oldList, newList } = lists(4_000, 4_000);
     endpoint.workspaces.addImage(IMAGE, { sharedWith: oldList });
@@ -129,8 +133,8 @@ describe('an Update whose writes cannot fit in its budget fails before its first
 
     expect(rollback).toMatchObject({ Status: 'SUCCESS' });
     expect(writes()).toHaveLength(0);
-    // One read of the permissions, 25 accounts a page.
-    expect(endpoint.callsOf('DescribeWorkspaceImagePermissions')).toHaveLength(4_000 / 25);
+    // No read: the Update recorded the image as this resource's (adopting the old list, one read) before it failed.
+    expect(endpoint.callsOf('DescribeWorkspaceImagePermissions')).toHaveLength(0);
     expect(endpoint.workspaces.sharesOf(IMAGE)).toEqual([...oldList].sort());
   });
 });

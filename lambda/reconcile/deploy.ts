@@ -1,5 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { EngineCheckpoint, note, resumed } from './checkpoint';
+import { assertUpdateFits } from './budget';
 import { accountsOf, execute, settleFences } from './engine';
 import { Holder, Ledger, LedgerChange, LedgerEntry, ledgerKey, SupersededError } from './ledger';
 import { decodePlan, deployPlan, encodePlan, Step } from './plan';
@@ -148,6 +149,16 @@ async function startDeploy<S extends Share>(
   }
 }
 
+/** Run a check of the held object; its failure ends the hold before it is thrown. */
+async function failingHeld(ledger: Ledger, entry: LedgerEntry, event: DeployEvent, ctx: ResourceContext, check: () => void): Promise<void> {
+  try {
+    check();
+  } catch (error) {
+    await endAfterFailure(ledger, entry, [], holderOf(event), error, ctx);
+    throw error;
+  }
+}
+
 /**
  * A Create (`create`: shares only) or Update (`update`: moves from what the ledger holds to the
  * declaration) on the properties' object. `legacy`: the declaration an older release may have
@@ -172,6 +183,7 @@ export async function deployOn<S extends Share>(
     const { entry } = await startDeploy(type, share, legacy, declared, event, ctx);
     claimed();
     const steps = deployPlan({ kind: intent }, new Set(declared), entry.shared);
+    if (intent === 'update') await failingHeld(ledger, entry, event, ctx, () => assertUpdateFits(steps, declared.length, ctx));
     checkpoint = { version: entry.version, plan: encodePlan(steps), done: 0, declaredCount: declared.length, objectId: share.objectId };
   }
   const result = type.result(event.RequestType === 'Update' && intent === 'update' ? event.PhysicalResourceId : share.objectId, share, checkpoint.declaredCount);
