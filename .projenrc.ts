@@ -179,6 +179,10 @@ project.testTask.prependSpawn(typecheckTests);
 project.testTask.prependSpawn(bundleTask);
 
 project.tasks.tryFind('test:update')?.prependSpawn(bundleTask);
+// Packing ships the handler (assets/lambda/handler/): on a fresh clone, the README's install lines
+// (compile, then package:js) would otherwise pack a tarball without it, which fails only at the
+// user's synth ("Cannot find asset"). jsii-pacmak packs whatever assets/ holds, so bundle first.
+project.tasks.tryFind('package:js')!.prependSpawn(bundleTask);
 
 // Integration tests: test/integ.*.ts apps (IntegTest of integ-tests-alpha) and their snapshots in
 // test/integ.*.ts.snapshot/. The check is a jest test (test/integ-snapshots.test.ts), so `test`
