@@ -128,6 +128,9 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // CommonJS ones, and take credentials from the environment only, as Lambda provides them.
 const handlerBundle = {
   platform: 'node',
+  // The oldest runtime SharingProvider accepts (its `runtime` prop, OLDEST_HANDLER_NODE_MAJOR in
+  // src/private/provider-props.ts): the default follows the newest Node.js runtime, and code for
+  // Node.js 20 runs on every later one.
   target: 'node20',
   minify: true,
   // Maps without the sources (a third of the size): stack traces of failures are mapped back to

@@ -12,7 +12,7 @@ import {
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
 } from './contract/time-budget';
 import { createMembershipTable } from './private/membership-table';
-import { checkProviderProps } from './private/provider-props';
+import { checkProviderProps, newestNodeRuntime } from './private/provider-props';
 import { ShareGrants } from './private/share-grants';
 import { grantVpcAccess } from './private/vpc-access';
 
@@ -86,6 +86,17 @@ export interface SharingProviderProps {
    * @default lambda.ApplicationLogLevel.INFO
    */
   readonly logLevel?: lambda.ApplicationLogLevel;
+
+  /**
+   * The Lambda runtime of the function, for an organization that pins one: a Node.js runtime,
+   * `nodejs20.x` or newer (the handler is bundled for Node.js 20, so it runs on any later one).
+   *
+   * @default - the newest Node.js runtime the app's aws-cdk-lib knows: the newest of
+   * `lambda.Runtime.ALL` (what cdk-nag's AwsSolutions-L1 asks for), or
+   * `lambda.determineLatestNodeRuntime(this)` if that is newer. It follows aws-cdk-lib upgrades:
+   * pin one if a Region of yours does not offer the newest runtime yet.
+   */
+  readonly runtime?: lambda.Runtime;
 }
 
 /**
@@ -240,7 +251,7 @@ export class SharingProvider extends Construct {
       description: 'cdk-cross-account-sharing: WorkSpaces and Partner Central share custom resources',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda', 'handler')),
       handler: 'index.handler',
-      runtime: lambda.determineLatestNodeRuntime(this),
+      runtime: props.runtime ?? newestNodeRuntime(this),
       timeout: props.timeout ?? SharingProvider.FUNCTION_TIMEOUT,
       memorySize: props.memorySize ?? 256,
       role,
