@@ -9,7 +9,7 @@ import { imageShareCalls } from './contract/time-budget';
 import { DriftAction, DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
 import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
-import { checkUnitDeclaration, grantUnitReads } from './private/organization-units';
+import { checkUnitDeclaration, grantUnitReads, warnUnitsReportOnly } from './private/organization-units';
 import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError, warnUnknownProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -143,6 +143,7 @@ export class SharedWorkspaceImage extends Construct {
     this.driftCheck = resolveDriftCheck(this, followsUnits
       ? { interval: props.driftCheck?.interval ?? Duration.hours(1), action: props.driftCheck?.action ?? DriftAction.REPAIR }
       : props.driftCheck);
+    if (followsUnits) warnUnitsReportOnly(this, this.driftCheck!.action);
 
     const provider = SharingProvider._for(this, props.provider);
     grantWorkspaceImageShare(provider._grants, props.imageId);
