@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Lazy, PhysicalName, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -257,6 +257,8 @@ export class SharingProvider extends Construct {
     });
 
     const role = new iam.Role(this, 'Role', {
+      // Named only when a stack of another account refers to it (an OrganizationsReadRole that trusts this provider), so that it can.
+      roleName: PhysicalName.GENERATE_IF_NEEDED,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the cdk-cross-account-sharing custom resources of this stack',
     });
