@@ -156,6 +156,9 @@ const providersByStack = new WeakMap<Stack, SharingProvider[]>();
  * });
  */
 export class SharingProvider extends Construct {
+  /** The id of the synth warning for a share that raises the time budget of the other shares of its stack, to acknowledge it by. */
+  public static readonly BUDGET_RAISED_WARNING = 'cdk-cross-account-sharing:timeBudgetRaised';
+
   /**
    * The stack's default provider: the one share constructs use when given no `provider`,
    * created with the default props on first call.
@@ -190,9 +193,6 @@ export class SharingProvider extends Construct {
     }
     return provider;
   }
-
-  /** The id of the synth warning for a share that raises the time budget of the other shares of its stack, to acknowledge it by. */
-  public static readonly BUDGET_RAISED_WARNING = 'cdk-cross-account-sharing:timeBudgetRaised';
 
   /** How much a share must raise the others' budget for a warning: less is rounding and small lists. */
   private static readonly RAISE_WORTH_TELLING_SECONDS = 300;

@@ -41,6 +41,8 @@ function readmeOneApp(): string {
 function runReadmeApp(): App {
   const js = ts.transpileModule(readmeOneApp(), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
   const module = { exports: {} as Record<string, unknown> };
+  // The README imports the package by its name: here, the library's source.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const requireFor = (name: string) => (name === 'cdk-cross-account-sharing' ? library : require(name));
   new Function('require', 'module', 'exports', `${js}\nmodule.exports.app = app;`)(requireFor, module, module.exports);
   return module.exports.app as App;
@@ -68,7 +70,8 @@ describe('one app for the management account and the image owner (the README\'s)
     // The owner's provider may assume that role, named, and nothing else.
     const statements = Object.values(owner.Resources).filter((r: any) => r.Type === 'AWS::IAM::Policy').flatMap((r: any) => r.Properties.PolicyDocument.Statement);
     expect(statements.filter((st: any) => st.Action === 'sts:AssumeRole')).toEqual([{
-      Action: 'sts:AssumeRole', Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::999999999999:role/${readRoleName}`]] },
     }]);
     // No export, no import: the stacks refer to each other by name, and the owner deploys after the management account.
