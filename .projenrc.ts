@@ -220,7 +220,7 @@ project.npmignore?.exclude('/rosetta/', '/.jsii.tabl.json');
 
 const demo = project.addTask('demo', {
   description:
-    'Synthesize examples/app.ts and run its custom resources through create, update and delete against the local endpoint',
+    'Synthesize examples/app.ts and run its custom resources through create, update and delete against the local endpoint, then shares that follow units and their drift checks',
 });
 demo.spawn(bundleTask);
 demo.exec('ts-node --transpile-only --project test/tsconfig.json examples/demo.ts');

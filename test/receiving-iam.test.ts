@@ -121,7 +121,7 @@ describe('an image or bundle the account made by other means cannot be tagged as
   });
 
   test('the same for bundles: an untagged bundle, or another stack\'s, cannot be tagged, deleted or updated', () => {
-    for (const resourceTags of [{}, { team: 'desktops' }, { ...ownerTags(OTHER_STACK_ID, 'Bundle'), ...CREATED_BUNDLE }]) {
+    for (const resourceTags of [{}, { team: 'desktops' }, { ...ownerTags(OTHER_STACK_ID, 'Bundle'), ...CREATED_BUNDLE }] as Tags[]) {
       const resource = bundle('wsb-other1234');
       expect(allowed(statements, { action: 'workspaces:CreateTags', resource, requestTags: { ...ownerTags(), ...CREATED_BUNDLE }, resourceTags })).toBe(false);
       expect(allowed(statements, { action: 'workspaces:DeleteWorkspaceBundle', resource, resourceTags })).toBe(false);
