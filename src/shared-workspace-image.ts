@@ -49,7 +49,8 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
 
   /**
    * Accounts the image is never shared with, even when they are in one of the
-   * `organizationalUnitIds`.
+   * `organizationalUnitIds`. Only with units (a synth error otherwise): to not share with an
+   * account of `accountIds`, leave it out of that list.
    *
    * @default - none
    */
@@ -83,7 +84,8 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
    *
    * With `organizationalUnitIds`, the check is how the shares follow the units, so there is one by
    * default, every hour, with `DriftAction.REPAIR` (an action given here applies; REPAIR is the
-   * default action of a construct with units).
+   * default action of a construct with units). `DriftAction.REPORT` with units warns at synth
+   * (`cdk-cross-account-sharing:unitsReportOnly`): it then follows the units only at deploys.
    *
    * @default - no drift check; with organizationalUnitIds, hourly with DriftAction.REPAIR
    */
