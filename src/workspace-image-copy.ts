@@ -127,7 +127,11 @@ function grantImageCopy(grants: ShareGrants, sourceImageId: string, sourceRegion
   // The source image is never tagged: an image of the account's that is a source (in another Region) could then be made the stack's.
   grants.allowOwnershipTagWrites('workspaceimage', SOURCE_IMAGE_TAG, wildcardReason);
   // DeleteTags settles a kept copy's ownership (released, handed back after a rename's rollback).
-  grants.allow('copy-delete', ['workspaces:DeleteWorkspaceImage', 'workspaces:DeleteTags'], [anyImage], { conditions: grants.taggedByStack(), wildcardReason });
+  // Only copies (the mark their create request wrote), so that an image the stack shares (tagged by the stack on the owning side) is never deleted.
+  grants.allow('copy-delete', ['workspaces:DeleteWorkspaceImage', 'workspaces:DeleteTags'], [anyImage], {
+    conditions: { ...grants.taggedByStack(), Null: { [`aws:ResourceTag/${SOURCE_IMAGE_TAG}`]: 'false' } },
+    wildcardReason,
+  });
   grants.allow('copy-tags', ['workspaces:DescribeTags'], [anyImage], {
     wildcardReason: 'DescribeTags reads the ownership tags of an image of the stack\'s account found by the copy\'s name, whose ID is not known at synth; it changes nothing.',
   });

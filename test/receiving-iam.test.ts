@@ -12,7 +12,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ComputeType, WorkspaceBundle, WorkspaceImageCopy } from '../src';
+import { ComputeType, SharedWorkspaceImage, WorkspaceBundle, WorkspaceImageCopy } from '../src';
 import { ENV, SOURCE } from './support/receiving-side';
 import { newStack } from './support/template';
 
@@ -68,6 +68,7 @@ function conditionHolds(operator: string, key: string, expected: string | string
     case 'StringEquals': return values.length > 0 && values.every(v => wanted.includes(v));
     case 'StringLike': return values.length > 0 && values.every(v => wanted.some(w => glob(w, v)));
     case 'ForAllValues:StringLike': return values.every(v => wanted.some(w => glob(w, v)));
+    case 'ForAnyValue:StringEquals': return values.some(v => wanted.includes(v));
     case 'Null': return (wanted[0] === 'true') === (values.length === 0);
     default: throw new Error(`the evaluator does not know the condition operator ${operator}`);
   }
@@ -132,10 +133,22 @@ describe('an image or bundle the account made by other means cannot be tagged as
   test('the attack as a sequence: tag an existing untagged image, then delete it, fails at its first step', () => {
     const resource = image('wsi-other1234');
     const tagged = allowed(statements, { action: 'workspaces:CreateTags', resource, requestTags: ownerTags(), resourceTags: {} });
-    // Had the tag gone through, the delete would be allowed: that is why the tag write must not.
-    const deleteIfTagged = allowed(statements, { action: 'workspaces:DeleteWorkspaceImage', resource, resourceTags: ownerTags() });
+    // Had the tags gone through (the owner tags and the copy's mark), the delete would be allowed: that is why the tag write must not.
+    const deleteIfTagged = allowed(statements, { action: 'workspaces:DeleteWorkspaceImage', resource, resourceTags: { ...ownerTags(), ...SOURCE_TAG } });
     expect({ tagged, deleteIfTagged }).toEqual({ tagged: false, deleteIfTagged: true });
   });
+});
+
+test('an image the stack shares (owning side, tagged as the stack\'s) is never deleted through a copy\'s statement', () => {
+  const stack = newStack({ env: ENV });
+  new SharedWorkspaceImage(stack, 'Share', { imageId: OWN_IMAGE, accountIds: ['111122223333'] });
+  new WorkspaceImageCopy(stack, 'Copy', { sourceImageId: SOURCE, name: 'golden-copy' });
+  const statements = policyStatements(stack);
+  const sharedTags = ownerTags(STACK_ID, 'Share');
+  expect(allowed(statements, { action: 'workspaces:CreateTags', resource: image(OWN_IMAGE), requestTags: ownerTags(STACK_ID, 'Share'), resourceTags: sharedTags })).toBe(true);
+  expect(allowed(statements, { action: 'workspaces:DeleteWorkspaceImage', resource: image(OWN_IMAGE), resourceTags: sharedTags })).toBe(false);
+  // Nor can the owning side's tag rights put the copy's mark on it first.
+  expect(allowed(statements, { action: 'workspaces:CreateTags', resource: image(OWN_IMAGE), requestTags: SOURCE_TAG, resourceTags: sharedTags })).toBe(false);
 });
 
 describe('what the handler does is still allowed', () => {

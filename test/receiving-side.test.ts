@@ -28,6 +28,13 @@ const TAG_WRITES = (resource: unknown, createdTag: string) => [
       Null: { 'aws:ResourceTag/cdk-cross-account-sharing:owner-stack': 'true', [`aws:ResourceTag/${createdTag}`]: 'false' },
     },
   },
+  // The mark only at create: never on an object that lacks it.
+  {
+    Effect: 'Deny',
+    Action: 'workspaces:CreateTags',
+    Resource: resource,
+    Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [createdTag] }, 'Null': { [`aws:ResourceTag/${createdTag}`]: 'true' } },
+  },
 ];
 
 /** The receiving stack of the README: a copy, a bundle built from it, an association. */
@@ -100,7 +107,7 @@ describe('IAM of the receiving side', () => {
         Effect: 'Allow',
         Action: ['workspaces:DeleteWorkspaceImage', 'workspaces:DeleteTags'],
         Resource: arn('workspaceimage/*'),
-        Condition: STACK_TAG_CONDITION('ResourceTag'),
+        Condition: { ...STACK_TAG_CONDITION('ResourceTag'), Null: { 'aws:ResourceTag/cdk-cross-account-sharing:source-image': 'false' } },
       },
       { Effect: 'Allow', Action: 'workspaces:DescribeTags', Resource: arn('workspaceimage/*') },
       { Effect: 'Allow', Action: 'workspaces:DescribeWorkspaceImages', Resource: '*' },

@@ -124,6 +124,14 @@ export class ShareGrants {
       conditions: { ...this.requestTaggedByStack(), Null: { [`aws:ResourceTag/${OWNER_STACK_TAG}`]: 'true', [`aws:ResourceTag/${createdTag}`]: 'false' } },
       wildcardReason,
     });
+    // The mark is written by the create request only: no other statement (an image the owning side
+    // may tag, in the same stack) may put it on an object that lacks it, and so open the deletes to it.
+    this.statement(`${resource}-mark-only-at-create`, () => new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['workspaces:CreateTags'],
+      resources: [arn],
+      conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [createdTag] }, 'Null': { [`aws:ResourceTag/${createdTag}`]: 'true' } },
+    }));
   }
 
   /** The condition that a resource carries this stack's ownership tag. */
