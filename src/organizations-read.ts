@@ -96,8 +96,8 @@ export class OrganizationsReadRole extends Construct {
 /**
  * The principals of the role's trust policy, checked: each trusted role's account with an
  * `aws:PrincipalArn` condition naming the role (a principal that names the role itself would need
- * the role to exist when this stack deploys, and would break when it is replaced), then each
- * trusted account as a whole.
+ * the role to exist when this stack deploys, and would break when it is replaced), after the
+ * trusted accounts as a whole.
  */
 function trustedPrincipals(scope: Construct, props: OrganizationsReadRoleProps): iam.IPrincipal[] {
   requireProps(scope, props, 'trustedProviders, trustedRoleArns or trustedAccountIds');
@@ -111,7 +111,9 @@ function trustedPrincipals(scope: Construct, props: OrganizationsReadRoleProps):
   checkString(scope, 'roleName', props.roleName, true);
   const principals: iam.IPrincipal[] = roles.map(({ account, arn }) =>
     new iam.AccountPrincipal(account).withConditions({ ArnEquals: { 'aws:PrincipalArn': arn } }));
-  principals.push(...(props.trustedAccountIds ?? []).map(account => new iam.AccountPrincipal(account)));
+  // Whole accounts in one statement, as before trustedProviders: the same template for those who name accounts only.
+  const accounts = (props.trustedAccountIds ?? []).map(account => new iam.AccountPrincipal(account));
+  if (accounts.length > 0) principals.unshift(new iam.CompositePrincipal(...accounts));
   if (principals.length === 0) {
     throw synthError(scope, 'nobody may assume the role: name the image owners\' sharing providers in trustedProviders (or their roles in trustedRoleArns)');
   }
