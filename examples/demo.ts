@@ -194,7 +194,8 @@ async function unitsAndDriftChecks(endpoint: LocalAwsEndpoint, cfn: CloudFormati
     org.removeAccount(member(1));
     await check(`a joiner and a leaver: ${member(6)} joins ${PROD}, ${member(1)} leaves the organization; the scheduled check runs`);
 
-    endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission({ ImageId: FLEET_IMAGE, SharedAccountId: member(2), AllowCopyImage: false }, OWNER);
+    const unshare = { ImageId: FLEET_IMAGE, SharedAccountId: member(2), AllowCopyImage: false };
+    endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission(unshare, OWNER);
     console.log(`\n== someone unshares ${member(2)} by hand, in the console`);
     shared();
     await check(`the next scheduled check (REPAIR) puts the share of ${member(2)} back`);
