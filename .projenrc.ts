@@ -153,6 +153,10 @@ project.testTask.prependSpawn(typecheckTests);
 project.testTask.prependSpawn(bundleTask);
 
 project.tasks.tryFind('test:update')?.prependSpawn(bundleTask);
+// Packing ships the handler (assets/lambda/handler/): on a fresh clone, the README's install lines
+// (compile, then package:js) would otherwise pack a tarball without it, which fails only at the
+// user's synth ("Cannot find asset"). jsii-pacmak packs whatever assets/ holds, so bundle first.
+project.tasks.tryFind('package:js')!.prependSpawn(bundleTask);
 
 // Integration tests: test/integ.*.ts apps (IntegTest of integ-tests-alpha) and their snapshots in
 // test/integ.*.ts.snapshot/. The check is a jest test (test/integ-snapshots.test.ts), so `test`
@@ -192,7 +196,7 @@ project.npmignore?.exclude('/docs/');
 
 const demo = project.addTask('demo', {
   description:
-    'Synthesize examples/app.ts and run its custom resources through create, update and delete against the local endpoint',
+    'Synthesize examples/app.ts and run its custom resources through create, update and delete against the local endpoint, then shares that follow units and their drift checks',
 });
 demo.spawn(bundleTask);
 demo.exec('ts-node --transpile-only --project test/tsconfig.json examples/demo.ts');

@@ -37,6 +37,7 @@ const ON_DEMAND_PACKAGES = ['client-dynamodb', 'client-organizations', 'client-s
 const COMMON: esbuild.BuildOptions = {
   bundle: true,
   platform: 'node',
+  // The oldest runtime SharingProvider accepts (its `runtime` prop): code for Node.js 20 runs on every later one.
   target: 'node20',
   format: 'cjs',
   minify: true,
