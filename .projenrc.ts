@@ -63,6 +63,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // released for some aws-cdk-lib versions only: 2.245.0-alpha.0 is the newest the registry
     // serves, and its peer range (^2.245.0) accepts this project's aws-cdk-lib.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The model-based test (test/model/): random sequences of deploys, checks and changes made by hand, shrunk on failure.
+    'fast-check@4.11.0',
   ],
   // One integ system, test/integ.*.ts (see the integ tasks below), not projen's *.integ.ts tasks
   // nor its integ-runner@latest.
