@@ -226,6 +226,16 @@ const benchmark = project.addTask('benchmark', {
 benchmark.spawn(bundleTask);
 benchmark.exec('ts-node --transpile-only --project test/tsconfig.json benchmark/run.ts');
 
+// The model-based test's soak: `npm run soak -- --runs N --seed S` runs N random sequences of deploys,
+// checks, Organizations changes, hand-made shares and faults (test/model/), each followed by the
+// invariants, and ends with `N passed, M failed`. `npm test` runs a fixed quick set (test/model.e2e.test.ts).
+const soak = project.addTask('soak', {
+  description: 'Run N random sequences of the model-based test (--runs N --seed S; --path and --replay-path replay a shrunk failure)',
+  receiveArgs: true,
+});
+soak.spawn(bundleTask);
+soak.exec('ts-node --transpile-only --project test/tsconfig.json test/model/soak.ts', { receiveArgs: true });
+
 // The other languages' bindings, as source: building their packages needs PyPI, Maven Central,
 // NuGet and the Go toolchain, none of which this project's machines reach.
 const bindings = project.addTask('bindings', {

@@ -1,0 +1,20 @@
+/**
+ * The model-based test's fixed quick set (test/model/): a few sequences of random deploys, checks,
+ * Organizations changes, hand-made shares, faults and redeliveries, in virtual time through
+ * LocalDeployment, each step followed by the invariants I1 to I5. `npm run soak` runs many more.
+ */
+import { FULL, ModelOptions } from './model/generators';
+import { useModelHooks } from './model/quiet';
+import { runSequence } from './model/run';
+
+useModelHooks();
+
+/** The quick set's seeds: fixed, so that `npm test` runs the same sequences every time. */
+const SEEDS = [1, 2, 3];
+
+const OPTIONS: ModelOptions = { ...FULL, maxCommands: 8 };
+
+test.each(SEEDS)('sequence of seed %i keeps every invariant', async seed => {
+  const result = await runSequence(seed, { seed, runs: 1, options: OPTIONS, shrinkBudget: 15 });
+  if (!result.passed) throw new Error(`seed ${seed}:\n  ${result.sequence!.join('\n  ')}\n${result.error}\nreplay: ${result.replay}`);
+}, 600_000);

@@ -1,0 +1,171 @@
+/**
+ * The model's commands (fast-check `AsyncCommand`s): each does one step to the real world, brings
+ * the model along, waits until the step has settled (the deployment finished, no invocation in
+ * flight) and then throws if an invariant is broken, with every violation on its own line.
+ */
+import type * as fc from 'fast-check';
+import { StackDecl, templateOf } from './declarations';
+import { describeDecl } from './describe';
+import { checkPromises } from './check-promises';
+import { settledViolations } from './invariants';
+import { applyOrg, describeOrg, OrgChange } from './organization';
+import type { ModelState } from './state';
+import { armStep, describeFaults, disarmStep, startConcurrentCheck, StepFaults } from './step-faults';
+import { afterDeploy, afterDestroy, forgetGone } from './transitions';
+import type { World } from './world';
+import { ALIAS, IMAGES, OWNER } from './world-constants';
+
+export type Command = fc.AsyncCommand<ModelState, World, false>;
+
+/** With MODEL_TRACE set, each step's command, the stack's status and the shares, on stderr. */
+function trace(model: ModelState, world: World): void {
+  const shares = IMAGES.map(id => `${id.slice(-1)}:[${world.endpoint.workspaces.sharesOf(id).map(a => a.slice(-1)).join('')}]`).join(' ');
+  process.stderr.write(`  ${model.log[model.log.length - 1]}\n    -> ${world.status} ${shares} alias:${world.endpoint.aliases.shareOf(ALIAS)?.slice(-1) ?? '-'}\n`);
+}
+
+/** Settle, bring the model's memory of hand-made shares up to date, and throw the violations found. */
+export async function settleAndCheck(model: ModelState, world: World, extra: () => string[] = () => [], afterDelete = false): Promise<void> {
+  await world.settled();
+  disarmStep(world);
+  const found = [...extra(), ...await settledViolations(model, world, afterDelete)];
+  if (process.env.MODEL_TRACE) trace(model, world);
+  forgetGone(model, id => world.endpoint.workspaces.sharesOf(id), world.endpoint.aliases.shareOf(ALIAS));
+  if (found.length > 0) throw new Error(`${found.join('\n')}\n  after: ${model.log.join(' | ')}`);
+}
+
+/** Run a deploy or a delete under `faults`: a check first if asked, the hook armed; the organization's states it saw. */
+async function underFaults(model: ModelState, world: World, faults: StepFaults, run: () => Promise<unknown>) {
+  let reach!: () => void;
+  const reached = new Promise<void>(resolve => (reach = resolve));
+  const snapshots = armStep(world, model, faults, calls => calls >= (faults.concurrentCheck?.afterCalls ?? 0) && reach());
+  await startConcurrentCheck(world, faults, reached);
+  let error: string | undefined;
+  await run().catch((e: Error) => (error = `I4: the step did not finish: ${e.message.split('\n')[0]}`));
+  await world.settled();
+  return { snapshots, error };
+}
+
+export class DeployCommand implements Command {
+  constructor(readonly decl: StackDecl, readonly faults: StepFaults) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    const template = templateOf(this.decl);
+    await world.dynamodb.createTablesOf(template);
+    const { snapshots, error } = await underFaults(model, world, this.faults, () => world.deployment.deploy(template));
+    const followed = afterDeploy(model, this.decl, world.status, snapshots);
+    await settleAndCheck(model, world, () => [error ?? '', followed ? '' : `I4: the deploy ends ${world.status}`].filter(Boolean));
+  }
+  toString = () => `deploy ${describeDecl(this.decl)}${describeFaults(this.faults)}`;
+}
+
+export class DestroyCommand implements Command {
+  constructor(readonly faults: StepFaults) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    const { snapshots, error } = await underFaults(model, world, this.faults, () => world.deployment.destroy());
+    const followed = afterDestroy(model, world.status, snapshots);
+    await settleAndCheck(model, world, () => [error ?? '', followed ? '' : `I4: the delete ends ${world.status}`].filter(Boolean), true);
+  }
+  toString = () => `delete the stack${describeFaults(this.faults)}`;
+}
+
+/** A scheduled check fired with nothing in flight (the i-th schedule there is), maybe delivered twice. */
+export class CheckCommand implements Command {
+  constructor(readonly schedule: number, readonly twice: boolean) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    const schedules = world.endpoint.scheduler.list();
+    if (schedules.length === 0) return settleAndCheck(model, world);
+    const fired = schedules[this.schedule % schedules.length];
+    world.endpoint.lambda.delivery = this.twice ? 'twice' : 'once';
+    await world.endpoint.scheduler.fire(fired.name);
+    const promises = checkPromises(model, world, JSON.parse(fired.target.input).LogicalResourceId);
+    await settleAndCheck(model, world, promises);
+  }
+  toString = () => `fire check #${this.schedule}${this.twice ? ', delivered twice' : ''}`;
+}
+
+export class OrgCommand implements Command {
+  constructor(readonly change: OrgChange) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    applyOrg(this.change, world, model);
+    await settleAndCheck(model, world);
+  }
+  toString = () => `organization: ${describeOrg(this.change)}`;
+}
+
+/** An image shared or unshared by hand. A grant counts as outside the library only if the account was not shared. */
+export class HandImageCommand implements Command {
+  constructor(readonly imageId: string, readonly account: string, readonly grant: boolean) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    const before = world.endpoint.workspaces.sharesOf(this.imageId).includes(this.account);
+    const input = { ImageId: this.imageId, SharedAccountId: this.account, AllowCopyImage: this.grant };
+    world.endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission(input, OWNER);
+    if (this.grant && !before) {
+      if (!model.handImage.has(this.imageId)) model.handImage.set(this.imageId, new Set());
+      model.handImage.get(this.imageId)!.add(this.account);
+    }
+    await settleAndCheck(model, world);
+  }
+  toString = () => `by hand: ${this.grant ? 'share' : 'unshare'} ${this.imageId} ${this.grant ? 'with' : 'from'} ${this.account}`;
+}
+
+/** The alias shared with an account by hand (refused while another holds its share), or its share removed. */
+export class HandAliasCommand implements Command {
+  constructor(readonly account: string | undefined) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    const current = world.endpoint.aliases.shareOf(ALIAS);
+    const target = this.account ?? current;
+    if (target) {
+      const input = { AliasId: ALIAS, ConnectionAliasPermission: { SharedAccountId: target, AllowAssociation: this.account !== undefined } };
+      try {
+        world.endpoint.aliases.operations().UpdateConnectionAliasPermission(input, OWNER);
+        if (this.account && current === undefined) model.handAlias = this.account;
+      } catch {
+        // Another account holds the alias's one share: the hand-made change is refused.
+      }
+    }
+    await settleAndCheck(model, world);
+  }
+  toString = () => (this.account ? `by hand: share the alias with ${this.account}` : 'by hand: unshare the alias');
+}
+
+/** Partner Central preferences edited by hand. */
+export class HandPartnerCommand implements Command {
+  constructor(readonly accessType: string, readonly excluded: string[]) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    const { Revision } = world.endpoint.partnerCentral.preferencesOf('AWS');
+    world.endpoint.partnerCentral.service().operations.UpdateConnectionPreferences({
+      Catalog: 'AWS', Revision, AccessType: this.accessType, ExcludedParticipantIdentifiers: this.excluded,
+    }, OWNER);
+    await settleAndCheck(model, world);
+  }
+  toString = () => `by hand: preferences ${this.accessType} [${this.excluded.join(',')}]`;
+}
+
+/** A late delivery of an earlier asynchronous invocation (a check's or a hand-over's), after everything settled. */
+export class LateDeliveryCommand implements Command {
+  constructor(readonly index: number) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    const delivered = world.endpoint.lambda.invocations;
+    if (delivered.length > 0) {
+      const { functionName, payload } = delivered[this.index % delivered.length];
+      world.endpoint.lambda.enqueue(functionName, JSON.parse(JSON.stringify(payload)));
+    }
+    await settleAndCheck(model, world);
+  }
+  toString = () => `late delivery of invocation #${this.index}`;
+}
