@@ -107,7 +107,11 @@ export class HandImageCommand implements Command {
     model.log.push(this.toString());
     const before = world.endpoint.workspaces.sharesOf(this.imageId).includes(this.account);
     const input = { ImageId: this.imageId, SharedAccountId: this.account, AllowCopyImage: this.grant };
-    world.endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission(input, OWNER);
+    try {
+      world.endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission(input, OWNER);
+    } catch {
+      // WorkSpaces refuses to revoke a share that is not there (InvalidParameterValuesException): nothing changed.
+    }
     if (this.grant && !before) {
       if (!model.handImage.has(this.imageId)) model.handImage.set(this.imageId, new Set());
       model.handImage.get(this.imageId)!.add(this.account);
@@ -139,19 +143,38 @@ export class HandAliasCommand implements Command {
   toString = () => (this.account ? `by hand: share the alias with ${this.account}` : 'by hand: unshare the alias');
 }
 
-/** Partner Central preferences edited by hand. */
+/** Outside exclusions a hand-made edit may add besides the model's participants: with the declared ones they may pass Partner Central's 100. */
+const outsideExclusions = (n: number) => Array.from({ length: n }, (_, i) => `outside-${i + 1}`);
+
+/** Partner Central preferences edited by hand, with `outside` more exclusions nobody declares. */
 export class HandPartnerCommand implements Command {
-  constructor(readonly accessType: string, readonly excluded: string[]) {}
+  constructor(readonly accessType: string, readonly excluded: string[], readonly outside = 0) {}
   check = () => true;
   async run(model: ModelState, world: World): Promise<void> {
     model.log.push(this.toString());
     const { Revision } = world.endpoint.partnerCentral.preferencesOf('AWS');
-    world.endpoint.partnerCentral.service().operations.UpdateConnectionPreferences({
-      Catalog: 'AWS', Revision, AccessType: this.accessType, ExcludedParticipantIdentifiers: this.excluded,
-    }, OWNER);
+    try {
+      world.endpoint.partnerCentral.service().operations.UpdateConnectionPreferences({
+        Catalog: 'AWS', Revision, AccessType: this.accessType, ExcludedParticipantIdentifiers: [...this.excluded, ...outsideExclusions(this.outside)],
+      }, OWNER);
+    } catch {
+      // More than 100 exclusions: Partner Central refuses the edit, nothing changed.
+    }
     await settleAndCheck(model, world);
   }
-  toString = () => `by hand: preferences ${this.accessType} [${this.excluded.join(',')}]`;
+  toString = () => `by hand: preferences ${this.accessType} [${this.excluded.join(',')}]${this.outside ? ` and ${this.outside} outside exclusions` : ''}`;
+}
+
+/** Whether Partner Central accepts tags on the preferences (UNVERIFIED: the model tries both). */
+export class PartnerTagsCommand implements Command {
+  constructor(readonly taggable: boolean) {}
+  check = () => true;
+  async run(model: ModelState, world: World): Promise<void> {
+    model.log.push(this.toString());
+    world.endpoint.partnerCentral.preferencesTaggable = this.taggable;
+    await settleAndCheck(model, world);
+  }
+  toString = () => `Partner Central ${this.taggable ? 'accepts' : 'refuses'} tags on the preferences from now on`;
 }
 
 /** A late delivery of an earlier asynchronous invocation (a check's or a hand-over's), after everything settled. */

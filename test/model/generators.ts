@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import {
-  Command, CheckCommand, DeployCommand, DestroyCommand, HandAliasCommand, HandImageCommand, HandPartnerCommand, LateDeliveryCommand, OrgCommand,
+  Command, CheckCommand, PartnerTagsCommand, DeployCommand, DestroyCommand, HandAliasCommand, HandImageCommand, HandPartnerCommand, LateDeliveryCommand, OrgCommand,
 } from './commands';
 import type { Action, AliasDecl, ImageDecl, PartnerDecl, Removal, StackDecl } from './declarations';
 import { isEmpty } from './declarations';
@@ -23,11 +23,13 @@ export interface ModelOptions {
   readonly orgInFlight: boolean;
   /** Late and duplicate deliveries. */
   readonly redeliveries: boolean;
+  /** Partner Central refusing tags on the preferences (whether it accepts them is UNVERIFIED). */
+  readonly partnerTags: boolean;
   /** The most commands in a sequence. */
   readonly maxCommands: number;
 }
 
-export const FULL: ModelOptions = { units: true, failures: true, checksInFlight: true, orgInFlight: true, redeliveries: true, maxCommands: 12 };
+export const FULL: ModelOptions = { units: true, failures: true, checksInFlight: true, orgInFlight: true, redeliveries: true, partnerTags: true, maxCommands: 12 };
 
 const action = fc.constantFrom<Action>('REPORT', 'REPAIR', 'ENFORCE');
 const removal = fc.constantFrom<Removal>('DESTROY', 'RETAIN');
@@ -85,8 +87,10 @@ export function commandArbitraries(options: ModelOptions): fc.Arbitrary<Command>
     fc.tuple(fc.nat(3), options.redeliveries ? fc.boolean() : fc.constant(false)).map(([i, twice]) => new CheckCommand(i, twice)),
     fc.tuple(fc.constantFrom(...IMAGES), fc.constantFrom(...ACCOUNTS), fc.boolean()).map(([i, a, g]) => new HandImageCommand(i, a, g)),
     maybe(fc.constantFrom(...ACCOUNTS)).map(a => new HandAliasCommand(a)),
-    fc.tuple(fc.constantFrom('ALLOW_ALL', 'DENY_ALL', 'ALLOW_BY_DEFAULT_DENY_SOME'), fc.subarray([...PARTICIPANTS])).map(([t, e]) => new HandPartnerCommand(t, t === 'ALLOW_BY_DEFAULT_DENY_SOME' ? e : [])),
+    fc.tuple(fc.constantFrom('ALLOW_ALL', 'DENY_ALL', 'ALLOW_BY_DEFAULT_DENY_SOME'), fc.subarray([...PARTICIPANTS]), fc.constantFrom(0, 0, 97, 99))
+      .map(([t, e, outside]) => (t === 'ALLOW_BY_DEFAULT_DENY_SOME' ? new HandPartnerCommand(t, e, outside) : new HandPartnerCommand(t, []))),
   ];
+  if (options.partnerTags) arbs.push(fc.boolean().map(taggable => new PartnerTagsCommand(taggable)));
   if (options.units) arbs.push(orgChange.map(c => new OrgCommand(c)));
   if (options.redeliveries) arbs.push(fc.nat(50).map(i => new LateDeliveryCommand(i)));
   return arbs;

@@ -78,3 +78,8 @@ export async function runSequences(run: RunOptions, report: (r: SequenceResult) 
   }
   return results;
 }
+
+/** Run an explicit sequence in a fresh world (a shrunk failure written out, or a scenario); throws the first violation. */
+export async function runCommands(cmds: Command[]): Promise<void> {
+  await execute(cmds, { commands: 0 });
+}
