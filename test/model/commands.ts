@@ -4,6 +4,7 @@
  * flight) and then throws if an invariant is broken, with every violation on its own line.
  */
 import type * as fc from 'fast-check';
+import type { StepResult } from '../support/local-deployment';
 import { StackDecl, templateOf } from './declarations';
 import { describeDecl } from './describe';
 import { checkPromises } from './check-promises';
@@ -13,14 +14,24 @@ import type { ModelState } from './state';
 import { armStep, describeFaults, disarmStep, startConcurrentCheck, StepFaults } from './step-faults';
 import { afterDeploy, afterDestroy, forgetGone } from './transitions';
 import type { World } from './world';
-import { ALIAS, IMAGES, OWNER } from './world-constants';
+import { ALIAS, IMAGES, OWNER, RECEIVER } from './world-constants';
 
 export type Command = fc.AsyncCommand<ModelState, World, false>;
 
 /** With MODEL_TRACE set, each step's command, the stack's status and the shares, on stderr. */
 function trace(model: ModelState, world: World): void {
   const shares = IMAGES.map(id => `${id.slice(-1)}:[${world.endpoint.workspaces.sharesOf(id).map(a => a.slice(-1)).join('')}]`).join(' ');
-  process.stderr.write(`  ${model.log[model.log.length - 1]}\n    -> ${world.status} ${shares} alias:${world.endpoint.aliases.shareOf(ALIAS)?.slice(-1) ?? '-'}\n`);
+  const received = world.endpoint.workspaces.ownedBy(RECEIVER).map(i => `${i.id}:${i.name}`).join(',');
+  const bundles = world.endpoint.bundles.list().map(b => b.name).join(',');
+  process.stderr.write(`  ${model.log[model.log.length - 1]}\n    -> ${world.status} ${shares} alias:${world.endpoint.aliases.shareOf(ALIAS)?.slice(-1) ?? '-'}`
+    + ` | receiving ${world.receivingStatus} images [${received}] bundles [${bundles}]\n`);
+}
+
+/** With MODEL_TRACE set, each request of a deploy or delete and its answer. */
+function traceResults(results: StepResult[]): void {
+  for (const r of results.filter(x => x.response)) {
+    process.stderr.write(`      ${r.phase} ${r.action} ${r.logicalId} ${r.response!.Status}${r.response!.Status === 'FAILED' ? `: ${r.response!.Reason.slice(0, 200)}` : ''}\n`);
+  }
 }
 
 /** Settle, bring the model's memory of hand-made shares up to date, and throw the violations found. */
@@ -34,13 +45,14 @@ export async function settleAndCheck(model: ModelState, world: World, extra: () 
 }
 
 /** Run a deploy or a delete under `faults`: a check first if asked, the hook armed; the organization's states it saw. */
-async function underFaults(model: ModelState, world: World, faults: StepFaults, run: () => Promise<unknown>) {
+export async function underFaults(model: ModelState, world: World, faults: StepFaults, run: () => Promise<StepResult[]>, deploying?: () => boolean) {
   let reach!: () => void;
   const reached = new Promise<void>(resolve => (reach = resolve));
-  const snapshots = armStep(world, model, faults, calls => calls >= (faults.concurrentCheck?.afterCalls ?? 0) && reach());
+  const snapshots = armStep(world, model, faults, calls => calls >= (faults.concurrentCheck?.afterCalls ?? 0) && reach(), deploying);
   await startConcurrentCheck(world, faults, reached);
   let error: string | undefined;
-  await run().catch((e: Error) => (error = `I4: the step did not finish: ${e.message.split('\n')[0]}`));
+  const results = await run().catch((e: Error) => (error = `I4: the step did not finish: ${e.message.split('\n')[0]}`));
+  if (process.env.MODEL_TRACE && Array.isArray(results)) traceResults(results);
   await world.settled();
   return { snapshots, error };
 }

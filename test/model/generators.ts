@@ -9,6 +9,9 @@ import {
 import type { Action, AliasDecl, ImageDecl, PartnerDecl, Removal, StackDecl } from './declarations';
 import { isEmpty } from './declarations';
 import type { OrgChange } from './organization';
+import { ReceivingDeployCommand, ReceivingDestroyCommand, SourceCommand, TakeNameCommand } from './receiving-commands';
+import { BUNDLE_NAMES, COPY_NAMES, ReceivingDecl } from './receiving-decl';
+import type { SourceAction } from './source';
 import type { MidEvent, StepFaults } from './step-faults';
 import { ACCOUNTS, IMAGES, PARTICIPANTS, ROOT, UNITS } from './world-constants';
 
@@ -25,11 +28,13 @@ export interface ModelOptions {
   readonly redeliveries: boolean;
   /** Partner Central refusing tags on the preferences (whether it accepts them is UNVERIFIED). */
   readonly partnerTags: boolean;
+  /** The receiving side: copies, bundles and associations, their sources shared, unshared and deleted, names taken by hand. */
+  readonly receiving: boolean;
   /** The most commands in a sequence. */
   readonly maxCommands: number;
 }
 
-export const FULL: ModelOptions = { units: true, failures: true, checksInFlight: true, orgInFlight: true, redeliveries: true, partnerTags: true, maxCommands: 12 };
+export const FULL: ModelOptions = { units: true, failures: true, checksInFlight: true, orgInFlight: true, redeliveries: true, partnerTags: true, receiving: true, maxCommands: 12 };
 
 const action = fc.constantFrom<Action>('REPORT', 'REPAIR', 'ENFORCE');
 const removal = fc.constantFrom<Removal>('DESTROY', 'RETAIN');
@@ -64,8 +69,11 @@ export const orgChange: fc.Arbitrary<OrgChange> = fc.oneof(
   fc.record({ kind: fc.constantFrom('suspend' as const, 'activate' as const, 'leave' as const), account: fc.constantFrom(...ACCOUNTS) }),
 );
 
+const sourceAction = fc.constantFrom<SourceAction>('share', 'unshare', 'delete');
+
 function stepFaults(options: ModelOptions): fc.Arbitrary<StepFaults> {
   const events: fc.Arbitrary<MidEvent>[] = [];
+  if (options.receiving) events.push(fc.record({ kind: fc.constant('source' as const), source: fc.nat(2), action: sourceAction }));
   if (options.checksInFlight) events.push(fc.record({ kind: fc.constant('check' as const), schedule: fc.nat(3) }));
   if (options.orgInFlight) events.push(fc.record({ kind: fc.constant('org' as const), change: orgChange }));
   return fc.record({
@@ -75,6 +83,23 @@ function stepFaults(options: ModelOptions): fc.Arbitrary<StepFaults> {
     concurrentCheck: options.checksInFlight ? maybe(fc.record({ schedule: fc.nat(3), afterCalls: fc.nat(6) }), 3) : fc.constant(undefined),
     twice: options.redeliveries ? fc.boolean() : fc.constant(false),
   }, { requiredKeys: [] }) as fc.Arbitrary<StepFaults>;
+}
+
+const receivingDecl: fc.Arbitrary<ReceivingDecl> = fc.record({
+  // Mostly the receiving side's own source, which is shared with the receiver until the owner changes that.
+  copy: maybe(fc.record({ renamed: fc.boolean(), source: fc.constantFrom(2, 2, 2, 0, 1), name: fc.constantFrom(...COPY_NAMES), removal }), 4),
+  bundle: maybe(fc.constantFrom(...BUNDLE_NAMES), 2),
+  association: maybe(fc.record({ renamed: fc.boolean() }), 1),
+}, { requiredKeys: [] }).filter(d => d.copy !== undefined || d.association !== undefined);
+
+function receivingArbitraries(options: ModelOptions): fc.Arbitrary<Command>[] {
+  return [
+    fc.tuple(receivingDecl, stepFaults(options)).map(([decl, faults]) => new ReceivingDeployCommand(decl, faults)),
+    fc.tuple(receivingDecl, stepFaults(options)).map(([decl, faults]) => new ReceivingDeployCommand(decl, faults)),
+    stepFaults(options).map(faults => new ReceivingDestroyCommand(faults)),
+    fc.tuple(fc.nat(2), sourceAction).map(([source, action]) => new SourceCommand(source, action)),
+    fc.constantFrom(...COPY_NAMES).map(name => new TakeNameCommand(name)),
+  ];
 }
 
 /** The commands a sequence is made of, deploys the most frequent. */
@@ -91,6 +116,7 @@ export function commandArbitraries(options: ModelOptions): fc.Arbitrary<Command>
       .map(([t, e, outside]) => (t === 'ALLOW_BY_DEFAULT_DENY_SOME' ? new HandPartnerCommand(t, e, outside) : new HandPartnerCommand(t, []))),
   ];
   if (options.partnerTags) arbs.push(fc.boolean().map(taggable => new PartnerTagsCommand(taggable)));
+  if (options.receiving) arbs.push(...receivingArbitraries(options));
   if (options.units) arbs.push(orgChange.map(c => new OrgCommand(c)));
   if (options.redeliveries) arbs.push(fc.nat(50).map(i => new LateDeliveryCommand(i)));
   return arbs;

@@ -8,6 +8,7 @@
 import type { ImageDecl } from './declarations';
 import { aliasConstructId } from './declarations';
 import { imagesOf, ModelState, resolve } from './state';
+import { receivingLeftovers } from './receiving-invariants';
 import type { World } from './world';
 import { ALIAS, IMAGES } from './world-constants';
 
@@ -82,10 +83,13 @@ const STUCK = /^(ROLLBACK_FAILED|UPDATE_ROLLBACK_FAILED|DELETE_FAILED|CREATE_FAI
 /** I4: the stack is not stuck, and every request CloudFormation sent got exactly one answer. */
 export function stackHealthy(world: World): string[] {
   const found: string[] = [];
-  if (world.status && STUCK.test(world.status)) found.push(`I4: the stack ends ${world.status}`);
-  for (const event of world.cfn.events) {
-    const answers = world.cfn.answersTo(event).length;
-    if (answers !== 1) found.push(`I4: ${event.RequestType} ${event.LogicalResourceId} (${event.RequestId}) got ${answers} answers`);
+  const stacks = [{ name: 'the stack', status: world.status, cfn: world.cfn }, { name: 'the receiving stack', status: world.receivingStatus, cfn: world.receivingCfn }];
+  for (const { name, status, cfn } of stacks) {
+    if (status && STUCK.test(status)) found.push(`I4: ${name} ends ${status}`);
+    for (const event of cfn.events) {
+      const answers = cfn.answersTo(event).length;
+      if (answers !== 1) found.push(`I4: ${event.RequestType} ${event.LogicalResourceId} (${event.RequestId}) got ${answers} answers`);
+    }
   }
   return found;
 }
@@ -116,7 +120,7 @@ export async function ledgerInvariant(model: ModelState, world: World): Promise<
 
 /** Every invariant that holds after any settled step (I1 or I3, I4, I5). */
 export async function settledViolations(model: ModelState, world: World, afterDelete = false): Promise<string[]> {
-  const found = [...undeclaredShares(model, world, afterDelete ? 'I3' : 'I1'), ...stackHealthy(world)];
+  const found = [...undeclaredShares(model, world, afterDelete ? 'I3' : 'I1'), ...receivingLeftovers(model, world, afterDelete ? 'I3' : 'I1'), ...stackHealthy(world)];
   if (!(await ledgerInvariant(model, world))) found.push('I5: the ledger does not hold exactly what the library shared');
   return found;
 }

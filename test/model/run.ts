@@ -63,7 +63,7 @@ export async function runSequence(seed: number, run: RunOptions): Promise<Sequen
   if (!details.failed) return { seed, passed: true, commands: counter.commands };
   const shrunk = String(details.counterexample?.[0] ?? '');
   const replayPath = /replayPath="([^"]*)"/.exec(shrunk)?.[1];
-  const sequence = shrunk.replace(/\/\*replayPath=.*?\*\/\s*/, '').split(/,(?=(?:deploy|delete|fire|organization|by hand|late) )/);
+  const sequence = shrunk.replace(/\/\*replayPath=.*?\*\/\s*/, '').split(/,(?=(?:deploy |delete |fire |organization: |by hand: |late |receiving: |Partner Central ))/);
   const error = String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance ?? 'unknown');
   return { seed, passed: false, commands: counter.commands, sequence, error, replay: replayCommand(seed, details.counterexamplePath ?? undefined, replayPath) };
 }

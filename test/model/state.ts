@@ -5,6 +5,7 @@
  * organization (a leaver stays shared until the construct's next deploy or REPAIR/ENFORCE check).
  */
 import type { ImageDecl, StackDecl } from './declarations';
+import type { ReceivingDecl } from './receiving-decl';
 import { IMAGE_SLOTS, imageConstructId } from './declarations';
 import { ACCOUNTS, OWNER, START_PARENTS, UNIT_PARENTS } from './world-constants';
 
@@ -30,6 +31,13 @@ export interface ModelState {
   retainedAlias: Set<string>;
   /** Per construct key (`slot/constructId/image`), accounts resolved under earlier organization states. */
   lingering: Map<string, Set<string>>;
+  /** The receiving stack's declaration (see receiving-decl.ts), and whether it exists. */
+  receiving: ReceivingDecl;
+  receivingLive: boolean;
+  /** Images of the receiving account made by hand (names taken), which the library must leave. */
+  madeByHand: Set<string>;
+  /** Every copy the receiving stack held at the end of a step, with its removal policy: a RETAIN copy may stay. */
+  knownCopies: Map<string, string>;
   /** Replay notes: one line per command run. */
   log: string[];
 }
@@ -39,7 +47,10 @@ export const EMPTY: StackDecl = { images: {} };
 export function initialState(): ModelState {
   const org = new Map<string, Member>();
   for (const [account, parent] of Object.entries(START_PARENTS)) if (parent) org.set(account, { parent, state: 'ACTIVE' });
-  return { decl: EMPTY, live: false, org, handImage: new Map(), retainedImage: new Map(), retainedAlias: new Set(), lingering: new Map(), log: [] };
+  return {
+    decl: EMPTY, live: false, org, handImage: new Map(), retainedImage: new Map(), retainedAlias: new Set(), lingering: new Map(),
+    receiving: {}, receivingLive: false, madeByHand: new Set(), knownCopies: new Map(), log: [],
+  };
 }
 
 /** Whether `parent` is `unit` or nested under it. */

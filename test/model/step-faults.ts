@@ -7,11 +7,15 @@
  */
 import { AwsError } from '../support/local-service';
 import { applyOrg, describeOrg, OrgChange } from './organization';
+import { applySource, describeSource, SourceAction } from './source';
 import type { ModelState, Member } from './state';
 import { snapshot } from './state';
 import type { World } from './world';
 
-export type MidEvent = { readonly kind: 'check'; readonly schedule: number } | { readonly kind: 'org'; readonly change: OrgChange };
+export type MidEvent =
+  | { readonly kind: 'check'; readonly schedule: number }
+  | { readonly kind: 'org'; readonly change: OrgChange }
+  | { readonly kind: 'source'; readonly source: number; readonly action: SourceAction };
 
 export interface StepFaults {
   /** Fail the write after this many (of the deploy phase). */
@@ -24,8 +28,11 @@ export interface StepFaults {
   readonly twice?: boolean;
 }
 
-const WRITES = new Set(['UpdateWorkspaceImagePermission', 'CreateTags', 'DeleteTags', 'UpdateConnectionAliasPermission', 'UpdateConnectionPreferences', 'TagResource', 'UntagResource']);
-const DEPLOYING = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS']);
+const WRITES = new Set([
+  'UpdateWorkspaceImagePermission', 'CreateTags', 'DeleteTags', 'UpdateConnectionAliasPermission', 'UpdateConnectionPreferences', 'TagResource', 'UntagResource',
+  'CopyWorkspaceImage', 'DeleteWorkspaceImage', 'CreateWorkspaceBundle', 'DeleteWorkspaceBundle', 'AssociateConnectionAlias', 'DisassociateConnectionAlias',
+]);
+export const DEPLOYING = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS']);
 
 export function describeFaults(f: StepFaults): string {
   const parts = [
@@ -33,6 +40,7 @@ export function describeFaults(f: StepFaults): string {
     f.throttle ? `throttled ${f.throttle.count} calls from call ${f.throttle.at}` : '',
     f.at?.event.kind === 'check' ? `check #${f.at.event.schedule} fired at call ${f.at.call}` : '',
     f.at?.event.kind === 'org' ? `at call ${f.at.call}: ${describeOrg(f.at.event.change)}` : '',
+    f.at?.event.kind === 'source' ? `at call ${f.at.call}: ${describeSource(f.at.event.source, f.at.event.action)}` : '',
     f.concurrentCheck ? `check #${f.concurrentCheck.schedule} in flight (from its call ${f.concurrentCheck.afterCalls})` : '',
     f.twice ? 'every invocation delivered twice' : '',
   ].filter(Boolean);
@@ -49,7 +57,9 @@ export function enqueueCheck(world: World, index: number): boolean {
 }
 
 /** The hook of one step: counts calls and writes and does what `faults` says at each. Returns the organization snapshots seen. */
-export function armStep(world: World, model: ModelState, faults: StepFaults, onCount: (calls: number) => void): Map<string, Member>[] {
+export function armStep(
+  world: World, model: ModelState, faults: StepFaults, onCount: (calls: number) => void, deploying = () => DEPLOYING.has(world.status ?? ''),
+): Map<string, Member>[] {
   const snapshots = [snapshot(model.org)];
   let calls = 0;
   let writes = 0;
@@ -60,6 +70,7 @@ export function armStep(world: World, model: ModelState, faults: StepFaults, onC
     if (faults.at && calls === faults.at.call) {
       const event = faults.at.event;
       if (event.kind === 'check') enqueueCheck(world, event.schedule);
+      else if (event.kind === 'source') applySource(world, model, event.source, event.action);
       else {
         applyOrg(event.change, world, model);
         snapshots.push(snapshot(model.org));
@@ -68,7 +79,7 @@ export function armStep(world: World, model: ModelState, faults: StepFaults, onC
     if (faults.throttle && calls >= faults.throttle.at && calls < faults.throttle.at + faults.throttle.count) {
       throw new AwsError('ThrottlingException', 'Rate exceeded (a burst the model injected)');
     }
-    if (!WRITES.has(operation) || !DEPLOYING.has(world.status ?? '')) return;
+    if (!WRITES.has(operation) || !deploying()) return;
     writes += 1;
     if (faults.failAtWrite !== undefined && writes === faults.failAtWrite + 1) {
       throw new AwsError('ResourceLimitExceededException', `The model failed write ${writes} of the deploy (${operation})`);

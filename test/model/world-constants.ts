@@ -16,3 +16,11 @@ export const START_PARENTS: Record<string, string | undefined> = {
 };
 export const UNIT_PARENTS: Record<string, string> = { [UNIT_A]: ROOT, [UNIT_B]: UNIT_A, [UNIT_C]: ROOT };
 export const PARTICIPANTS = ['participant-1', 'participant-2', 'participant-3'] as const;
+/** The receiving account: the last of ACCOUNTS (outside the organization at first), so the owner's constructs may share with it. */
+export const RECEIVER = ACCOUNTS[5];
+/** An image of the owner that only the receiving side copies: shared with the receiver by hand, and deleted at random moments. */
+export const SOURCE_ONLY = 'wsi-model0003';
+/** The images a receiving copy may copy from. */
+export const SOURCES = [IMAGES[0], IMAGES[1], SOURCE_ONLY] as const;
+export const DIRECTORY = 'd-9067a1b2c3';
+export const RECEIVING_STACK = `arn:aws:cloudformation:eu-west-1:${RECEIVER}:stack/Receiving/11111111-2222-3333-4444-555555555555`;

@@ -9,7 +9,7 @@ import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFast
 import { LocalDeployment } from '../support/local-deployment';
 import { LocalDynamoDb } from '../support/local-dynamodb';
 import { LocalAwsEndpoint } from '../support/local-endpoint';
-import { ALIAS, IMAGES, OWNER, START_PARENTS, UNIT_PARENTS } from './world-constants';
+import { ALIAS, IMAGES, OWNER, RECEIVER, RECEIVING_STACK, SOURCE_ONLY, START_PARENTS, UNIT_PARENTS } from './world-constants';
 
 /** A CloudFormation stub that keeps every request it built, to count their answers (I4). */
 export class RecordingStub extends CloudFormationStub {
@@ -43,6 +43,9 @@ function seedOrganization(endpoint: LocalAwsEndpoint): void {
 
 export class World {
   public readonly cfn = new RecordingStub();
+  /** The receiving account's stack `Receiving`. */
+  public readonly receivingCfn = new RecordingStub(RECEIVING_STACK);
+  public receiving!: LocalDeployment;
   public readonly dynamodb = new LocalDynamoDb();
   public endpoint!: LocalAwsEndpoint;
   public deployment!: LocalDeployment;
@@ -52,18 +55,23 @@ export class World {
   public static async start(): Promise<World> {
     const world = new World();
     await world.cfn.start();
+    await world.receivingCfn.start();
     world.endpoint = new LocalAwsEndpoint(OWNER);
     useLocalEndpoint(await world.endpoint.start());
     await world.dynamodb.start();
-    useFastSettings();
+    // Polls every 2 s of virtual time: a receiving resource that waits for a share out of its whole budget takes few steps of the clock.
+    useFastSettings({ SHARING_POLL_INTERVAL_MS: 2_000 });
     world.handler = handler ??= loadBundledHandler();
     world.endpoint.lambda.serve(world.handler, 900_000);
     // Every call takes a little virtual time, so that what runs at once interleaves.
     world.endpoint.latencyMs = 5;
     for (const image of IMAGES) world.endpoint.workspaces.addImage(image);
     world.endpoint.aliases.addAlias(ALIAS);
+    world.endpoint.addAccount(RECEIVER);
+    world.endpoint.workspaces.addImage(SOURCE_ONLY, { sharedWith: [RECEIVER] });
     seedOrganization(world.endpoint);
     world.deployment = new LocalDeployment(world.endpoint, world.cfn, world.handler, () => lambdaContext(OWNER));
+    world.receiving = new LocalDeployment(world.endpoint, world.receivingCfn, world.handler, () => lambdaContext(RECEIVER));
     return world;
   }
 
@@ -78,10 +86,16 @@ export class World {
     await this.endpoint.stop();
     await this.dynamodb.stop();
     await this.cfn.stop();
+    await this.receivingCfn.stop();
   }
 
-  /** The stack's status in the local CloudFormation. */
+  /** The owner's stack's status in the local CloudFormation. */
   public get status(): string | undefined {
     return this.deployment.status;
+  }
+
+  /** The receiving stack's status. */
+  public get receivingStatus(): string | undefined {
+    return this.receiving.status;
   }
 }

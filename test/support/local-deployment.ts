@@ -323,7 +323,7 @@ export class LocalDeployment {
     this.setStatus('DELETE_IN_PROGRESS');
     const references = dependencies(this.template);
     const kept = new Set<string>();
-    for (const [logicalId, old] of [...this.deployed.entries()].reverse()) {
+    for (const [logicalId, old] of this.dependentsFirst()) {
       // CloudFormation does not delete a resource while one that depends on it is still there.
       if ([...kept].some(id => references(id).includes(logicalId))) {
         kept.add(logicalId);
@@ -349,6 +349,17 @@ export class LocalDeployment {
     this.template = { Resources: {} };
     this.parameters = {};
     return results;
+  }
+
+  /**
+   * The deployed resources, those that depend on others first, as CloudFormation deletes them: the
+   * reverse of the template's dependency order (not of the order they were made in, which a rename
+   * changes: a renamed resource is made after the resources that reference it).
+   */
+  private dependentsFirst(): [string, Deployed][] {
+    const sequence = order(Object.entries(this.template.Resources).filter(([id]) => this.deployed.has(id))).map(([id]) => id);
+    const rank = (id: string) => (sequence.includes(id) ? sequence.indexOf(id) : -1);
+    return [...this.deployed.entries()].reverse().sort(([a], [b]) => rank(b) - rank(a));
   }
 
   private handles(type: string): boolean {
