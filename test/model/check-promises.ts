@@ -5,10 +5,10 @@ import type { ModelState } from './state';
 import { imageKey, imagesOf } from './state';
 import type { World } from './world';
 
-/** The construct ID of a resource of the model's deployed template (from its CDK path). */
+/** The construct ID of a custom resource of the model's deployed template: its logical ID less the 8 hex digits of its path's hash. */
 function constructOf(model: ModelState, logicalId: string): string | undefined {
-  const resource = templateOf(model.decl).Resources[logicalId] as { Metadata?: Record<string, string> } | undefined;
-  return resource?.Metadata?.['aws:cdk:path']?.split('/')[1];
+  if (!templateOf(model.decl).Resources[logicalId]) return undefined;
+  return /^([A-Za-z0-9]+?)[0-9A-F]{8}$/.exec(logicalId)?.[1];
 }
 
 /** The violations of I2 for the check of `logicalId` (none when its action promises nothing, or it has no such resource). */
