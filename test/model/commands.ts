@@ -4,10 +4,9 @@
  * flight) and then throws if an invariant is broken, with every violation on its own line.
  */
 import type * as fc from 'fast-check';
-import type { StepResult } from '../support/local-deployment';
+import { checkPromises } from './check-promises';
 import { StackDecl, templateOf } from './declarations';
 import { describeDecl } from './describe';
-import { checkPromises } from './check-promises';
 import { settledViolations } from './invariants';
 import { applyOrg, describeOrg, OrgChange } from './organization';
 import type { ModelState } from './state';
@@ -15,6 +14,7 @@ import { armStep, describeFaults, disarmStep, startConcurrentCheck, StepFaults }
 import { afterDeploy, afterDestroy, forgetGone } from './transitions';
 import type { World } from './world';
 import { ALIAS, IMAGES, OWNER, RECEIVER } from './world-constants';
+import type { StepResult } from '../support/local-deployment';
 
 export type Command = fc.AsyncCommand<ModelState, World, false>;
 

@@ -3,9 +3,9 @@
  * and Partner Central connection preferences, each present or not, and the template it synthesizes to.
  */
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ALIAS, OWNER } from './world-constants';
 import { ConnectionAccessType, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../../src';
 import type { TemplateJson } from '../support/local-deployment';
-import { ALIAS, OWNER } from './world-constants';
 
 export type Action = 'REPORT' | 'REPAIR' | 'ENFORCE';
 export type Removal = 'RETAIN' | 'DESTROY';

@@ -4,7 +4,8 @@
  */
 import * as fc from 'fast-check';
 import {
-  Command, CheckCommand, PartnerTagsCommand, DeployCommand, DestroyCommand, HandAliasCommand, HandImageCommand, HandPartnerCommand, LateDeliveryCommand, OrgCommand,
+  Command, CheckCommand, PartnerTagsCommand, DeployCommand, DestroyCommand, HandAliasCommand, HandImageCommand, HandPartnerCommand,
+  LateDeliveryCommand, OrgCommand,
 } from './commands';
 import type { Action, AliasDecl, ImageDecl, PartnerDecl, Removal, StackDecl } from './declarations';
 import { isEmpty } from './declarations';
@@ -34,7 +35,9 @@ export interface ModelOptions {
   readonly maxCommands: number;
 }
 
-export const FULL: ModelOptions = { units: true, failures: true, checksInFlight: true, orgInFlight: true, redeliveries: true, partnerTags: true, receiving: true, maxCommands: 12 };
+export const FULL: ModelOptions = {
+  units: true, failures: true, checksInFlight: true, orgInFlight: true, redeliveries: true, partnerTags: true, receiving: true, maxCommands: 12,
+};
 
 const action = fc.constantFrom<Action>('REPORT', 'REPAIR', 'ENFORCE');
 const removal = fc.constantFrom<Removal>('DESTROY', 'RETAIN');
@@ -45,14 +48,19 @@ const maybe = <T>(arb: fc.Arbitrary<T>, freq = 1) => fc.option(arb, { nil: undef
 function imageDecl(own: number, options: ModelOptions): fc.Arbitrary<ImageDecl> {
   const image = fc.oneof({ arbitrary: fc.constant(IMAGES[own]), weight: 4 }, { arbitrary: fc.constant(IMAGES[1 - own]), weight: 1 });
   const units = options.units ? fc.oneof(fc.constant([] as string[]), fc.subarray([...UNITS], { minLength: 1 })) : fc.constant([] as string[]);
-  return fc.record({ renamed: fc.boolean(), imageId: image, accountIds: accounts, unitIds: units, excluded: accounts, removal, drift: maybe(action, 2) })
+  const drift = maybe(action, 2);
+  return fc.record({ renamed: fc.boolean(), imageId: image, accountIds: accounts, unitIds: units, excluded: accounts, removal, drift })
     .map(d => ({ ...d, excluded: d.unitIds.length > 0 ? d.excluded.filter(a => !d.accountIds.includes(a)) : [] }));
 }
 
-const aliasDecl: fc.Arbitrary<AliasDecl> = fc.record({ renamed: fc.boolean(), accountId: fc.constantFrom(...ACCOUNTS), removal, drift: maybe(action, 2) });
+const aliasDecl: fc.Arbitrary<AliasDecl> = fc.record({
+  renamed: fc.boolean(), accountId: fc.constantFrom(...ACCOUNTS), removal, drift: maybe(action, 2),
+});
 const partnerDecl: fc.Arbitrary<PartnerDecl> = fc.record({
   accessType: fc.constantFrom('ALLOW_ALL' as const, 'DENY_ALL' as const, 'ALLOW_BY_DEFAULT_DENY_SOME' as const),
-  excluded: fc.subarray([...PARTICIPANTS]), removal, drift: maybe(action, 2),
+  excluded: fc.subarray([...PARTICIPANTS]),
+  removal,
+  drift: maybe(action, 2),
 }).map(d => ({ ...d, excluded: d.accessType === 'ALLOW_BY_DEFAULT_DENY_SOME' ? d.excluded : [] }));
 
 export function stackDecl(options: ModelOptions): fc.Arbitrary<StackDecl> {
@@ -97,7 +105,7 @@ function receivingArbitraries(options: ModelOptions): fc.Arbitrary<Command>[] {
     fc.tuple(receivingDecl, stepFaults(options)).map(([decl, faults]) => new ReceivingDeployCommand(decl, faults)),
     fc.tuple(receivingDecl, stepFaults(options)).map(([decl, faults]) => new ReceivingDeployCommand(decl, faults)),
     stepFaults(options).map(faults => new ReceivingDestroyCommand(faults)),
-    fc.tuple(fc.nat(2), sourceAction).map(([source, action]) => new SourceCommand(source, action)),
+    fc.tuple(fc.nat(2), sourceAction).map(([source, done]) => new SourceCommand(source, done)),
     fc.constantFrom(...COPY_NAMES).map(name => new TakeNameCommand(name)),
   ];
 }

@@ -7,8 +7,8 @@
  */
 import type { ImageDecl } from './declarations';
 import { aliasConstructId } from './declarations';
-import { imagesOf, ModelState, resolve } from './state';
 import { receivingLeftovers } from './receiving-invariants';
+import { imagesOf, ModelState, resolve } from './state';
 import type { World } from './world';
 import { ALIAS, IMAGES } from './world-constants';
 

@@ -3,10 +3,10 @@
  * copy, and an association of the owner's connection alias with a directory, each present or not.
  */
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { ComputeType, ConnectionAliasAssociation, WorkspaceBundle, WorkspaceImageCopy } from '../../src';
-import type { TemplateJson } from '../support/local-deployment';
 import type { Removal } from './declarations';
 import { ALIAS, DIRECTORY, RECEIVER, SOURCES } from './world-constants';
+import { ComputeType, ConnectionAliasAssociation, WorkspaceBundle, WorkspaceImageCopy } from '../../src';
+import type { TemplateJson } from '../support/local-deployment';
 
 export interface CopyDecl {
   readonly renamed: boolean;

@@ -3,11 +3,11 @@
  * its own seed (the soak's seed plus its index), shrinks on its own, and replays on its own.
  */
 import * as fc from 'fast-check';
+import type { Command } from './commands';
 import type { ModelOptions } from './generators';
 import { commandArbitraries } from './generators';
-import type { Command } from './commands';
 import { initialState } from './state';
-import { World } from './world';
+import { startWorld } from './world';
 
 export interface SequenceResult {
   readonly seed: number;
@@ -33,7 +33,7 @@ export interface RunOptions {
 
 /** One execution of a sequence in a fresh world; the number of commands it ran. */
 async function execute(cmds: Iterable<Command>, counter: { commands: number }): Promise<void> {
-  const world = await World.start();
+  const world = await startWorld();
   const model = initialState();
   if (process.env.MODEL_TRACE) process.stderr.write('--- a sequence\n');
   try {
@@ -65,7 +65,8 @@ export async function runSequence(seed: number, run: RunOptions): Promise<Sequen
   const replayPath = /replayPath="([^"]*)"/.exec(shrunk)?.[1];
   const sequence = shrunk.replace(/\/\*replayPath=.*?\*\/\s*/, '').split(/,(?=(?:deploy |delete |fire |organization: |by hand: |late |receiving: |Partner Central ))/);
   const error = String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance ?? 'unknown');
-  return { seed, passed: false, commands: counter.commands, sequence, error, replay: replayCommand(seed, details.counterexamplePath ?? undefined, replayPath) };
+  const replay = replayCommand(seed, details.counterexamplePath ?? undefined, replayPath);
+  return { seed, passed: false, commands: counter.commands, sequence, error, replay };
 }
 
 /** `runs` sequences from `seed`, each reported through `report` as it ends. */

@@ -21,7 +21,8 @@ export function applySource(world: World, model: ModelState, source: number, act
   const grant = action === 'share';
   const before = world.endpoint.workspaces.sharesOf(imageId).includes(RECEIVER);
   try {
-    world.endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission({ ImageId: imageId, SharedAccountId: RECEIVER, AllowCopyImage: grant }, OWNER);
+    const input = { ImageId: imageId, SharedAccountId: RECEIVER, AllowCopyImage: grant };
+    world.endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission(input, OWNER);
   } catch {
     // A revoke of a share that is not there: nothing changed.
   }

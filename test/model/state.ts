@@ -5,8 +5,8 @@
  * organization (a leaver stays shared until the construct's next deploy or REPAIR/ENFORCE check).
  */
 import type { ImageDecl, StackDecl } from './declarations';
-import type { ReceivingDecl } from './receiving-decl';
 import { IMAGE_SLOTS, imageConstructId } from './declarations';
+import type { ReceivingDecl } from './receiving-decl';
 import { ACCOUNTS, OWNER, START_PARENTS, UNIT_PARENTS } from './world-constants';
 
 export type AccountState = 'ACTIVE' | 'SUSPENDED';
@@ -48,8 +48,18 @@ export function initialState(): ModelState {
   const org = new Map<string, Member>();
   for (const [account, parent] of Object.entries(START_PARENTS)) if (parent) org.set(account, { parent, state: 'ACTIVE' });
   return {
-    decl: EMPTY, live: false, org, handImage: new Map(), retainedImage: new Map(), retainedAlias: new Set(), lingering: new Map(),
-    receiving: {}, receivingLive: false, madeByHand: new Set(), knownCopies: new Map(), log: [],
+    decl: EMPTY,
+    live: false,
+    org,
+    handImage: new Map(),
+    retainedImage: new Map(),
+    retainedAlias: new Set(),
+    lingering: new Map(),
+    receiving: {},
+    receivingLive: false,
+    madeByHand: new Set(),
+    knownCopies: new Map(),
+    log: [],
   };
 }
 

@@ -5,12 +5,12 @@
  * check that fires or an Organizations change (also while a walk of the units is in progress),
  * a check already running when the deploy starts, and duplicate deliveries of every invocation.
  */
-import { AwsError } from '../support/local-service';
 import { applyOrg, describeOrg, OrgChange } from './organization';
 import { applySource, describeSource, SourceAction } from './source';
 import type { ModelState, Member } from './state';
 import { snapshot } from './state';
 import type { World } from './world';
+import { AwsError } from '../support/local-service';
 
 export type MidEvent =
   | { readonly kind: 'check'; readonly schedule: number }
@@ -69,9 +69,7 @@ export function armStep(
     onCount(calls);
     if (faults.at && calls === faults.at.call) {
       const event = faults.at.event;
-      if (event.kind === 'check') enqueueCheck(world, event.schedule);
-      else if (event.kind === 'source') applySource(world, model, event.source, event.action);
-      else {
+      if (event.kind === 'check') {enqueueCheck(world, event.schedule);} else if (event.kind === 'source') {applySource(world, model, event.source, event.action);} else {
         applyOrg(event.change, world, model);
         snapshots.push(snapshot(model.org));
       }

@@ -5,11 +5,11 @@
  * the virtual time of the jest test that drives it.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { ALIAS, IMAGES, OWNER, RECEIVER, RECEIVING_STACK, SOURCE_ONLY, START_PARENTS, UNIT_PARENTS } from './world-constants';
 import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../support/handler-harness';
 import { LocalDeployment } from '../support/local-deployment';
 import { LocalDynamoDb } from '../support/local-dynamodb';
 import { LocalAwsEndpoint } from '../support/local-endpoint';
-import { ALIAS, IMAGES, OWNER, RECEIVER, RECEIVING_STACK, SOURCE_ONLY, START_PARENTS, UNIT_PARENTS } from './world-constants';
 
 /** A CloudFormation stub that keeps every request it built, to count their answers (I4). */
 export class RecordingStub extends CloudFormationStub {
@@ -51,30 +51,6 @@ export class World {
   public deployment!: LocalDeployment;
   public handler!: Handler;
 
-  /** A fresh world, started. */
-  public static async start(): Promise<World> {
-    const world = new World();
-    await world.cfn.start();
-    await world.receivingCfn.start();
-    world.endpoint = new LocalAwsEndpoint(OWNER);
-    useLocalEndpoint(await world.endpoint.start());
-    await world.dynamodb.start();
-    // Polls every 2 s of virtual time: a receiving resource that waits for a share out of its whole budget takes few steps of the clock.
-    useFastSettings({ SHARING_POLL_INTERVAL_MS: 2_000 });
-    world.handler = handler ??= loadBundledHandler();
-    world.endpoint.lambda.serve(world.handler, 900_000);
-    // Every call takes a little virtual time, so that what runs at once interleaves.
-    world.endpoint.latencyMs = 5;
-    for (const image of IMAGES) world.endpoint.workspaces.addImage(image);
-    world.endpoint.aliases.addAlias(ALIAS);
-    world.endpoint.addAccount(RECEIVER);
-    world.endpoint.workspaces.addImage(SOURCE_ONLY, { sharedWith: [RECEIVER] });
-    seedOrganization(world.endpoint);
-    world.deployment = new LocalDeployment(world.endpoint, world.cfn, world.handler, () => lambdaContext(OWNER));
-    world.receiving = new LocalDeployment(world.endpoint, world.receivingCfn, world.handler, () => lambdaContext(RECEIVER));
-    return world;
-  }
-
   /** Resolves once no invocation (check, hand-over, duplicate) is running. */
   public settled(): Promise<void> {
     return this.endpoint.lambda.settled();
@@ -98,4 +74,28 @@ export class World {
   public get receivingStatus(): string | undefined {
     return this.receiving.status;
   }
+}
+
+/** A fresh world, started. */
+export async function startWorld(): Promise<World> {
+  const world = new World();
+  await world.cfn.start();
+  await world.receivingCfn.start();
+  world.endpoint = new LocalAwsEndpoint(OWNER);
+  useLocalEndpoint(await world.endpoint.start());
+  await world.dynamodb.start();
+  // Polls every 2 s of virtual time: a receiving resource that waits for a share out of its whole budget takes few steps of the clock.
+  useFastSettings({ SHARING_POLL_INTERVAL_MS: 2_000 });
+  world.handler = handler ??= loadBundledHandler();
+  world.endpoint.lambda.serve(world.handler, 900_000);
+  // Every call takes a little virtual time, so that what runs at once interleaves.
+  world.endpoint.latencyMs = 5;
+  for (const image of IMAGES) world.endpoint.workspaces.addImage(image);
+  world.endpoint.aliases.addAlias(ALIAS);
+  world.endpoint.addAccount(RECEIVER);
+  world.endpoint.workspaces.addImage(SOURCE_ONLY, { sharedWith: [RECEIVER] });
+  seedOrganization(world.endpoint);
+  world.deployment = new LocalDeployment(world.endpoint, world.cfn, world.handler, () => lambdaContext(OWNER));
+  world.receiving = new LocalDeployment(world.endpoint, world.receivingCfn, world.handler, () => lambdaContext(RECEIVER));
+  return world;
 }
