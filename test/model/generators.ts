@@ -27,6 +27,8 @@ export interface ModelOptions {
   readonly orgInFlight: boolean;
   /** Late and duplicate deliveries. */
   readonly redeliveries: boolean;
+  /** Slow steps whose requests are handed over from invocation to invocation. */
+  readonly handOvers: boolean;
   /** Partner Central refusing tags on the preferences (whether it accepts them is UNVERIFIED). */
   readonly partnerTags: boolean;
   /** The receiving side: copies, bundles and associations, their sources shared, unshared and deleted, names taken by hand. */
@@ -36,7 +38,15 @@ export interface ModelOptions {
 }
 
 export const FULL: ModelOptions = {
-  units: true, failures: true, checksInFlight: true, orgInFlight: true, redeliveries: true, partnerTags: true, receiving: true, maxCommands: 12,
+  units: true,
+  failures: true,
+  checksInFlight: true,
+  orgInFlight: true,
+  redeliveries: true,
+  handOvers: true,
+  partnerTags: true,
+  receiving: true,
+  maxCommands: 12,
 };
 
 const action = fc.constantFrom<Action>('REPORT', 'REPAIR', 'ENFORCE');
@@ -90,6 +100,7 @@ function stepFaults(options: ModelOptions): fc.Arbitrary<StepFaults> {
     at: events.length > 0 ? maybe(fc.record({ call: fc.integer({ min: 1, max: 30 }), event: fc.oneof(...events) }), 2) : fc.constant(undefined),
     concurrentCheck: options.checksInFlight ? maybe(fc.record({ schedule: fc.nat(3), afterCalls: fc.nat(6) }), 3) : fc.constant(undefined),
     twice: options.redeliveries ? fc.boolean() : fc.constant(false),
+    slow: options.handOvers ? fc.constantFrom(false, false, false, true) : fc.constant(false),
   }, { requiredKeys: [] }) as fc.Arbitrary<StepFaults>;
 }
 

@@ -44,9 +44,12 @@ async function execute(cmds: Iterable<Command>, counter: { commands: number }): 
   }
 }
 
-/** The one-line command that replays a sequence. */
-export const replayCommand = (seed: number, path?: string, replayPath?: string) =>
-  `npm run soak -- --runs 1 --seed ${seed}${path ? ` --path ${path}` : ''}${replayPath ? ` --replay-path '${replayPath}'` : ''}`;
+/** The one-line command that replays a sequence (generated with `options`: the soak's `--without` names the ones turned off). */
+export function replayCommand(seed: number, options: ModelOptions, path?: string, replayPath?: string): string {
+  const off = Object.entries(options).filter(([, on]) => on === false).map(([name]) => name);
+  return `npm run soak -- --runs 1 --seed ${seed}${off.length > 0 ? ` --without ${off.join(',')}` : ''}`
+    + `${path ? ` --path ${path}` : ''}${replayPath ? ` --replay-path '${replayPath}'` : ''}`;
+}
 
 export async function runSequence(seed: number, run: RunOptions): Promise<SequenceResult> {
   const counter = { commands: 0 };
@@ -65,7 +68,7 @@ export async function runSequence(seed: number, run: RunOptions): Promise<Sequen
   const replayPath = /replayPath="([^"]*)"/.exec(shrunk)?.[1];
   const sequence = shrunk.replace(/\/\*replayPath=.*?\*\/\s*/, '').split(/,(?=(?:deploy |delete |fire |organization: |by hand: |late |receiving: |Partner Central ))/);
   const error = String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance ?? 'unknown');
-  const replay = replayCommand(seed, details.counterexamplePath ?? undefined, replayPath);
+  const replay = replayCommand(seed, run.options, details.counterexamplePath ?? undefined, replayPath);
   return { seed, passed: false, commands: counter.commands, sequence, error, replay };
 }
 

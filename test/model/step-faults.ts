@@ -26,6 +26,8 @@ export interface StepFaults {
   readonly concurrentCheck?: { readonly schedule: number; readonly afterCalls: number };
   /** Every asynchronous invocation (hand-overs, checks) delivered twice. */
   readonly twice?: boolean;
+  /** Slow calls and short invocations: the step's requests are handed over from invocation to invocation. */
+  readonly slow?: boolean;
 }
 
 const WRITES = new Set([
@@ -43,6 +45,7 @@ export function describeFaults(f: StepFaults): string {
     f.at?.event.kind === 'source' ? `at call ${f.at.call}: ${describeSource(f.at.event.source, f.at.event.action)}` : '',
     f.concurrentCheck ? `check #${f.concurrentCheck.schedule} in flight (from its call ${f.concurrentCheck.afterCalls})` : '',
     f.twice ? 'every invocation delivered twice' : '',
+    f.slow ? 'slow, handed over' : '',
   ].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
@@ -64,6 +67,7 @@ export function armStep(
   let calls = 0;
   let writes = 0;
   world.endpoint.lambda.delivery = faults.twice ? 'twice' : 'once';
+  world.slowDown(faults.slow === true);
   world.endpoint.onCall = operation => {
     calls += 1;
     onCount(calls);
@@ -89,6 +93,7 @@ export function armStep(
 export function disarmStep(world: World): void {
   world.endpoint.onCall = undefined;
   world.endpoint.lambda.delivery = 'once';
+  world.slowDown(false);
 }
 
 /** Start a check before the step when asked, and resolve once it made its n-th call (or ended). */

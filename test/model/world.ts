@@ -7,6 +7,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ALIAS, IMAGES, OWNER, RECEIVER, RECEIVING_STACK, SOURCE_ONLY, START_PARENTS, UNIT_PARENTS } from './world-constants';
 import { CloudFormationStub, Handler, lambdaContext, loadBundledHandler, useFastSettings, useLocalEndpoint } from '../support/handler-harness';
+import { SHORT_INVOCATION_MS } from '../support/local-aws';
 import { LocalDeployment } from '../support/local-deployment';
 import { LocalDynamoDb } from '../support/local-dynamodb';
 import { LocalAwsEndpoint } from '../support/local-endpoint';
@@ -35,6 +36,8 @@ export class RecordingStub extends CloudFormationStub {
 
 let handler: Handler | undefined;
 
+const LONG_INVOCATION_MS = 900_000;
+
 /** Seed the organization: the units, and each account where it starts. */
 function seedOrganization(endpoint: LocalAwsEndpoint): void {
   for (const [unit, parent] of Object.entries(UNIT_PARENTS)) endpoint.organizations.addUnit(unit, parent);
@@ -50,6 +53,18 @@ export class World {
   public endpoint!: LocalAwsEndpoint;
   public deployment!: LocalDeployment;
   public handler!: Handler;
+  /** How long each invocation lasts: Lambda's longest, but short in a slow step. */
+  public invocationMs = LONG_INVOCATION_MS;
+
+  /**
+   * A slow step: every call takes 250 ms and every invocation 1.5 s, so that even a few writes
+   * outlast one invocation and the request is handed over (or, `false`, back to normal).
+   */
+  public slowDown(slow: boolean): void {
+    this.invocationMs = slow ? SHORT_INVOCATION_MS : LONG_INVOCATION_MS;
+    this.endpoint.latencyMs = slow ? 250 : 5;
+    this.endpoint.lambda.serve(this.handler, this.invocationMs);
+  }
 
   /** Resolves once no invocation (check, hand-over, duplicate) is running. */
   public settled(): Promise<void> {
@@ -85,7 +100,8 @@ export async function startWorld(): Promise<World> {
   useLocalEndpoint(await world.endpoint.start());
   await world.dynamodb.start();
   // Polls every 2 s of virtual time: a receiving resource that waits for a share out of its whole budget takes few steps of the clock.
-  useFastSettings({ SHARING_POLL_INTERVAL_MS: 2_000 });
+  // Margins short enough for the short invocations of a slow step (see `slowDown`).
+  useFastSettings({ SHARING_POLL_INTERVAL_MS: 2_000, SHARING_STOP_MARGIN_MS: 300, SHARING_WATCHDOG_MARGIN_MS: 100 });
   world.handler = handler ??= loadBundledHandler();
   world.endpoint.lambda.serve(world.handler, 900_000);
   // Every call takes a little virtual time, so that what runs at once interleaves.
@@ -95,7 +111,7 @@ export async function startWorld(): Promise<World> {
   world.endpoint.addAccount(RECEIVER);
   world.endpoint.workspaces.addImage(SOURCE_ONLY, { sharedWith: [RECEIVER] });
   seedOrganization(world.endpoint);
-  world.deployment = new LocalDeployment(world.endpoint, world.cfn, world.handler, () => lambdaContext(OWNER));
-  world.receiving = new LocalDeployment(world.endpoint, world.receivingCfn, world.handler, () => lambdaContext(RECEIVER));
+  world.deployment = new LocalDeployment(world.endpoint, world.cfn, world.handler, () => lambdaContext(OWNER, world.invocationMs));
+  world.receiving = new LocalDeployment(world.endpoint, world.receivingCfn, world.handler, () => lambdaContext(RECEIVER, world.invocationMs));
   return world;
 }
