@@ -226,11 +226,16 @@ export class LocalDeployment {
 
     // CloudFormation's cleanup phase: replaced resources, then removed ones, dependents first. A
     // failed Delete does not fail the update: the old resource is left as it is, and forgotten.
+    // Replaced and removed resources together, dependents first by the previous template (a removed
+    // bundle before the replaced copy it used), as CloudFormation deletes them.
     this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-    for (const [logicalId, old] of cleanups) results.push(await this.remove(logicalId, old, 'cleanup', false));
     const removed = [...this.deployed.entries()].filter(([id]) => !(id in template.Resources)).reverse();
-    for (const [logicalId, old] of removed) {
-      results.push(await this.remove(logicalId, old, 'cleanup', true));
+    const sequence = order(Object.entries(previous.template.Resources).filter(([, r]) => this.handles(r.Type))).map(([id]) => id);
+    const rank = (id: string) => sequence.indexOf(id);
+    const doomed = [...cleanups.map(c => [...c, false] as const), ...removed.map(r => [...r, true] as const)].sort(([a], [b]) => rank(b) - rank(a));
+    for (const [logicalId, old, ofLogical] of doomed) {
+      results.push(await this.remove(logicalId, old, 'cleanup', ofLogical));
+      if (!ofLogical) continue;
       this.deployed.delete(logicalId);
       cloudformation.removeResource(this.stackId, logicalId);
     }
