@@ -230,9 +230,8 @@ export class LocalDeployment {
     // bundle before the replaced copy it used), as CloudFormation deletes them.
     this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     const removed = [...this.deployed.entries()].filter(([id]) => !(id in template.Resources)).reverse();
-    const sequence = order(Object.entries(previous.template.Resources).filter(([, r]) => this.handles(r.Type))).map(([id]) => id);
-    const rank = (id: string) => sequence.indexOf(id);
-    const doomed = [...cleanups.map(c => [...c, false] as const), ...removed.map(r => [...r, true] as const)].sort(([a], [b]) => rank(b) - rank(a));
+    const items = [...cleanups.map(c => [...c, false] as const), ...removed.map(r => [...r, true] as const)];
+    const doomed = dependentsFirst(items, dependencies(previous.template));
     for (const [logicalId, old, ofLogical] of doomed) {
       results.push(await this.remove(logicalId, old, 'cleanup', ofLogical));
       if (!ofLogical) continue;
@@ -357,14 +356,12 @@ export class LocalDeployment {
   }
 
   /**
-   * The deployed resources, those that depend on others first, as CloudFormation deletes them: the
-   * reverse of the template's dependency order (not of the order they were made in, which a rename
-   * changes: a renamed resource is made after the resources that reference it).
+   * The deployed resources, latest first, except that a resource comes before those it references,
+   * as CloudFormation deletes them (the order they were made in does not say it after a rename: a
+   * renamed resource is made after the resources that reference it).
    */
   private dependentsFirst(): [string, Deployed][] {
-    const sequence = order(Object.entries(this.template.Resources).filter(([id]) => this.deployed.has(id))).map(([id]) => id);
-    const rank = (id: string) => (sequence.includes(id) ? sequence.indexOf(id) : -1);
-    return [...this.deployed.entries()].reverse().sort(([a], [b]) => rank(b) - rank(a));
+    return dependentsFirst([...this.deployed.entries()].reverse(), dependencies(this.template));
   }
 
   private handles(type: string): boolean {
@@ -556,6 +553,17 @@ function dependencies(template: TemplateJson): (logicalId: string) => string[] {
     const refs = [...JSON.stringify(resource.Properties ?? {}).matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:\[\s*)?"([^"]+)"/g)].map(m => m[1]);
     return [...refs, ...[resource.DependsOn ?? []].flat()];
   };
+}
+
+/** Items by logical ID, in their order except that one another item references comes after it (a stable topological order). */
+function dependentsFirst<T extends readonly [string, ...unknown[]]>(items: T[], references: (logicalId: string) => string[]): T[] {
+  const remaining = [...items];
+  const sorted: T[] = [];
+  while (remaining.length > 0) {
+    const free = remaining.findIndex(([id]) => !remaining.some(([other]) => other !== id && references(other).includes(id)));
+    sorted.push(remaining.splice(Math.max(free, 0), 1)[0]);
+  }
+  return sorted;
 }
 
 /** The logical ID of the function a custom resource's ServiceToken (`Fn::GetAtt [id, Arn]`) names. */
