@@ -34,11 +34,26 @@ function traceResults(results: StepResult[]): void {
   }
 }
 
+/** How long after a step an invocation may still run: Lambda's longest invocation. */
+const STILL_RUNNING_MS = 15 * 60_000;
+
+/** Whether every invocation ended within `ms` (of virtual time): one that runs on would hang the sequence. */
+async function settledWithin(world: World, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>(resolve => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = world.stuck ? false : await Promise.race([world.settled().then(() => true), late]);
+  clearTimeout(timer);
+  // Once one runs on, no later step waits for it again (nor does the world's stop).
+  if (!settled) world.stuck = true;
+  return settled;
+}
+
 /** Settle, bring the model's memory of hand-made shares up to date, and throw the violations found. */
 export async function settleAndCheck(model: ModelState, world: World, extra: () => string[] = () => [], afterDelete = false): Promise<void> {
-  await world.settled();
+  const settled = await settledWithin(world, STILL_RUNNING_MS);
   disarmStep(world);
   const found = [...extra(), ...await settledViolations(model, world, afterDelete)];
+  if (!settled) found.push(`I4: an invocation still runs ${STILL_RUNNING_MS / 60_000} minutes (of virtual time) after the step`);
   if (process.env.MODEL_TRACE) trace(model, world);
   forgetGone(model, id => world.endpoint.workspaces.sharesOf(id), world.endpoint.aliases.shareOf(ALIAS));
   if (found.length > 0) throw new Error(`${found.join('\n')}\n  after: ${model.log.join(' | ')}`);
@@ -53,7 +68,7 @@ export async function underFaults(model: ModelState, world: World, faults: StepF
   let error: string | undefined;
   const results = await run().catch((e: Error) => (error = `I4: the step did not finish: ${e.message.split('\n')[0]}`));
   if (process.env.MODEL_TRACE && Array.isArray(results)) traceResults(results);
-  await world.settled();
+  await settledWithin(world, STILL_RUNNING_MS);
   return { snapshots, error };
 }
 
@@ -93,7 +108,8 @@ export class CheckCommand implements Command {
     if (schedules.length === 0) return settleAndCheck(model, world);
     const fired = schedules[this.schedule % schedules.length];
     world.endpoint.lambda.delivery = this.twice ? 'twice' : 'once';
-    await world.endpoint.scheduler.fire(fired.name);
+    // As the scheduler fires it (without waiting here: settleAndCheck waits, bounded).
+    world.endpoint.lambda.enqueue(fired.target.arn, JSON.parse(fired.target.input));
     const promises = checkPromises(model, world, JSON.parse(fired.target.input).LogicalResourceId);
     await settleAndCheck(model, world, promises);
   }
