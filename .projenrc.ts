@@ -63,6 +63,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // released for some aws-cdk-lib versions only: 2.245.0-alpha.0 is the newest the registry
     // serves, and its peer range (^2.245.0) accepts this project's aws-cdk-lib.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The model-based test (test/model/): random sequences of deploys, checks and changes made by hand, shrunk on failure.
+    'fast-check@4.11.0',
   ],
   // One integ system, test/integ.*.ts (see the integ tasks below), not projen's *.integ.ts tasks
   // nor its integ-runner@latest.
@@ -206,6 +208,16 @@ const benchmark = project.addTask('benchmark', {
 });
 benchmark.spawn(bundleTask);
 benchmark.exec('ts-node --transpile-only --project test/tsconfig.json benchmark/run.ts');
+
+// The model-based test's soak: `npm run soak -- --runs N --seed S` runs N random sequences of deploys,
+// checks, Organizations changes, hand-made shares and faults (test/model/), each followed by the
+// invariants, and ends with `N passed, M failed`. `npm test` runs a fixed quick set (test/model.e2e.test.ts).
+const soak = project.addTask('soak', {
+  description: 'Run N random sequences of the model-based test (--runs N --seed S; --path and --replay-path replay a shrunk failure)',
+  receiveArgs: true,
+});
+soak.spawn(bundleTask);
+soak.exec('ts-node --transpile-only --project test/tsconfig.json test/model/soak.ts', { receiveArgs: true });
 
 // The other languages' bindings, as source: building their packages needs PyPI, Maven Central,
 // NuGet and the Go toolchain, none of which this project's machines reach.

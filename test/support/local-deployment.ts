@@ -226,11 +226,15 @@ export class LocalDeployment {
 
     // CloudFormation's cleanup phase: replaced resources, then removed ones, dependents first. A
     // failed Delete does not fail the update: the old resource is left as it is, and forgotten.
+    // Replaced and removed resources together, dependents first by the previous template (a removed
+    // bundle before the replaced copy it used), as CloudFormation deletes them.
     this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-    for (const [logicalId, old] of cleanups) results.push(await this.remove(logicalId, old, 'cleanup', false));
     const removed = [...this.deployed.entries()].filter(([id]) => !(id in template.Resources)).reverse();
-    for (const [logicalId, old] of removed) {
-      results.push(await this.remove(logicalId, old, 'cleanup', true));
+    const items = [...cleanups.map(c => [...c, false] as const), ...removed.map(r => [...r, true] as const)];
+    const doomed = dependentsFirst(items, dependencies(previous.template));
+    for (const [logicalId, old, ofLogical] of doomed) {
+      results.push(await this.remove(logicalId, old, 'cleanup', ofLogical));
+      if (!ofLogical) continue;
       this.deployed.delete(logicalId);
       cloudformation.removeResource(this.stackId, logicalId);
     }
@@ -323,7 +327,7 @@ export class LocalDeployment {
     this.setStatus('DELETE_IN_PROGRESS');
     const references = dependencies(this.template);
     const kept = new Set<string>();
-    for (const [logicalId, old] of [...this.deployed.entries()].reverse()) {
+    for (const [logicalId, old] of this.dependentsFirst()) {
       // CloudFormation does not delete a resource while one that depends on it is still there.
       if ([...kept].some(id => references(id).includes(logicalId))) {
         kept.add(logicalId);
@@ -349,6 +353,15 @@ export class LocalDeployment {
     this.template = { Resources: {} };
     this.parameters = {};
     return results;
+  }
+
+  /**
+   * The deployed resources, latest first, except that a resource comes before those it references,
+   * as CloudFormation deletes them (the order they were made in does not say it after a rename: a
+   * renamed resource is made after the resources that reference it).
+   */
+  private dependentsFirst(): [string, Deployed][] {
+    return dependentsFirst([...this.deployed.entries()].reverse(), dependencies(this.template));
   }
 
   private handles(type: string): boolean {
@@ -540,6 +553,17 @@ function dependencies(template: TemplateJson): (logicalId: string) => string[] {
     const refs = [...JSON.stringify(resource.Properties ?? {}).matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:\[\s*)?"([^"]+)"/g)].map(m => m[1]);
     return [...refs, ...[resource.DependsOn ?? []].flat()];
   };
+}
+
+/** Items by logical ID, in their order except that one another item references comes after it (a stable topological order). */
+function dependentsFirst<T extends readonly [string, ...unknown[]]>(items: T[], references: (logicalId: string) => string[]): T[] {
+  const remaining = [...items];
+  const sorted: T[] = [];
+  while (remaining.length > 0) {
+    const free = remaining.findIndex(([id]) => !remaining.some(([other]) => other !== id && references(other).includes(id)));
+    sorted.push(remaining.splice(Math.max(free, 0), 1)[0]);
+  }
+  return sorted;
 }
 
 /** The logical ID of the function a custom resource's ServiceToken (`Fn::GetAtt [id, Arn]`) names. */
