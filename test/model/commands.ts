@@ -144,6 +144,10 @@ export class HandImageCommand implements Command {
       if (!model.handImage.has(this.imageId)) model.handImage.set(this.imageId, new Set());
       model.handImage.get(this.imageId)!.add(this.account);
     }
+    if (!this.grant && before) {
+      if (!model.handUnshared.has(this.imageId)) model.handUnshared.set(this.imageId, new Set());
+      model.handUnshared.get(this.imageId)!.add(this.account);
+    }
     await settleAndCheck(model, world);
   }
   toString = () => `by hand: ${this.grant ? 'share' : 'unshare'} ${this.imageId} ${this.grant ? 'with' : 'from'} ${this.account}`;

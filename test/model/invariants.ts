@@ -1,3 +1,4 @@
+import { LEDGER, MEMBERSHIP_KEY } from '../../src/contract/membership';
 /**
  * The invariants, checked after each settled step (the deployment finished, no invocation in
  * flight). Each returns the violations it finds, one line each, named by invariant:
@@ -95,26 +96,21 @@ export function stackHealthy(world: World): string[] {
 }
 
 /**
- * I5, "the ledger holds exactly what the library shared". The ledger (a DynamoDB item per shared
- * object in the provider's table) is being built by another developer (issue 24, item 2): until a
- * reader is provided with `useLedgerReader`, this check is a no-op that holds. With a reader, it
- * compares, per image, what the ledger holds with what the library shared (shares less hand-made
- * and retained ones).
+ * I5, "the ledger holds exactly what the library shared" (lambda/reconcile/ledger.ts: one item per
+ * image in the provider's table, its `Shared` set). Per image: every account shared that neither a
+ * hand-made share nor a RETAIN removal explains is in the ledger (nothing shared the library cannot
+ * find again), and every account the ledger holds is shared, unless it was unshared by hand (a
+ * deploy plans from the ledger and does not read; a REPAIR check shares it again).
  */
-export type LedgerReader = (world: World) => Promise<Map<string, Set<string>>>;
-let ledgerReader: LedgerReader | undefined;
-
-export function useLedgerReader(reader: LedgerReader | undefined): void {
-  ledgerReader = reader;
-}
-
 export async function ledgerInvariant(model: ModelState, world: World): Promise<boolean> {
-  if (!ledgerReader) return true;
-  const ledger = await ledgerReader(world);
+  const items = await world.dynamodb.items().catch(() => []);
+  const ledger = new Map(items.map(i => [String(i[MEMBERSHIP_KEY]?.S), new Set(i[LEDGER.shared]?.SS ?? [])]));
   return IMAGES.every(imageId => {
-    const byHand = new Set([...model.handImage.get(imageId) ?? [], ...model.retainedImage.get(imageId) ?? []]);
-    const shared = world.endpoint.workspaces.sharesOf(imageId).filter(a => !byHand.has(a));
-    return sorted(shared) === sorted([...ledger.get(imageId) ?? []].filter(a => !byHand.has(a)));
+    const held = ledger.get(`image:${imageId}`) ?? new Set<string>();
+    const outside = new Set([...model.handImage.get(imageId) ?? [], ...model.retainedImage.get(imageId) ?? []]);
+    const shared = world.endpoint.workspaces.sharesOf(imageId);
+    const unsharedByHand = model.handUnshared.get(imageId) ?? new Set<string>();
+    return shared.every(a => outside.has(a) || held.has(a)) && [...held].every(a => shared.includes(a) || unsharedByHand.has(a));
   });
 }
 

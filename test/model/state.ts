@@ -26,6 +26,8 @@ export interface ModelState {
   handImage: Map<string, Set<string>>;
   /** The alias's share made by hand, if any. */
   handAlias?: string;
+  /** Per image, accounts unshared by hand (the ledger still holds those the library had shared). */
+  handUnshared: Map<string, Set<string>>;
   /** Per image, accounts a RETAIN removal left shared (the library's promise allows them). */
   retainedImage: Map<string, Set<string>>;
   retainedAlias: Set<string>;
@@ -52,6 +54,7 @@ export function initialState(): ModelState {
     live: false,
     org,
     handImage: new Map(),
+    handUnshared: new Map(),
     retainedImage: new Map(),
     retainedAlias: new Set(),
     lingering: new Map(),
