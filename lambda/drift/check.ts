@@ -95,6 +95,72 @@ function writeGate(stackId: string, ctx: ResourceContext): WriteGate {
 }
 
 /**
+ * The check of one subject: it acts only on the declaration of the last deploy that succeeded
+ * (the stack is settled, CloudFormation's resource is settled and names the declared image, alias
+ * or catalog, the ledger names this resource as the owner, and the digest it records is the
+ * input's); otherwise it throws DriftSkipped, having changed nothing. The subject's log fields go
+ * into `record` as soon as they are known, so that a check that stops later still logs them.
+ */
+async function checkSubject(
+  event: DriftCheckEvent, subjects: Record<string, DriftSubjectOf>, ctx: ResourceContext,
+  findings: DriftFindings, record: { fields: Record<string, unknown> },
+): Promise<void> {
+  const subjectOf = subjects[event.ResourceType];
+  if (!subjectOf) throw new Error(`drift checks serve ${Object.keys(subjects).join(', ')}, not ${event.ResourceType}`);
+  if (!isDriftAction(event.Action)) throw new Error(`Action ${JSON.stringify(event.Action)} is not one of REPORT, REPAIR, ENFORCE`);
+  const subject = subjectOf(declarationOf(event), ctx, event);
+  record.fields = subject.logFields;
+  await requireSettledStack(event.StackId, ctx, 'when the check started');
+  await requireCurrentResource(event, subject.physicalId, ctx);
+  const marks = await subject.marks();
+  if (marks === null) throw new DriftSkipped(`${subject.physicalId} does not exist`);
+  const owner = marks.ownership.owner;
+  if (owner?.stackId !== event.StackId || owner.logicalId !== event.LogicalResourceId) {
+    throw new DriftSkipped(`this resource does not own it (the ledger names ${owner ? `${owner.logicalId} of ${owner.stackId}` : 'no owner'})`);
+  }
+  if (marks.digest !== subject.digest) {
+    throw new DriftSkipped(marks.digest === undefined
+      ? 'no deployed declaration is recorded (deploy once with the drift check)'
+      : 'the input is not the declaration last deployed (stale input)');
+  }
+  await subject.reconcile(event.Action, writeGate(event.StackId, ctx), findings);
+}
+
+/** How a check ended, for its log line. */
+interface Outcome {
+  readonly status: DriftStatus;
+  readonly skipped?: string;
+  readonly error?: string;
+}
+
+/**
+ * Run the check against the watchdog, so that a check still running close to the end of the
+ * invocation fails with its log line rather than being cut off by the Lambda timeout; whatever
+ * the end, stop every call of the check still in flight (`stopTimer` is the stop margin's timer).
+ */
+async function outcomeOf(work: () => Promise<void>, findings: DriftFindings, ctx: ResourceContext, stopTimer: NodeJS.Timeout): Promise<Outcome> {
+  let watchdogTimer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<never>((_resolve, reject) => {
+    watchdogTimer = setTimeout(() => reject(new Error('the check was still running close to the end of the invocation\'s time and was stopped')), ctx.deadline.watchdogMs);
+  });
+  try {
+    await Promise.race([work(), watchdog]);
+    const differs = findings.missing.length + findings.unexpected.length > 0;
+    const written = findings.repaired.length + findings.unshared.length > 0;
+    return { status: !differs ? 'IN_SYNC' : written ? 'REPAIRED' : 'DRIFTED' };
+  } catch (caught) {
+    if (caught instanceof DriftSkipped) return { status: 'SKIPPED', skipped: caught.message };
+    return { status: 'FAILED', error: messageOf(caught) };
+  } finally {
+    clearTimeout(watchdogTimer);
+    clearTimeout(stopTimer);
+    ctx.deadline.expire();
+    ctx.stop.abort();
+    ctx.abort.abort();
+  }
+}
+
+/**
  * Run one drift check and write its one log line; never throws (a check that fails logs and
  * publishes that, and the next one tries again). It acts only on the declaration of the last
  * deploy that succeeded: the stack is settled, CloudFormation's resource is settled and names the
@@ -107,55 +173,8 @@ export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Conte
   const stopTimer = setTimeout(() => ctx.stop.abort(), Math.max(0, ctx.deadline.workMs));
   stopTimer.unref?.();
   const findings: DriftFindings = { missing: [], unexpected: [], repaired: [], unshared: [], notes: {} };
-  let fields: Record<string, unknown> = {};
-  let status: DriftStatus = 'IN_SYNC';
-  let skipped: string | undefined;
-  let error: string | undefined;
-  const work = async () => {
-    const subjectOf = subjects[event.ResourceType];
-    if (!subjectOf) throw new Error(`drift checks serve ${Object.keys(subjects).join(', ')}, not ${event.ResourceType}`);
-    if (!isDriftAction(event.Action)) throw new Error(`Action ${JSON.stringify(event.Action)} is not one of REPORT, REPAIR, ENFORCE`);
-    const subject = subjectOf(declarationOf(event), ctx, event);
-    fields = subject.logFields;
-    await requireSettledStack(event.StackId, ctx, 'when the check started');
-    await requireCurrentResource(event, subject.physicalId, ctx);
-    const marks = await subject.marks();
-    if (marks === null) throw new DriftSkipped(`${subject.physicalId} does not exist`);
-    const owner = marks.ownership.owner;
-    if (owner?.stackId !== event.StackId || owner.logicalId !== event.LogicalResourceId) {
-      throw new DriftSkipped(`this resource does not own it (the ledger names ${owner ? `${owner.logicalId} of ${owner.stackId}` : 'no owner'})`);
-    }
-    if (marks.digest !== subject.digest) {
-      throw new DriftSkipped(marks.digest === undefined
-        ? 'no deployed declaration is recorded (deploy once with the drift check)'
-        : 'the input is not the declaration last deployed (stale input)');
-    }
-    await subject.reconcile(event.Action, writeGate(event.StackId, ctx), findings);
-  };
-  let watchdogTimer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<never>((_resolve, reject) => {
-    watchdogTimer = setTimeout(() => reject(new Error('the check was still running close to the end of the invocation\'s time and was stopped')), ctx.deadline.watchdogMs);
-  });
-  try {
-    await Promise.race([work(), watchdog]);
-    const differs = findings.missing.length + findings.unexpected.length > 0;
-    const written = findings.repaired.length + findings.unshared.length > 0;
-    status = !differs ? 'IN_SYNC' : written ? 'REPAIRED' : 'DRIFTED';
-  } catch (caught) {
-    if (caught instanceof DriftSkipped) {
-      status = 'SKIPPED';
-      skipped = caught.message;
-    } else {
-      status = 'FAILED';
-      error = messageOf(caught);
-    }
-  } finally {
-    clearTimeout(watchdogTimer);
-    clearTimeout(stopTimer);
-    ctx.deadline.expire();
-    ctx.stop.abort();
-    ctx.abort.abort();
-  }
+  const record: { fields: Record<string, unknown> } = { fields: {} };
+  const { status, skipped, error } = await outcomeOf(() => checkSubject(event, subjects, ctx, findings, record), findings, ctx, stopTimer);
   writeDriftLogLine(driftLogLine({
     status,
     resourceType: String(event.ResourceType),
@@ -165,6 +184,6 @@ export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Conte
     findings,
     skipped,
     error,
-    fields: { ...fields, calls: ctx.log.calls, httpAttempts: ctx.log.attempts, durationMs: Date.now() - startedAt },
+    fields: { ...record.fields, calls: ctx.log.calls, httpAttempts: ctx.log.attempts, durationMs: Date.now() - startedAt },
   }));
 }

@@ -70,7 +70,9 @@ async function reconcile<S extends Share>(
   findings.missing.push(...planned.findings.missing);
   findings.unexpected.push(...planned.findings.unexpected);
   Object.assign(findings.notes, {
-    declaredCount: declared.size, leftUnits: planned.findings.ours.length, sharedOutside: planned.findings.unexpected.length - planned.findings.ours.length,
+    declaredCount: declared.size,
+    leftUnits: planned.findings.ours.length,
+    sharedOutside: planned.findings.unexpected.length - planned.findings.ours.length,
   });
   const steps = type.kind === 'alias' && action === 'REPAIR' ? oneShareSteps(planned.steps, effect, declared, findings) : planned.steps;
   await runCheck(type, share, ledger, entry.version, steps, findings, ctx);

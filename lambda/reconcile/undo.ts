@@ -59,7 +59,15 @@ async function planUndo<S extends Share>(
     const keep = await keptBy(type, action, entry, new StackFacts(event.StackId, ctx));
     const steps = deployPlan({ kind: 'delete', keep }, new Set(), entry.shared);
     const end = endChange(action, entry, ownerOf(event));
-    return { version: entry.version, plan: encodePlan(steps), done: 0, declaredCount: 0, objectId: share.objectId, action: JSON.stringify(action), end: JSON.stringify(end) };
+    return {
+      version: entry.version,
+      plan: encodePlan(steps),
+      done: 0,
+      declaredCount: 0,
+      objectId: share.objectId,
+      action: JSON.stringify(action),
+      end: JSON.stringify(end),
+    };
   } catch (error) {
     await endAfterFailure(ledger, entry, [], holder, error, ctx);
     throw error;
@@ -67,7 +75,9 @@ async function planUndo<S extends Share>(
 }
 
 /** Keep the shares and forget them (RETAIN): release the object for another stack, and empty its ledger item. */
-async function retain<S extends Share>(share: S, action: DeleteAction, ledger: Ledger, event: CloudFormationCustomResourceEvent, ctx: ResourceContext) {
+async function retain<S extends Share>(
+  share: S, action: DeleteAction, ledger: Ledger, event: CloudFormationCustomResourceEvent, ctx: ResourceContext,
+) {
   const entry = await beginRequest(ledger, event, ctx);
   await settleWorkspacesResource(share.objectId, action, ownerOf(event), ctx);
   const kept = action.kind === 'unshare' ? [...entry.shared] : [];

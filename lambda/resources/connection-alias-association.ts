@@ -9,8 +9,8 @@ import { breaks, CONNECTION_ALIAS_ID, DIRECTORY_ID, follows, ifFollows } from '.
 import { workspacesOf } from '../clients/workspaces';
 import { endsRequest } from '../ownership/created-objects';
 import { nothingDoneIdOf } from '../ownership/failed-create';
-import { Owner, ownerOf } from '../ownership/ownership';
 import { NOTHING_DONE } from '../ownership/nothing-done';
+import { Owner, ownerOf } from '../ownership/ownership';
 import { StackFacts } from '../ownership/stacks';
 import { claimWorkspacesResource, settleWorkspacesResource, TaggedResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { sleep } from '../runtime/deadline';
@@ -98,25 +98,35 @@ async function associate(association: Association, ctx: ResourceContext): Promis
       continue;
     }
     if (requested) throw new PreconditionError(`Connection alias ${aliasId} shows no association with ${directoryId} after AssociateConnectionAlias succeeded: deploy again`);
-    ctx.progress.plan('associated', [`${aliasId} with ${directoryId}`]);
-    try {
-      await ws.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId }));
-    } catch (error) {
-      // Associated meanwhile: the next read names the directory. Refused again with no directory to
-      // show (an association this account cannot see), it fails rather than retrying for the whole budget.
-      if (isErrorCode(error, 'ResourceAssociatedException') && ++refusals < 2) continue;
-      if (isErrorCode(error, 'ResourceAssociatedException')) {
-        throw new PreconditionError(
-          `WorkSpaces says connection alias ${aliasId} is associated with a directory (${messageOf(error)}), though DescribeConnectionAliases `
-          + `shows none to account ${ctx.accountId}: ask the alias's owner which directory holds it, disassociate it there, then deploy again`,
-        );
-      }
-      if (isErrorCode(error, 'ResourceNotFoundException')) {
-        throw new PreconditionError(`Associating connection alias ${aliasId} with directory ${directoryId} failed: ${messageOf(error)}. Check that the directory is registered with WorkSpaces in this Region`);
-      }
-      throw error;
+    if (await requestAssociation(ws, association, refusals === 0, ctx)) requested = true;
+    else refusals += 1;
+  }
+}
+
+/**
+ * Ask WorkSpaces to associate the alias with the directory; true once it accepted. False when
+ * it answers that the alias is associated already and this is its first such refusal: associated
+ * meanwhile, the next read names the directory. Refused again with no directory to show (an
+ * association this account cannot see), it fails rather than retrying for the whole budget.
+ */
+async function requestAssociation(ws: WorkSpacesClient, association: Association, firstRefusal: boolean, ctx: ResourceContext): Promise<boolean> {
+  const { aliasId, directoryId } = association;
+  ctx.progress.plan('associated', [`${aliasId} with ${directoryId}`]);
+  try {
+    await ws.send(new AssociateConnectionAliasCommand({ AliasId: aliasId, ResourceId: directoryId }));
+    return true;
+  } catch (error) {
+    if (isErrorCode(error, 'ResourceAssociatedException') && firstRefusal) return false;
+    if (isErrorCode(error, 'ResourceAssociatedException')) {
+      throw new PreconditionError(
+        `WorkSpaces says connection alias ${aliasId} is associated with a directory (${messageOf(error)}), though DescribeConnectionAliases `
+        + `shows none to account ${ctx.accountId}: ask the alias's owner which directory holds it, disassociate it there, then deploy again`,
+      );
     }
-    requested = true;
+    if (isErrorCode(error, 'ResourceNotFoundException')) {
+      throw new PreconditionError(`Associating connection alias ${aliasId} with directory ${directoryId} failed: ${messageOf(error)}. Check that the directory is registered with WorkSpaces in this Region`);
+    }
+    throw error;
   }
 }
 

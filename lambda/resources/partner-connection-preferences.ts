@@ -1,29 +1,22 @@
-import {
-  GetConnectionPreferencesCommand,
-  GetConnectionPreferencesCommandOutput,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
-  UpdateConnectionPreferencesCommand,
-} from '@aws-sdk/client-partnercentral-account';
+import { GetConnectionPreferencesCommand, GetConnectionPreferencesCommandOutput } from '@aws-sdk/client-partnercentral-account';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { PartnerConnectionPreferencesAttributes, PartnerConnectionPreferencesProperties, received, RESOURCE_TYPES } from '../../src/contract/resources';
 import { breaks, duplicatesOf, follows, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/contract/rules';
 import { ACCESS_TYPES, AccessType, isAccessType, REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
 import { partnerCentralOf } from '../clients/partner-central';
 import { declarationDigest } from '../drift/declaration';
-import { repairedExclusions } from '../drift/exclusions';
 import type { DriftFindings, DriftSubjectOf } from '../drift/subject';
-import { claimExclusively, TagStore } from '../ownership/claim';
+import { claimExclusively } from '../ownership/claim';
 import { failedCreateIdOf, nothingDoneIdOf } from '../ownership/failed-create';
-import { deleteAction, DeleteAction, Owner, Ownership, ownerOf, ownershipFrom, settlingChanges } from '../ownership/ownership';
-import { readRemovalPolicy } from '../ownership/removal-policy';
 import { NOTHING_DONE } from '../ownership/nothing-done';
+import { deleteAction, DeleteAction, Owner, ownerOf, settlingChanges } from '../ownership/ownership';
+import { readRemovalPolicy } from '../ownership/removal-policy';
 import { StackFacts } from '../ownership/stacks';
+import { Applied, apply, Desired, differences, repairedState, sameState } from '../partner-central/preferences';
+import { changeTags, readOwnership, tagStore } from '../partner-central/tags';
 import { Ledger, ledgerKey } from '../reconcile/ledger';
 import { holdingWholeState, wholeStateCheck } from '../reconcile/whole-state';
-import { sleep } from '../runtime/deadline';
-import { InputError, isErrorCode, messageOf } from '../runtime/errors';
+import { InputError, messageOf } from '../runtime/errors';
 import { logger } from '../runtime/logger';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtime/resource';
@@ -31,29 +24,12 @@ import type { ResourceContext, ResourceHandler, ResourceResult } from '../runtim
 /** What this resource type's handler answers. */
 type Result = ResourceResult<PartnerConnectionPreferencesAttributes>;
 
-/** The longest wait between two revision-conflict attempts, whatever the base. */
-const MAX_CONFLICT_BACKOFF_MS = 20_000;
-
 /** The resolved properties of a Custom::PartnerConnectionPreferences. */
 interface Preferences {
   readonly catalog: string;
   readonly accessType: AccessType;
   readonly excluded: readonly string[];
   readonly removalPolicy: RemovalPolicyValue;
-}
-
-/** The state the preferences should reach. */
-interface Desired {
-  readonly accessType: AccessType;
-  readonly excluded: readonly string[];
-}
-
-/** What one Get-then-Update round ended with. */
-interface Applied {
-  readonly revision: number;
-  readonly arn: string;
-  readonly written: boolean;
-  readonly attempts: number;
 }
 
 /** The physical ID of the preferences of a catalog: one per account and catalog. */
@@ -92,110 +68,6 @@ export function validatePreferences(properties: Record<string, unknown> | undefi
 /** The state Delete with RemovalPolicy destroy goes back to. UNVERIFIED: that it is the default of an account never configured. */
 const RESET: Desired = { accessType: 'ALLOW_ALL', excluded: [] };
 
-function sameState(current: GetConnectionPreferencesCommandOutput, desired: Desired): boolean {
-  const now = new Set(current.ExcludedParticipantIds ?? []);
-  return current.AccessType === desired.accessType
-    && now.size === desired.excluded.length
-    && desired.excluded.every(e => now.has(e));
-}
-
-/** The members of a Partner Central error the handler reports. */
-interface ServiceError {
-  readonly name?: string;
-  readonly message?: string;
-  readonly Message?: string;
-  readonly Reason?: string;
-  readonly ErrorDetails?: {
-    readonly FieldValidationError?: { Name?: string; Message?: string; Code?: string };
-    readonly BusinessValidationError?: { Message?: string; Code?: string };
-  }[];
-}
-
-function isRevisionConflict(error: unknown): boolean {
-  return isErrorCode(error, 'ConflictException') && (error as ServiceError).Reason === 'INCOMPATIBLE_CONNECTION_PREFERENCES_REVISION';
-}
-
-/** A Reason for a refusal Partner Central explains with a Reason and, for validation, ErrorDetails. */
-function explained(operation: string, catalog: string, error: unknown): unknown {
-  if (!isErrorCode(error, 'ConflictException', 'ValidationException', 'AccessDeniedException')) return error;
-  const e = error as ServiceError;
-  const message = e.Message ?? e.message ?? 'no message';
-  let text = `${e.name} (Reason ${e.Reason ?? 'none'}) from ${operation} of catalog ${catalog}: ${message}`;
-  if (e.name === 'ValidationException' && e.ErrorDetails && e.ErrorDetails.length > 0) {
-    const details = e.ErrorDetails.map(d => {
-      if (d.FieldValidationError) return `field ${d.FieldValidationError.Name} ${d.FieldValidationError.Code}: ${d.FieldValidationError.Message}`;
-      if (d.BusinessValidationError) return `business rule ${d.BusinessValidationError.Code}: ${d.BusinessValidationError.Message}`;
-      return JSON.stringify(d);
-    });
-    text += `. Details: ${details.join('; ')}`;
-  }
-  if (e.name === 'AccessDeniedException') {
-    text += e.Reason === 'ACCESS_DENIED'
-      ? '. The handler role needs partnercentral:GetConnectionPreferences and partnercentral:UpdateConnectionPreferences for this catalog, and the account must be linked to Partner Central'
-      : '. The account is not in a Partner Central state that allows this change';
-  }
-  return new Error(text);
-}
-
-/**
- * Bring the preferences of a catalog to `desired`: read the current revision, write the whole
- * state with it, and when someone else wrote in between (a revision conflict), read again and
- * retry with full-jitter exponential backoff, bounded by the attempts setting and the time left.
- * A read that already shows the desired state ends without a write: it would change nothing and
- * would only move the revision (and could collide with another editor).
- */
-async function apply(
-  catalog: string, wanted: Desired | ((current: GetConnectionPreferencesCommandOutput) => Desired), action: string, ctx: ResourceContext,
-  beforeWrite?: (current: GetConnectionPreferencesCommandOutput) => Promise<boolean>,
-): Promise<Applied> {
-  const pc = partnerCentralOf(ctx);
-  const maxAttempts = Math.max(1, Math.floor(ctx.settings.revisionConflictAttempts));
-  ctx.progress.plan(action, [catalog]);
-  for (let attempt = 1; ; attempt++) {
-    let current: GetConnectionPreferencesCommandOutput;
-    try {
-      current = await pc.send(new GetConnectionPreferencesCommand({ Catalog: catalog }));
-    } catch (error) {
-      throw explained('GetConnectionPreferences', catalog, error);
-    }
-    if (typeof current.Revision !== 'number') {
-      throw new Error(`GetConnectionPreferences of catalog ${catalog} answered without a Revision, which UpdateConnectionPreferences requires`);
-    }
-    // Once, after the first read: the ownership check may stop the write before anything changed.
-    if (attempt === 1 && beforeWrite && !(await beforeWrite(current))) {
-      return { revision: current.Revision, arn: current.Arn ?? '', written: false, attempts: 0 };
-    }
-    // The state to reach, from what was just read when it depends on it (a drift check's REPAIR).
-    const desired = typeof wanted === 'function' ? wanted(current) : wanted;
-    if (sameState(current, desired)) {
-      ctx.progress.record(action, catalog);
-      return { revision: current.Revision, arn: current.Arn ?? '', written: false, attempts: attempt - 1 };
-    }
-    try {
-      const output = await pc.send(new UpdateConnectionPreferencesCommand({
-        Catalog: catalog,
-        Revision: current.Revision,
-        AccessType: desired.accessType,
-        // The whole list, [] included: the update replaces the list (UNVERIFIED whether omitting it would keep it).
-        ExcludedParticipantIdentifiers: [...desired.excluded],
-      }));
-      ctx.progress.record(action, catalog);
-      return { revision: output.Revision ?? current.Revision, arn: output.Arn ?? current.Arn ?? '', written: true, attempts: attempt };
-    } catch (error) {
-      if (!isRevisionConflict(error)) throw explained('UpdateConnectionPreferences', catalog, error);
-      const keptChanging = `The connection preferences of catalog ${catalog} kept changing under the deploy: each of ${attempt} attempt(s) of UpdateConnectionPreferences found a newer revision than the one just read`;
-      if (attempt >= maxAttempts) {
-        throw new Error(`${keptChanging} (at most ${maxAttempts} attempts). Another tool or person is editing them: stop it, or deploy again`);
-      }
-      const delay = Math.random() * Math.min(MAX_CONFLICT_BACKOFF_MS, ctx.settings.revisionConflictBaseMs * 2 ** (attempt - 1));
-      if (!ctx.deadline.canWait(delay)) {
-        throw new Error(`${keptChanging}, and the time left before the Lambda timeout ran out. Deploy again`);
-      }
-      await sleep(delay);
-    }
-  }
-}
-
 function result(physicalResourceId: string, prefs: Preferences, applied: Applied): Result {
   return {
     physicalResourceId,
@@ -210,61 +82,8 @@ function result(physicalResourceId: string, prefs: Preferences, applied: Applied
   };
 }
 
-/**
- * Whether Partner Central refused a tag operation on the preferences ARN. The model's
- * TaggableResourceArn pattern admits that ARN, but whether the service tags connection preferences
- * is UNVERIFIED: a refusal means "no ownership here", never a failed deploy.
- */
-function tagsRefused(error: unknown): boolean {
-  return isErrorCode(error, 'ValidationException', 'AccessDeniedException', 'ResourceNotFoundException');
-}
-
-/** The ownership the preferences record in their tags, or undefined when Partner Central refuses tags on them. */
-async function readOwnership(arn: string, ctx: ResourceContext): Promise<Ownership | undefined> {
-  try {
-    const { Tags } = await partnerCentralOf(ctx).send(new ListTagsForResourceCommand({ ResourceArn: arn }));
-    return ownershipFrom(Tags ?? []);
-  } catch (error) {
-    if (tagsRefused(error)) return undefined;
-    throw error;
-  }
-}
-
-/** Apply a tag change to the preferences; a refusal leaves them unowned (see tagsRefused). */
-async function changeTags(arn: string, change: { set: { Key: string; Value: string }[]; remove: string[] }, ctx: ResourceContext): Promise<void> {
-  const pc = partnerCentralOf(ctx);
-  try {
-    if (change.set.length > 0) await pc.send(new TagResourceCommand({ ResourceArn: arn, Tags: change.set }));
-    if (change.remove.length > 0) await pc.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: change.remove }));
-  } catch (error) {
-    // A tag left behind names an owner that CloudFormation will soon not know: no owner (ownership.ts).
-    if (!tagsRefused(error)) throw error;
-  }
-}
-
-/** The tags of the preferences, as a claim reads and writes them; a refusal means Partner Central takes no tags on them. */
-function tagStore(arn: string, ctx: ResourceContext): TagStore {
-  return {
-    read: () => readOwnership(arn, ctx),
-    write: async (tags, abortSignal) => {
-      try {
-        await partnerCentralOf(ctx).send(new TagResourceCommand({ ResourceArn: arn, Tags: tags }), { abortSignal });
-        return true;
-      } catch (error) {
-        if (tagsRefused(error)) return false;
-        throw error;
-      }
-    },
-  };
-}
-
 const preferencesOf = (catalog: string) => `the connection preferences of catalog ${catalog}`;
 
-/**
- * Write the preferences. A Create, and an Update that moves to another catalog, first record this
- * resource as their owner (see ownership.ts and claim.ts), which fails, changing nothing, when
- * another live stack owns them or claims them at the same time; `claimed` runs once it is recorded.
- */
 /** Who claims the preferences before a write, and what to do once the claim is recorded. */
 interface Claim {
   readonly me: Owner;
@@ -272,6 +91,11 @@ interface Claim {
   readonly claimed?: () => void;
 }
 
+/**
+ * Write the preferences. A Create, and an Update that moves to another catalog, first record this
+ * resource as their owner (see ownership.ts and claim.ts), which fails, changing nothing, when
+ * another live stack owns them or claims them at the same time; `claimed` runs once it is recorded.
+ */
 async function put(prefs: Preferences, claim: Claim | undefined, ctx: ResourceContext): Promise<Result> {
   let ownership = 'not checked';
   const claimOwnership = async (current: GetConnectionPreferencesCommandOutput) => {
@@ -402,28 +226,6 @@ async function putPreferences(event: Exclude<CloudFormationCustomResourceEvent, 
   if (old.Catalog !== prefs.catalog) return changeCatalog(event, prefs, old.Catalog, ctx);
   return put(prefs, undefined, ctx);
 };
-
-/** The differences between the preferences in effect and the declared ones, as a check reports them. */
-function differences(current: GetConnectionPreferencesCommandOutput, declared: Desired): { missing: string[]; unexpected: string[] } {
-  const now = new Set(current.ExcludedParticipantIds ?? []);
-  const wanted = new Set(declared.excluded);
-  return {
-    missing: [
-      ...(current.AccessType === declared.accessType ? [] : [`AccessType ${declared.accessType} (found ${current.AccessType ?? 'none'})`]),
-      ...declared.excluded.filter(e => !now.has(e)),
-    ],
-    unexpected: [...now].filter(e => !wanted.has(e)),
-  };
-}
-
-/**
- * What REPAIR writes: the declared access type and exclusions, with as many exclusions added outside the stack as fit
- * (repairedExclusions) where the access type allows exclusions (else Partner Central refuses them). ENFORCE writes the declaration.
- */
-function repairedState(current: GetConnectionPreferencesCommandOutput, declared: Desired): Desired & { dropped?: string[] } {
-  if (declared.accessType !== 'ALLOW_BY_DEFAULT_DENY_SOME') return declared;
-  return { accessType: declared.accessType, ...repairedExclusions(current.ExcludedParticipantIds ?? [], declared.excluded) };
-}
 
 /**
  * The drift check of a catalog's connection preferences: read them; REPORT writes nothing, REPAIR

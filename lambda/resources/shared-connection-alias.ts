@@ -237,4 +237,6 @@ export const SHARED_CONNECTION_ALIAS: SetShareType<AliasShare> = {
 export const handleSharedConnectionAlias = setShareHandler<AliasShare, typeof RESOURCE_TYPES.sharedConnectionAlias>(SHARED_CONNECTION_ALIAS);
 
 /** The drift check of an alias share (lambda/reconcile/check.ts): REPAIR leaves an undeclared holder of the one share, ENFORCE unshares it first. */
-export const sharedConnectionAliasDrift = setShareDrift(SHARED_CONNECTION_ALIAS, share => ({ aliasId: share.aliasId, declaredAccountId: share.accountId }));
+export const sharedConnectionAliasDrift = setShareDrift(
+  SHARED_CONNECTION_ALIAS, share => ({ aliasId: share.aliasId, declaredAccountId: share.accountId }),
+);

@@ -238,4 +238,6 @@ export const SHARED_WORKSPACE_IMAGE: SetShareType<ImageShare> = {
 export const handleSharedWorkspaceImage = setShareHandler<ImageShare, typeof RESOURCE_TYPES.sharedWorkspaceImage>(SHARED_WORKSPACE_IMAGE);
 
 /** The drift check of an image share (lambda/reconcile/check.ts). */
-export const sharedWorkspaceImageDrift = setShareDrift(SHARED_WORKSPACE_IMAGE, share => ({ imageId: share.imageId, declaredCount: share.accountIds.length }));
+export const sharedWorkspaceImageDrift = setShareDrift(
+  SHARED_WORKSPACE_IMAGE, share => ({ imageId: share.imageId, declaredCount: share.accountIds.length }),
+);

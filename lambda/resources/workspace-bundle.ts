@@ -1,7 +1,4 @@
-import {
-  CreateWorkspaceBundleCommand, DeleteWorkspaceBundleCommand, DescribeWorkspaceBundlesCommand, UpdateWorkspaceBundleCommand,
-  WorkspaceBundle, WorkSpacesClient,
-} from '@aws-sdk/client-workspaces';
+import { CreateWorkspaceBundleCommand, UpdateWorkspaceBundleCommand, WorkspaceBundle } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CREATED_BUNDLE_TAG } from '../../src/contract/ownership-tags';
 import { RESOURCE_TYPES, received, WorkspaceBundleAttributes, WorkspaceBundleProperties } from '../../src/contract/resources';
@@ -9,16 +6,16 @@ import {
   breaks, COMPUTE_TYPE_NAME, follows, ifFollows, Rule, STORAGE_GIB,
   WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_BUNDLE_ID, WORKSPACE_IMAGE_ID, WORKSPACE_NAME,
 } from '../../src/contract/rules';
-import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
 import {
   abandonReplacement, cleanUpReplaced, CreatedKind, endsRequest, ownedBy, refused, settleRecordedLeftover, tagsOf, useFound, WorkspacesTag,
 } from '../ownership/created-objects';
 import { nothingDoneIdOf } from '../ownership/failed-create';
-import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
 import { NOTHING_DONE } from '../ownership/nothing-done';
+import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
 import { StackFacts } from '../ownership/stacks';
 import { deleteActionFrom, settleWorkspacesResource } from '../ownership/workspaces-tags';
+import { bundleNamed, deleteBundle, describeBundle } from '../receiving/bundles';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
@@ -64,20 +61,6 @@ export function validateBundle(properties: Record<string, unknown> | undefined):
     name: p.Name as string,
     description: p.Description as string,
   };
-}
-
-/** The account's own bundle named `name` in this Region, if any (DescribeWorkspaceBundles without a filter lists the account's bundles). */
-async function bundleNamed(ws: WorkSpacesClient, name: string): Promise<WorkspaceBundle | undefined> {
-  for await (const page of pages(nextToken => ws.send(new DescribeWorkspaceBundlesCommand({ NextToken: nextToken })))) {
-    const found = page.Bundles?.find(b => b.Name === name);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-async function describeBundle(ws: WorkSpacesClient, bundleId: string): Promise<WorkspaceBundle | undefined> {
-  const { Bundles } = await ws.send(new DescribeWorkspaceBundlesCommand({ BundleIds: [bundleId] }));
-  return Bundles?.find(b => b.BundleId === bundleId);
 }
 
 /** Whether an existing bundle is the one the properties declare. */
@@ -204,39 +187,6 @@ async function create(bundle: Bundle, me: Owner, facts: StackFacts, ctx: Resourc
     throw await abandonReplacement(BUNDLES, made.bundleId, replacing, me, ctx, error);
   }
   return made;
-}
-
-/**
- * Delete the bundle once it is no longer PENDING (waiting, within the budget, if `wait`; else a
- * PENDING bundle is left and 'pending' answered; whether WorkSpaces refuses to delete a PENDING
- * bundle is UNVERIFIED, so it is never asked to); gone counts as deleted, WorkSpaces that still
- * use it fail the request.
- */
-async function deleteBundle(bundleId: string, ctx: ResourceContext, wait = true): Promise<'deleted' | 'pending'> {
-  for (;;) {
-    const found = await describeBundle(workspacesOf(ctx), bundleId);
-    if (!found) return 'deleted';
-    if (found.State !== 'PENDING') break;
-    if (!wait) return 'pending';
-    if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
-      throw ctx.deadline.outOfTime(`Bundle ${bundleId} is still PENDING and cannot be deleted before WorkSpaces has created it: delete again later`);
-    }
-    await sleep(ctx.settings.pollIntervalMs);
-  }
-  ctx.progress.plan('deleted', [bundleId]);
-  try {
-    await workspacesOf(ctx).send(new DeleteWorkspaceBundleCommand({ BundleId: bundleId }));
-  } catch (error) {
-    if (isErrorCode(error, 'ResourceAssociatedException')) {
-      throw new PreconditionError(
-        `Bundle ${bundleId} is still used by WorkSpaces (${messageOf(error)}): terminate them, or rebuild them from another bundle `
-        + `(aws workspaces describe-workspaces --bundle-id ${bundleId} lists them), then delete again`,
-      );
-    }
-    if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
-  }
-  ctx.progress.record('deleted', bundleId);
-  return 'deleted';
 }
 
 /**

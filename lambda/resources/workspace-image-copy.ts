@@ -1,23 +1,20 @@
-import {
-  CopyWorkspaceImageCommand, DeleteWorkspaceImageCommand, DescribeWorkspaceBundlesCommand, DescribeWorkspaceImagesCommand,
-  DescribeWorkspaceImagesCommandInput, WorkspaceImage, WorkSpacesClient,
-} from '@aws-sdk/client-workspaces';
+import { CopyWorkspaceImageCommand } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { SOURCE_IMAGE_TAG } from '../../src/contract/ownership-tags';
 import { RESOURCE_TYPES, received, WorkspaceImageCopyAttributes, WorkspaceImageCopyProperties } from '../../src/contract/resources';
 import { AWS_REGION, breaks, follows, ifFollows, Rule, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from '../../src/contract/rules';
 import { REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
-import { pages } from '../clients/paging';
 import { workspacesIn, workspacesOf } from '../clients/workspaces';
 import {
   abandonReplacement, cleanUpReplaced, CreatedKind, endsRequest, ownedBy, refused, settleRecordedLeftover, tagsOf, tagValue, useFound, WorkspacesTag,
 } from '../ownership/created-objects';
 import { failedCreateIdOf, nothingDoneIdOf, objectOfFailedCreate } from '../ownership/failed-create';
+import { NOTHING_DONE } from '../ownership/nothing-done';
 import { Owner, ownerOf, ownerTags } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
-import { NOTHING_DONE } from '../ownership/nothing-done';
 import { StackFacts } from '../ownership/stacks';
 import { deleteActionFrom, settleWorkspacesResource } from '../ownership/workspaces-tags';
+import { deleteCopy, describeImage, errorOf, findImage, imageNamed } from '../receiving/images';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, messageOf, PreconditionError } from '../runtime/errors';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
@@ -61,22 +58,6 @@ export function validateImageCopy(properties: Record<string, unknown> | undefine
 
 const sourceOf = (copy: ImageCopy) => `${copy.sourceRegion}/${copy.sourceImageId}`;
 
-/** Every image of a DescribeWorkspaceImages query, page by page, until `stop` returns true for one. */
-async function findImage(
-  ws: WorkSpacesClient, input: DescribeWorkspaceImagesCommandInput, stop: (image: WorkspaceImage) => boolean,
-): Promise<WorkspaceImage | undefined> {
-  for await (const page of pages(nextToken => ws.send(new DescribeWorkspaceImagesCommand({ ...input, NextToken: nextToken })))) {
-    const found = page.Images?.find(stop);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-async function describeImage(ws: WorkSpacesClient, imageId: string): Promise<WorkspaceImage | undefined> {
-  const { Images } = await ws.send(new DescribeWorkspaceImagesCommand({ ImageIds: [imageId] }));
-  return Images?.find(i => i.ImageId === imageId);
-}
-
 /**
  * Check that the source can be copied: shared with this account (DescribeWorkspaceImages with
  * ImageType SHARED lists it, in the source Region) or owned by it, and AVAILABLE.
@@ -96,17 +77,6 @@ async function checkSource(copy: ImageCopy, ctx: ResourceContext): Promise<void>
   if (source.State !== 'AVAILABLE') {
     throw new PreconditionError(`Image ${copy.sourceImageId} in ${copy.sourceRegion} is ${source.State}, not AVAILABLE: it can be copied only once it is AVAILABLE; deploy again then`);
   }
-}
-
-/** The account's own image named `name` in this Region, if any. */
-function imageNamed(name: string, ctx: ResourceContext): Promise<WorkspaceImage | undefined> {
-  return findImage(workspacesOf(ctx), { ImageType: 'OWNED', MaxResults: 25 }, i => i.Name === name);
-}
-
-/** Why an image's ERROR state is an error, from its ErrorCode, ErrorMessage and ErrorDetails. */
-function errorOf(image: WorkspaceImage): string {
-  const details = (image.ErrorDetails ?? []).slice(0, 5).map(d => `${d.ErrorCode ?? '?'}: ${d.ErrorMessage ?? ''}`.trim());
-  return `${image.ErrorCode ?? 'no error code'}: ${image.ErrorMessage ?? 'no message'}${details.length ? `; details: ${details.join('; ')}` : ''}`;
 }
 
 /** Wait, across invocations within the budget, until the copy is AVAILABLE; fail on ERROR. */
@@ -216,52 +186,6 @@ async function create(copy: ImageCopy, me: Owner, facts: StackFacts, ctx: Resour
     throw await abandonReplacement(COPIES, copyId, replacing, me, ctx, error);
   }
   return made;
-}
-
-/** The bundles of the account built from the image, for a Reason. */
-async function bundlesOf(imageId: string, ctx: ResourceContext): Promise<string[]> {
-  const bundles: string[] = [];
-  for await (const page of pages(nextToken => workspacesOf(ctx).send(new DescribeWorkspaceBundlesCommand({ NextToken: nextToken })))) {
-    bundles.push(...(page.Bundles ?? []).filter(b => b.ImageId === imageId && b.BundleId).map(b => b.BundleId!));
-    if (bundles.length >= 5) break;
-  }
-  return bundles;
-}
-
-/**
- * Delete the copy once it is no longer PENDING (waiting, within the budget, if `wait`; else a
- * PENDING copy is left and 'pending' answered); gone counts as deleted.
- */
-async function deleteCopy(copyId: string, ctx: ResourceContext, wait = true): Promise<'deleted' | 'pending'> {
-  const ws = workspacesOf(ctx);
-  for (;;) {
-    const image = await describeImage(ws, copyId);
-    if (!image) return 'deleted';
-    if (image.State !== 'PENDING') break;
-    if (!wait) return 'pending';
-    if (!ctx.deadline.canWait(ctx.settings.pollIntervalMs)) {
-      throw ctx.deadline.outOfTime(`Image copy ${copyId} is still PENDING and cannot be deleted before WorkSpaces ends the copy: delete again later`);
-    }
-    await sleep(ctx.settings.pollIntervalMs);
-  }
-  ctx.progress.plan('deleted', [copyId]);
-  try {
-    await ws.send(new DeleteWorkspaceImageCommand({ ImageId: copyId }));
-  } catch (error) {
-    if (isErrorCode(error, 'ResourceAssociatedException')) {
-      const bundles = await bundlesOf(copyId, ctx).catch(() => []);
-      const named = bundles.length ? `bundle ${bundles.join(', ')}` : 'a bundle';
-      throw new PreconditionError(
-        `Image copy ${copyId} is still used by ${named}: delete the bundle first (or keep the copy with RemovalPolicy.RETAIN), then delete again`,
-      );
-    }
-    if (isErrorCode(error, 'InvalidResourceStateException')) {
-      throw new PreconditionError(`Image copy ${copyId} cannot be deleted in its present state (${messageOf(error)}): an image shared with other accounts must be unshared first`);
-    }
-    if (!isErrorCode(error, 'ResourceNotFoundException')) throw error;
-  }
-  ctx.progress.record('deleted', copyId);
-  return 'deleted';
 }
 
 /**

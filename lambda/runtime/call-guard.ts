@@ -79,6 +79,90 @@ async function untilStopped<T>(call: Promise<T>, state: CallState, stop: AbortSi
   }
 }
 
+/** A middleware of a client's stack, as this module adds it. */
+type Middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>;
+
+/** The name of a call's operation, as logged and counted: its command's name without "Command". */
+const operationOf = (context: { commandName?: string }) => (context.commandName ?? 'Unknown').replace(/Command$/, '');
+
+/**
+ * Whether a failed call may be retried because its AccessDenied may only be IAM propagation: no
+ * call of the client succeeded yet, and the invocation is young enough for the role's policy to
+ * be still propagating. A denial with a reason other than ACCESS_DENIED (Partner Central's
+ * INCOMPATIBLE_BENEFIT_AWS_PARTNER_STATE, say) is not about IAM: no point waiting.
+ */
+function mayBePropagating(error: unknown, state: CallGuard['propagation'], settings: Settings): boolean {
+  const propagating = !state.succeeded && Date.now() - state.startedAt < settings.iamPropagationMs;
+  const reason = (error as { Reason?: unknown }).Reason;
+  const iamDenial = isErrorCode(error, 'AccessDeniedException') && (reason === undefined || reason === 'ACCESS_DENIED');
+  return iamDenial && propagating;
+}
+
+/**
+ * Outside the SDK's retries, once per call: pace it, refuse it after the stop margin, count it,
+ * end it at the stop margin while no attempt is in flight, and retry an AccessDenied while IAM
+ * may still be propagating (`state`, the client's own).
+ */
+function callMiddleware(callGuard: CallGuard, state: CallGuard['propagation'], pacer?: Pacer): Middleware {
+  const { deadline, settings, log, abort, stop } = callGuard;
+  return (next, context) => async args => {
+    const operation = operationOf(context);
+    const call: CallState = { inAttempt: false };
+    callStates.set(context, call);
+    let delay = 500;
+    for (;;) {
+      await pacer?.turn(deadline, `calling ${operation}`);
+      deadline.check(`calling ${operation}`);
+      log.calls[operation] = (log.calls[operation] ?? 0) + 1;
+      const startedAt = Date.now();
+      try {
+        const output = await untilStopped(next(args), call, stop.signal, `calling ${operation}`);
+        state.succeeded = true;
+        logger.debug('AWS API call', { operation, durationMs: Date.now() - startedAt });
+        return output;
+      } catch (error) {
+        logger.debug('AWS API call', { operation, durationMs: Date.now() - startedAt, errorCode: errorCode(error) });
+        // The SDK's AbortError of a call the invocation stopped: the call was stopped, not refused.
+        if (abort.signal.aborted && isErrorCode(error, 'AbortError')) {
+          throw new TimeShortError(`Stopped calling ${operation}: the invocation reached its stop margin`);
+        }
+        if (mayBePropagating(error, state, settings) && deadline.canWait(delay)) {
+          await sleep(delay);
+          delay = Math.min(delay * 2, 8_000);
+          continue;
+        }
+        throw error;
+      }
+    }
+  };
+}
+
+/**
+ * Inside the SDK's retry loop, once per HTTP attempt: no attempt, a retry included, starts
+ * after the stop margin (the retry strategy does not retry a TimeShortError); each is counted,
+ * and marks its call as in flight while it runs.
+ */
+function attemptMiddleware(callGuard: CallGuard): Middleware {
+  const { deadline, log, stop } = callGuard;
+  return (next, context) => async args => {
+    deadline.check(`an attempt of ${operationOf(context)}`);
+    log.attempts += 1;
+    const call = callStates.get(context);
+    if (call) call.inAttempt = true;
+    try {
+      return await next(args);
+    } catch (error) {
+      // Failed after the stop margin: if the SDK settles the call, it does so before the next
+      // turn of the event loop; if it is still running then, it waits to retry, and no retry
+      // may start: the call ends now.
+      if (call && stop.signal.aborted) setImmediate(() => call.stop?.());
+      throw error;
+    } finally {
+      if (call) call.inAttempt = false;
+    }
+  };
+}
+
 /**
  * Guard every call of a client: no call starts after the stop margin, every call is counted,
  * and an AccessDenied that comes before any call of the invocation succeeded is retried for a
@@ -87,71 +171,12 @@ async function untilStopped<T>(call: Promise<T>, state: CallState, stop: AbortSi
  * are the SDK's adaptive retry strategy's job.
  */
 export function guard<C extends { middlewareStack: unknown }>(client: C, callGuard: CallGuard, pacer?: Pacer): C {
-  const { deadline, settings, log, abort, stop } = callGuard;
   // Per client: the ledger's DynamoDB answering says nothing of the role's WorkSpaces statements,
   // which may still be propagating.
   const state = { ...callGuard.propagation };
   const stack = client.middlewareStack as unknown as Stack;
-  stack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const call: CallState = { inAttempt: false };
-      callStates.set(context, call);
-      let delay = 500;
-      for (;;) {
-        await pacer?.turn(deadline, `calling ${operation}`);
-        deadline.check(`calling ${operation}`);
-        log.calls[operation] = (log.calls[operation] ?? 0) + 1;
-        const startedAt = Date.now();
-        try {
-          const output = await untilStopped(next(args), call, stop.signal, `calling ${operation}`);
-          state.succeeded = true;
-          logger.debug('AWS API call', { operation, durationMs: Date.now() - startedAt });
-          return output;
-        } catch (error) {
-          logger.debug('AWS API call', { operation, durationMs: Date.now() - startedAt, errorCode: errorCode(error) });
-          // The SDK's AbortError of a call the invocation stopped: the call was stopped, not refused.
-          if (abort.signal.aborted && isErrorCode(error, 'AbortError')) {
-            throw new TimeShortError(`Stopped calling ${operation}: the invocation reached its stop margin`);
-          }
-          const propagating = !state.succeeded && Date.now() - state.startedAt < settings.iamPropagationMs;
-          // A denial with a reason other than ACCESS_DENIED (Partner Central's
-          // INCOMPATIBLE_BENEFIT_AWS_PARTNER_STATE, say) is not about IAM: no point waiting.
-          const reason = (error as { Reason?: unknown }).Reason;
-          const iamDenial = isErrorCode(error, 'AccessDeniedException') && (reason === undefined || reason === 'ACCESS_DENIED');
-          if (iamDenial && propagating && deadline.canWait(delay)) {
-            await sleep(delay);
-            delay = Math.min(delay * 2, 8_000);
-            continue;
-          }
-          throw error;
-        }
-      }
-    },
-    { step: 'initialize', name: 'crossAccountSharingGuard' },
-  );
-  stack.add(
-    // Inside the SDK's retry loop, once per HTTP attempt: no attempt, a retry included, starts
-    // after the stop margin (the retry strategy does not retry a TimeShortError).
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      deadline.check(`an attempt of ${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`);
-      log.attempts += 1;
-      const call = callStates.get(context);
-      if (call) call.inAttempt = true;
-      try {
-        return await next(args);
-      } catch (error) {
-        // Failed after the stop margin: if the SDK settles the call, it does so before the next
-        // turn of the event loop; if it is still running then, it waits to retry, and no retry
-        // may start: the call ends now.
-        if (call && stop.signal.aborted) setImmediate(() => call.stop?.());
-        throw error;
-      } finally {
-        if (call) call.inAttempt = false;
-      }
-    },
-    { step: 'deserialize', name: 'crossAccountSharingAttempts' },
-  );
+  stack.add(callMiddleware(callGuard, state, pacer), { step: 'initialize', name: 'crossAccountSharingGuard' });
+  stack.add(attemptMiddleware(callGuard), { step: 'deserialize', name: 'crossAccountSharingAttempts' });
   return client;
 }
 

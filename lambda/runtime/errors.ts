@@ -42,7 +42,10 @@ export function messageOf(error: unknown): string {
  */
 export class DetachError extends Error {
   public readonly name = 'DetachError';
-  constructor(message: string, public readonly result: { physicalResourceId: string; data?: Record<string, unknown>; log?: Record<string, unknown> }) {
+  constructor(
+    message: string,
+    public readonly result: { physicalResourceId: string; data?: Record<string, unknown>; log?: Record<string, unknown> },
+  ) {
     super(message);
   }
 }
