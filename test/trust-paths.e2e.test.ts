@@ -21,6 +21,9 @@ import { SHORT_INVOCATION_MS, useLocalAws, useShortInvocations } from './support
 import { LocalDeployment, StepResult, TemplateJson } from './support/local-deployment';
 import { LocalDynamoDb } from './support/local-dynamodb';
 
+// Path 9 runs 1,200 accounts' writes, each with its fence in the ledger, on a loaded machine.
+jest.setTimeout(300_000);
+
 const OWNER = '123456789012';
 const RECEIVER = '210987654321';
 const IMAGE = 'wsi-abc123def';
