@@ -8,7 +8,10 @@
  * twin's, normalized as test/languages/compare.ts says. The package's README must show the
  * examples in the language (translated by jsii-rosetta), not in TypeScript.
  *
- * Usage: ts-node test/languages/run.ts [python] [java] [go]   (all three by default)
+ * For each language it builds the package first, with the commands of `npx projen package:<lang>`.
+ *
+ * Usage: ts-node test/languages/run.ts [python] [java] [go]   (all three by default); the
+ * test:languages task runs package:prepare (bundle, jsii compile, rosetta tablet) before it.
  * The work (virtual environment, Maven and Go work folders, cloud assemblies) goes to a temporary
  * folder, removed at the end unless LANGUAGES_KEEP_WORK=1; LANGUAGES_WORK_DIR names another.
  * The registries' caches are the clients' own (~/.cache/pip, ~/.m2, the Go module cache).
@@ -79,7 +82,8 @@ function run(what: string, command: string, args: string[], options: RunOptions)
     const tail = output.split('\n').filter(line => line.trim() && !line.startsWith('!!')).slice(-25).join('\n');
     const pattern = options.registry ? UNREACHABLE[options.registry] : undefined;
     if (options.registry && pattern?.test(output)) {
-      throw new StepFailure(`${options.registry} could not be reached, or did not serve what was asked for (${what}):\n${tail}\n(whole output: ${options.log})`);
+      const evidence = [...new Set(output.split('\n').filter(line => pattern.test(line)).map(line => line.trim().slice(0, 300)))].slice(0, 5).join('\n');
+      throw new StepFailure(`${options.registry} could not be reached, or did not serve what was asked for (${what}):\n${evidence}\n(whole output: ${options.log})`);
     }
     throw new StepFailure(`${what} failed (exit code ${child.status}):\n${tail}\n(whole output: ${options.log})`);
   }
@@ -93,6 +97,30 @@ function only(dir: string, pattern: RegExp, hint: string): string {
     throw new StepFailure(`expected one ${pattern} in ${path.relative(ROOT, dir)}, found ${found.length ? found.join(', ') : 'none'}: run ${hint} first`);
   }
   return path.join(dir, found[0]);
+}
+
+const PACKAGE_REGISTRY: Record<Language, keyof typeof UNREACHABLE | undefined> = {
+  python: 'PyPI', // pacmak's build installs its build tools into a virtual environment
+  java: 'Maven Central', // the dependencies and plugins of the generated Maven project
+  go: undefined, // the module's source only (see package:go in .projenrc.ts)
+};
+
+/**
+ * Builds the language's package into dist/ with the commands of its projen task
+ * (`package:<lang>` in .projen/tasks.json), less the task it spawns first (package:prepare),
+ * which test:languages has run once for all of them.
+ */
+function buildPackage(language: Language, log: string): void {
+  const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks;
+  const steps: Array<{ exec?: string; spawn?: string }> = tasks[`package:${language}`]?.steps ?? [];
+  const commands = steps.filter(step => step.exec).map(step => step.exec!);
+  if (commands.length === 0) throw new StepFailure(`no package:${language} task with a command in .projen/tasks.json`);
+  for (const command of commands) {
+    run(`package:${language}: ${command}`, 'sh', ['-c', command], {
+      cwd: ROOT, log, registry: PACKAGE_REGISTRY[language],
+      env: { PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` },
+    });
+  }
 }
 
 /** Installs the built wheel and aws-cdk-lib into a new virtual environment, runs the app. */
@@ -204,7 +232,17 @@ function main(): void {
     const log = path.join(work, `${language}.log`);
     fs.writeFileSync(log, '');
 
+    let built = true;
     try {
+      buildPackage(language, log);
+      record(`${language}: the package builds into dist/${language}`, true);
+    } catch (error) {
+      built = false;
+      record(`${language}: the package builds into dist/${language}`, false, describe(error));
+    }
+
+    try {
+      if (!built) throw new StepFailure('not run: the package did not build');
       const problem = checkReadme(language, readme(language, work, log), fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
       record(`${language}: the package's README shows ${language}`, !problem, problem);
     } catch (error) {
@@ -215,6 +253,7 @@ function main(): void {
     fs.rmSync(outdir, { recursive: true, force: true });
     let actual: Map<string, unknown> | undefined;
     try {
+      if (!built) throw new StepFailure('not run: the package did not build');
       synths[language](work, outdir, log);
       actual = readTemplates(outdir);
       record(`${language}: installs the built package and synthesizes`, true);
