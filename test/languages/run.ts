@@ -82,7 +82,7 @@ function run(what: string, command: string, args: string[], options: RunOptions)
     const tail = output.split('\n').filter(line => line.trim() && !line.startsWith('!!')).slice(-25).join('\n');
     const pattern = options.registry ? UNREACHABLE[options.registry] : undefined;
     if (options.registry && pattern?.test(output)) {
-      const evidence = [...new Set(output.split('\n').filter(line => pattern.test(line)).map(line => line.trim().slice(0, 300)))].slice(0, 5).join('\n');
+      const evidence = [...new Set(output.split('\n').filter(line => pattern.test(line)).map(line => line.trim().slice(0, 300)))].slice(-3).join('\n');
       throw new StepFailure(`${options.registry} could not be reached, or did not serve what was asked for (${what}):\n${evidence}\n(whole output: ${options.log})`);
     }
     throw new StepFailure(`${what} failed (exit code ${child.status}):\n${tail}\n(whole output: ${options.log})`);
