@@ -198,19 +198,24 @@ integUpdate.exec('ts-node --transpile-only --project test/tsconfig.json test/sup
 // The asset bodies integ-runner would copy, and its temporary assemblies.
 project.gitignore.exclude('/test/*.snapshot/asset.*', '/test/*.snapshot/.cache/', '/test/cdk-integ.out.*');
 
-// Code examples that compile: every TypeScript block of README.md and every @example in src/ is
-// compiled against the library (from the jsii assembly) by jsii-rosetta in strict mode, with
-// the fixtures in rosetta/, so the docs cannot drift from the API.
+// Code examples that compile: every TypeScript block of README.md and of docs/*.md, and every
+// @example in src/, is compiled against the library (from the jsii assembly) by jsii-rosetta in
+// strict mode, with the fixtures in rosetta/, so the docs cannot drift from the API. The README
+// and the @example docs are in the assembly; docs/*.md are not, so a script hands them to
+// jsii-rosetta the same way (test/support/check-doc-examples.ts).
 const checkExamples = project.addTask('check:examples', {
-  description: 'Compile the TypeScript examples of README.md and of the @example docs in src/ against the library (jsii-rosetta, strict)',
+  description: 'Compile the TypeScript examples of README.md, docs/*.md and the @example docs in src/ against the library (jsii-rosetta, strict)',
 });
 checkExamples.spawn(project.compileTask);
 checkExamples.exec('jsii-rosetta extract --strict');
+checkExamples.exec('ts-node --transpile-only --project test/tsconfig.json test/support/check-doc-examples.ts');
 project.testTask.spawn(checkExamples);
 // rosetta's tablet of translated examples, written next to the assembly: a by-product of the
 // check, kept out of the package so that it holds the same files however it is built.
 project.gitignore.exclude('/.jsii.tabl.json');
 project.npmignore?.exclude('/rosetta/', '/.jsii.tabl.json');
+// The design notes: the README links to them in the repository (the package holds the library only).
+project.npmignore?.exclude('/docs/');
 
 const demo = project.addTask('demo', {
   description:

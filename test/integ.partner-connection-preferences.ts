@@ -3,7 +3,7 @@
  * of the Sandbox catalog, and an assertion that Partner Central reports them.
  *
  * `npm test` only synthesizes it and compares the template with the committed snapshot. To
- * deploy it for real (see the README's Develop section), from an account registered in Partner
+ * deploy it for real (see docs/developing.md), from an account registered in Partner
  * Central, optionally naming the participant to exclude; the assertion runs in the deployment:
  *
  *   npx cdk deploy --app "npx ts-node --prefer-ts-exts test/integ.partner-connection-preferences.ts" \

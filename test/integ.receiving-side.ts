@@ -5,7 +5,7 @@
  * the alias is associated with the directory.
  *
  * `npm test` only synthesizes it and compares the template with the committed snapshot. To
- * deploy it for real (see the README's Develop section), in the receiving account, once the
+ * deploy it for real (see docs/developing.md), in the receiving account, once the
  * owner shares the image and the alias with it:
  *
  *   npx cdk deploy --app "npx ts-node --prefer-ts-exts test/integ.receiving-side.ts" \

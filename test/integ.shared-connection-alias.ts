@@ -4,7 +4,7 @@
  * that account to associate it.
  *
  * `npm test` only synthesizes it and compares the template with the committed snapshot. To
- * deploy it for real (see the README's Develop section), name the account to share with and,
+ * deploy it for real (see docs/developing.md), name the account to share with and,
  * if you like, a connection string of a domain you control; the assertion runs in the deployment:
  *
  *   npx cdk deploy --app "npx ts-node --prefer-ts-exts test/integ.shared-connection-alias.ts" \

@@ -3,7 +3,7 @@
  * one other account, and an assertion that the image's permissions list that account.
  *
  * `npm test` only synthesizes it and compares the template with the committed snapshot. To
- * deploy it for real (see the README's Develop section), name an image the deploying account
+ * deploy it for real (see docs/developing.md), name an image the deploying account
  * owns and an account to share it with; the assertion runs in the deployment:
  *
  *   npx cdk deploy --app "npx ts-node --prefer-ts-exts test/integ.shared-workspace-image.ts" \

@@ -4,7 +4,7 @@
  * the stack's default provider; each serves one image share, and the assertions check both shares.
  *
  * `npm test` only synthesizes it and compares the template with the committed snapshot. To
- * deploy it for real (see the README's Develop section), name two images the deploying account
+ * deploy it for real (see docs/developing.md), name two images the deploying account
  * owns and an account to share them with:
  *
  *   npx cdk deploy --app "npx ts-node --prefer-ts-exts test/integ.sharing-provider.ts" \
@@ -25,7 +25,7 @@ const defaultImageId = new CfnParameter(stack, 'DefaultImageId', { description: 
 const accountId = new CfnParameter(stack, 'ShareAccountId', { description: 'The account to share both images with', default: '111122223333' });
 
 // No NAT: the handler reaches WorkSpaces and Lambda through interface endpoints, and
-// CloudFormation's response bucket through the S3 gateway endpoint (the README's VPC section).
+// CloudFormation's response bucket through the S3 gateway endpoint (docs/provider.md, "Run the provider in a VPC").
 const vpc = new ec2.Vpc(stack, 'Vpc', {
   maxAzs: 2,
   natGateways: 0,

@@ -1,9 +1,9 @@
 /**
  * The paths where ownership used to break (issue: renames that change the list, failed cleanups,
  * failed claims, two stacks at once, failed catalog changes), each deployed through the bundled
- * handler, the local endpoint and its local CloudFormation: every scenario ends as the README's
- * ownership table says, and after each stack's delete nothing the stack shared is left shared
- * while every share made outside the stack is still there.
+ * handler, the local endpoint and its local CloudFormation: every scenario ends as the ownership
+ * table (docs/state-table.md) says, and after each stack's delete nothing the stack shared is left
+ * shared while every share made outside the stack is still there.
  */
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ConnectionAccessType, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';

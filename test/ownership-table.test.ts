@@ -1,5 +1,5 @@
 /**
- * The ownership state table of the README, row by row: what a claim and a Delete decide from
+ * The ownership state table (docs/state-table.md), row by row: what a claim and a Delete decide from
  * the tags they find and what CloudFormation says (the decisions every handler shares: images,
  * aliases and Partner Central preferences). The e2e tests run the same rows through the bundled
  * handler against the local endpoint.

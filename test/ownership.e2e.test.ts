@@ -43,8 +43,8 @@ const owner = (resourceId: string) => endpoint.tags.of(resourceId);
 
 /**
  * What the local CloudFormation says of a stack whose requests a test sends by hand: its status,
- * and its live resources with the properties its template declares (see the README's ownership
- * table: a Delete reads them where a row needs it).
+ * and its live resources with the properties its template declares (see the ownership
+ * table, docs/state-table.md: a Delete reads them where a row needs it).
  */
 function stackSays(stack: CloudFormationStub, status: string, resources: Record<string, Record<string, unknown>>): void {
   endpoint.cloudformation.addStack(stack.stackId, {

@@ -2,7 +2,7 @@
  * The receiving side at its edges (issue: renames, rollbacks after the owner unshares, failed
  * replacements, two stacks on one directory), each deployed through the bundled handler, the
  * local endpoint and its local CloudFormation, in the receiving account: every scenario ends as
- * the README's receiving-side state table says, and after the stack's delete nothing the stack
+ * the receiving side's state table (docs/state-table.md) says, and after the stack's delete nothing the stack
  * made is left in the account.
  */
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -192,7 +192,7 @@ describe('WorkspaceImageCopy and WorkspaceBundle', () => {
     const stack = deployment();
     await stack.deploy(synth(s => new WorkspaceImageCopy(s, 'Golden', { sourceImageId: SOURCE, name: 'golden-copy', removalPolicy: RemovalPolicy.DESTROY })));
     const [copy] = images();
-    // The owner unshares the source: the README says a copy stays usable.
+    // The owner unshares the source: docs/behaviour.md says a copy stays usable.
     aws.endpoint.workspaces.addImage(SOURCE, { sharedWith: [] });
 
     const steps = await stack.deploy(synth(s => new WorkspaceImageCopy(s, 'Golden', {

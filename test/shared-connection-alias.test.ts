@@ -70,7 +70,7 @@ describe('SharedConnectionAlias', () => {
         Resource: [arn(ALIAS), arn(OTHER_ALIAS)],
       },
       { Effect: 'Allow', Action: 'workspaces:DescribeConnectionAliases', Resource: '*' },
-      // An ownership decision reads the stacks (see the README's Ownership section).
+      // An ownership decision reads the stacks (see docs/state-table.md).
       ...OWNERSHIP_READS,
     ]);
   });

@@ -99,7 +99,7 @@ describe('SharedWorkspaceImage', () => {
         Resource: [arn(IMAGE), arn('wsi-zzz999yyy')],
       },
       { Effect: 'Allow', Action: 'workspaces:DescribeWorkspaceImages', Resource: '*' },
-      // An ownership decision reads the stacks (see the README's Ownership section).
+      // An ownership decision reads the stacks (see docs/state-table.md).
       ...OWNERSHIP_READS,
     ]);
   });
