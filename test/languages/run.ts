@@ -12,13 +12,15 @@
  *
  * Usage: ts-node test/languages/run.ts [python] [java] [go]   (all three by default); the
  * test:languages task runs package:prepare (bundle, jsii compile, rosetta tablet) before it.
+ * Python then Java run in one process and Go beside them in another (see GROUPS below); each
+ * one's output is printed whole when it ends. LANGUAGES_SERIAL=1 runs all in this process.
  * The work (virtual environment, Maven and Go work folders, cloud assemblies) goes to a temporary
  * folder, removed at the end unless LANGUAGES_KEEP_WORK=1; LANGUAGES_WORK_DIR names another.
  * The registries' caches are the clients' own (~/.cache/pip, ~/.m2, the Go module cache).
  *
  * The last line is `N passed, M failed`; the exit code is 1 when anything failed.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -117,7 +119,9 @@ function buildPackage(language: Language, log: string): void {
   if (commands.length === 0) throw new StepFailure(`no package:${language} task with a command in .projen/tasks.json`);
   for (const command of commands) {
     run(`package:${language}: ${command}`, 'sh', ['-c', command], {
-      cwd: ROOT, log, registry: PACKAGE_REGISTRY[language],
+      cwd: ROOT,
+      log,
+      registry: PACKAGE_REGISTRY[language],
       env: { PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` },
     });
   }
@@ -197,15 +201,8 @@ function readme(language: Language, work: string, log: string): string {
   }
 }
 
-function main(): void {
-  const asked = process.argv.slice(2);
-  for (const language of asked) {
-    if (!LANGUAGES.includes(language as Language)) {
-      console.error(`unknown language ${language}: one of ${LANGUAGES.join(', ')}`);
-      process.exit(2);
-    }
-  }
-  const languages = asked.length ? (asked as Language[]) : LANGUAGES;
+/** Builds, synthesizes and compares `languages`, one after the other, recording the results. */
+function runLanguages(languages: Language[]): void {
   const work = process.env.LANGUAGES_WORK_DIR
     ? path.resolve(process.env.LANGUAGES_WORK_DIR)
     : fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-cross-account-sharing-languages-'));
@@ -277,6 +274,66 @@ function main(): void {
   if (process.env.LANGUAGES_KEEP_WORK !== '1' && !process.env.LANGUAGES_WORK_DIR) {
     fs.rmSync(work, { recursive: true, force: true });
   }
+  console.log(`  (took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+/**
+ * The groups of languages that run side by side, each in a process of its own: the Go build
+ * (about 3 minutes of compiling aws-cdk-go) is mostly CPU, the Python and Java steps mostly
+ * downloads, so they overlap well. LANGUAGES_SERIAL=1 runs them one after the other instead.
+ */
+const GROUPS: Language[][] = [['python', 'java'], ['go']];
+const RESULTS_LINE = '@@test-languages-results ';
+
+/** Runs `languages` in a child process; its output is printed whole when it ends. */
+function runGroup(languages: Language[]): Promise<void> {
+  return new Promise(resolve => {
+    const workDir = process.env.LANGUAGES_WORK_DIR ? path.join(process.env.LANGUAGES_WORK_DIR, languages.join('-')) : undefined;
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
+      ['--transpile-only', '--project', path.join(ROOT, 'test', 'tsconfig.json'), __filename, ...languages],
+      { cwd: ROOT, env: { ...process.env, LANGUAGES_CHILD: '1', ...(workDir ? { LANGUAGES_WORK_DIR: workDir } : {}) } });
+    let output = '';
+    child.stdout.on('data', chunk => { output += chunk; });
+    child.stderr.on('data', chunk => { output += chunk; });
+    child.on('close', code => {
+      let reported = false;
+      for (const line of output.split('\n')) {
+        if (line.startsWith(RESULTS_LINE)) {
+          results.push(...(JSON.parse(line.slice(RESULTS_LINE.length)) as Result[]));
+          reported = true;
+        }
+      }
+      console.log(`===== ${languages.join(', ')}\n${output.split('\n').filter(line => !line.startsWith(RESULTS_LINE)).join('\n').trimEnd()}`);
+      if (!reported) record(`${languages.join(', ')}: the run reports its results`, false, `its process ended (exit code ${code}) before it did`);
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  for (const language of asked) {
+    if (!LANGUAGES.includes(language as Language)) {
+      console.error(`unknown language ${language}: one of ${LANGUAGES.join(', ')}`);
+      process.exit(2);
+    }
+  }
+  const languages = asked.length ? (asked as Language[]) : LANGUAGES;
+  if (process.env.LANGUAGES_CHILD) {
+    runLanguages(languages);
+    console.log(`${RESULTS_LINE}${JSON.stringify(results)}`);
+    return;
+  }
+
+  const started = Date.now();
+  const groups = GROUPS.map(group => group.filter(language => languages.includes(language))).filter(group => group.length > 0);
+  if (process.env.LANGUAGES_SERIAL === '1' || groups.length < 2) {
+    runLanguages(languages);
+  } else {
+    console.log(`Running ${groups.map(group => group.join(' then ')).join(' beside ')}; each one's output follows when it ends`);
+    await Promise.all(groups.map(runGroup));
+  }
+
   const passed = results.filter(r => r.passed).length;
   const failed = results.length - passed;
   console.log(`\ntest:languages took ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -289,4 +346,4 @@ function describe(error: unknown): string {
   return error instanceof StepFailure ? error.message : `unexpected: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
 }
 
-main();
+void main();
