@@ -25,7 +25,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
 
   // jsii targets: the same constructs for Python, Java, .NET and Go, under conventional names.
-  // CI packages JavaScript only; the others need their toolchains and registries (see the README).
+  // CI builds the Python, Java and Go packages and tests them (test:languages); .NET is generated
+  // as source only, since NuGet is out of reach (see the README).
   publishToPypi: { distName: 'cdk-cross-account-sharing', module: 'cdk_cross_account_sharing' },
   publishToMaven: {
     javaPackage: 'com.example.cdk.crossaccountsharing',
@@ -219,15 +220,60 @@ const soak = project.addTask('soak', {
 soak.spawn(bundleTask);
 soak.exec('ts-node --transpile-only --project test/tsconfig.json test/model/soak.ts', { receiveArgs: true });
 
-// The other languages' bindings, as source: building their packages needs PyPI, Maven Central,
-// NuGet and the Go toolchain, none of which this project's machines reach.
+
+// The other languages' packages. PyPI, Maven Central and the Go module proxy are within reach of
+// this project's machines (with Python 3.11, JDK 17 and Maven, Go 1.26); NuGet is not, so .NET is
+// generated as source only (`bindings`). Each package is built from a fresh clone's state: the
+// handler bundled (the packages embed the npm tarball, which must ship it), the jsii compile, and
+// rosetta's tablet (`check:examples`), so that the packages' READMEs and docs carry the examples
+// translated into their language; an example missing from the tablet fails the build.
+const prepareBindings = project.addTask('package:prepare', {
+  description: 'Bundle the handler, compile with jsii and translate the examples (rosetta tablet) for the other languages\' packages',
+});
+prepareBindings.spawn(bundleTask);
+prepareBindings.spawn(checkExamples);
+const pacmak = 'jsii-pacmak -v --rosetta-tablet .jsii.tabl.json --rosetta-unknown-snippets fail';
+const pacmakCommands = {
+  // The wheel and the source distribution, in dist/python.
+  python: `${pacmak} --target python`,
+  // A Maven repository with the jar, the sources, the Javadoc and the pom, in dist/java.
+  java: `${pacmak} --target java`,
+  // The Go module (source and go.mod, as Go modules are published), in dist/go. --code-only:
+  // pacmak's own check of the module (go mod tidy, go build) needs aws-cdk-go at the version the
+  // project builds against (v2.259.0), which the Go module proxy here does not serve;
+  // test:languages builds the module, against the nearest version it does serve.
+  go: `${pacmak} --code-only --target go --outdir dist`,
+};
+for (const [language, command] of Object.entries(pacmakCommands)) {
+  const task = project.tasks.tryFind(`package:${language}`)!;
+  task.reset();
+  task.spawn(prepareBindings);
+  task.exec(command);
+}
+
+// The packages proven in their languages: each of test/languages/<lang>/ installs its package
+// from dist/ and that language's aws-cdk-lib, synthesizes, and its templates must equal those of
+// the TypeScript twin (test/languages/typescript/app.ts). See test/languages/run.ts.
+const testLanguages = project.addTask('test:languages', {
+  description: 'Build the Python, Java and Go packages and prove each in its language: its app synthesizes the TypeScript app\'s templates (name languages to run only their apps)',
+  receiveArgs: true,
+});
+testLanguages.spawn(prepareBindings);
+// run.ts builds each package with its package:<lang> commands, so that a registry out of reach
+// is reported as such.
+testLanguages.exec('ts-node --transpile-only --project test/tsconfig.json test/languages/run.ts', { receiveArgs: true });
+
+// .NET as source (its registry, NuGet, is out of reach), with the other languages' source beside it.
 const bindings = project.addTask('bindings', {
   description: 'Generate the Python, Java, .NET and Go bindings as source (no packaging) into dist/bindings, and byte-compile the Python',
 });
-bindings.exec('jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/bindings');
+bindings.spawn(prepareBindings);
+bindings.exec('jsii-pacmak --code-only --rosetta-tablet .jsii.tabl.json --rosetta-unknown-snippets fail --target python --target java --target dotnet --target go --outdir dist/bindings');
 bindings.exec('python3 -m compileall -q dist/bindings/python/src');
 
 project.gitignore.exclude('/cdk.out/', '/examples/cdk.out/');
+// Where a developer builds a language's app in place (test:languages works in a temporary folder).
+project.gitignore.exclude('/test/languages/java/target/', '/test/languages/go/go.sum', '/test/languages/go/app');
 project.npmignore?.exclude('/examples/', '/benchmark/', '/lambda/', '/.ci/');
 
 project.synth();
