@@ -140,6 +140,8 @@ async function doWork(invocation: Invocation): Promise<WorkOutcome> {
     invocation.failure = error;
     // Only a continuation can be superseded and stay silent: CloudFormation's own delivery answers.
     if (invocation.continues && isErrorCode(error, 'SupersededError')) return { status: 'SUPERSEDED', reason: messageOf(error) };
+    // A second delivery of CloudFormation's own invocation: the first one works and answers.
+    if (isErrorCode(error, 'DuplicateDeliveryError')) return { status: 'SUPERSEDED', reason: messageOf(error) };
     if (error instanceof DetachError) return { status: 'DETACH', answer: { status: 'SUCCESS', ...error.result } as WorkOutcome & Outcome };
     const timeShort = isErrorCode(error, 'TimeShortError');
     if (timeShort && deadline.canHandOver) return { status: 'HAND_OVER' };

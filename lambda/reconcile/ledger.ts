@@ -43,6 +43,11 @@ export interface LedgerEntry {
 /** Who holds the version: a deploy request (its ID), or a check (which requires no deploy in flight). */
 export type Holder = { readonly requestId: string } | { readonly check: true };
 
+/** Another delivery of the same request holds the object: this one stands down (no write, no answer). */
+export class DuplicateDeliveryError extends Error {
+  public readonly name = 'DuplicateDeliveryError';
+}
+
 /** A newer request holds the object: this writer's writes would undo its work. */
 export class SupersededError extends Error {
   public readonly name = 'SupersededError';
@@ -183,14 +188,29 @@ export class Ledger {
     return `${same} AND (attribute_not_exists(${e.name(LEDGER.requestId)}) OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })})`;
   }
 
-  /** Start a deploy request: bump the version and hold it until `until` (epoch ms). */
-  public begin(requestId: string, until: number): Promise<LedgerEntry> {
+  /**
+   * Start a deploy request: bump the version and hold it until `until` (epoch ms). Another
+   * delivery of the same request (Lambda delivers at least once) finds it held and stands down
+   * with DuplicateDeliveryError: the delivery that holds it works and answers.
+   */
+  public async begin(requestId: string, until: number): Promise<LedgerEntry> {
     const e = new Expression();
     const version = e.name(LEDGER.version);
+    const held = e.name(LEDGER.requestId);
     e.raw(`${version} = if_not_exists(${version}, ${e.value({ N: '0' })}) + ${e.value({ N: '1' })}`)
       .set(LEDGER.requestId, { S: requestId })
       .set(LEDGER.requestUntil, { N: String(until) });
-    return this.update(e);
+    const free = `attribute_not_exists(${held}) OR ${held} <> ${e.value({ S: requestId })} OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })}`;
+    try {
+      const { Attributes } = await dynamoDbOf(this.ctx).send(new UpdateItemCommand({
+        TableName: this.table, Key: this.itemKey, UpdateExpression: e.text, ConditionExpression: free,
+        ExpressionAttributeNames: e.names, ExpressionAttributeValues: e.values, ReturnValues: 'ALL_NEW',
+      }));
+      return entryOf(Attributes);
+    } catch (error) {
+      if (!isErrorCode(error, 'ConditionalCheckFailedException')) throw error;
+      throw new DuplicateDeliveryError(`Another delivery of request ${requestId} holds ${this.key}: this one neither writes nor answers`);
+    }
   }
 
   /**
