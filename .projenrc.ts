@@ -129,6 +129,9 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // CommonJS ones, and take credentials from the environment only, as Lambda provides them.
 const handlerBundle = {
   platform: 'node',
+  // The oldest runtime SharingProvider accepts (its `runtime` prop, OLDEST_HANDLER_NODE_MAJOR in
+  // src/private/provider-props.ts): the default follows the newest Node.js runtime, and code for
+  // Node.js 20 runs on every later one.
   target: 'node20',
   minify: true,
   // Maps without the sources (a third of the size): stack traces of failures are mapped back to
@@ -180,6 +183,10 @@ project.testTask.prependSpawn(typecheckTests);
 project.testTask.prependSpawn(bundleTask);
 
 project.tasks.tryFind('test:update')?.prependSpawn(bundleTask);
+// Packing ships the handler (assets/lambda/handler/): on a fresh clone, the README's install lines
+// (compile, then package:js) would otherwise pack a tarball without it, which fails only at the
+// user's synth ("Cannot find asset"). jsii-pacmak packs whatever assets/ holds, so bundle first.
+project.tasks.tryFind('package:js')!.prependSpawn(bundleTask);
 
 // Integration tests: test/integ.*.ts apps (IntegTest of integ-tests-alpha) and their snapshots in
 // test/integ.*.ts.snapshot/. The check is a jest test (test/integ-snapshots.test.ts), so `test`
@@ -219,7 +226,7 @@ project.npmignore?.exclude('/docs/');
 
 const demo = project.addTask('demo', {
   description:
-    'Synthesize examples/app.ts and run its custom resources through create, update and delete against the local endpoint',
+    'Synthesize examples/app.ts and run its custom resources through create, update and delete against the local endpoint, then shares that follow units and their drift checks',
 });
 demo.spawn(bundleTask);
 demo.exec('ts-node --transpile-only --project test/tsconfig.json examples/demo.ts');

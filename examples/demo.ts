@@ -1,13 +1,18 @@
 /**
  * `npm run demo`: synthesize examples/app.ts and run its custom resources through create,
  * update and delete with the bundled handler (the code the npm package ships), against the
- * project's local wire-level AWS endpoint. No AWS account is needed or called.
+ * project's local wire-level AWS endpoint; then both halves in two accounts; then an image that
+ * follows organizational units, whose scheduled drift checks follow a joiner and a leaver and
+ * repair a share removed by hand. No AWS account is needed or called.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { buildExampleStack, DEFAULT_ALIAS_ACCOUNT, DEFAULT_IMAGE_ACCOUNTS, DEFAULT_IMAGE_ID, PARTNER_CATALOG } from './app';
 import { buildTwoAccountStacks, DEFAULT_DIRECTORY_ID } from './two-accounts';
+import { SharedWorkspaceImage } from '../src';
+import { driftLines } from '../test/support/drift-log';
 import { CloudFormationStub, lambdaContext, loadBundledHandler, useLocalEndpoint } from '../test/support/handler-harness';
 import { LocalDeployment, StepResult, TemplateJson } from '../test/support/local-deployment';
+import { LocalDynamoDb } from '../test/support/local-dynamodb';
 import { LocalAwsEndpoint } from '../test/support/local-endpoint';
 
 const OWNER = '123456789012';
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
     await step('delete: remove the stack', () => deployment.destroy());
 
     await twoAccounts(endpoint, cfn);
+    await unitsAndDriftChecks(endpoint, cfn);
   } finally {
     await cfn.stop();
     await endpoint.stop();
@@ -130,6 +136,77 @@ async function twoAccounts(endpoint: LocalAwsEndpoint, cfn: CloudFormationStub):
     () => receiving.deploy(synthPair({ sharedAliasId: aliasId }).receiving));
   await twoAccountStep('receiving delete: disassociate the alias, delete the bundle and the copy', () => receiving.destroy());
   await twoAccountStep('owner delete: unshare the alias (now possible), delete it, unshare the image', () => owner.destroy());
+}
+
+/** The owner's units in the demo's organization: a workloads unit with a nested production unit. */
+const WORKLOADS = 'ou-ab12-workload1';
+const PROD = 'ou-ab12-produnit1';
+const FLEET_IMAGE = 'wsi-fleet12345';
+const member = (n: number) => String(100000000000 + n);
+
+/** A stack whose image follows the workloads unit, with the default hourly REPAIR drift check. */
+function synthUnits(): TemplateJson {
+  const app = new App();
+  const stack = new Stack(app, 'UnitsExample', { env: { account: OWNER, region: REGION } });
+  new SharedWorkspaceImage(stack, 'FleetImage', { imageId: FLEET_IMAGE, organizationalUnitIds: [WORKLOADS], excludedAccountIds: [member(3)] });
+  return app.synth().getStackArtifact(stack.artifactId).template;
+}
+
+/**
+ * Shares that follow organizational units, and drift checks: the image is shared with the active
+ * accounts of a unit tree; the scheduled check (EventBridge Scheduler's, fired by hand here: the
+ * demo runs in real time) shares an account that joined and unshares one that left, then a REPAIR
+ * check puts back a share removed by hand. The membership table is DynamoDB's wire protocol in
+ * memory (dynalite), the organization the local endpoint's.
+ */
+async function unitsAndDriftChecks(endpoint: LocalAwsEndpoint, cfn: CloudFormationStub): Promise<void> {
+  console.log(`\n\ncdk-cross-account-sharing demo: image ${FLEET_IMAGE} follows unit ${WORKLOADS} (and ${PROD} under it), with its hourly REPAIR drift check`);
+  const org = endpoint.organizations;
+  org.addUnit(WORKLOADS);
+  org.addUnit(PROD, WORKLOADS);
+  for (const n of [1, 2, 3]) org.addAccount(member(n), WORKLOADS);
+  org.addAccount(member(4), PROD);
+  org.addAccount(member(5), PROD, 'SUSPENDED');
+  endpoint.workspaces.addImage(FLEET_IMAGE);
+  const dynamodb = new LocalDynamoDb();
+  await dynamodb.start();
+  const handler = loadBundledHandler();
+  // The schedule's invocations reach the handler through the local Lambda, as Scheduler's do.
+  endpoint.lambda.serve(handler, 900_000);
+  const deployment = new LocalDeployment(endpoint, cfn, handler, () => lambdaContext(OWNER, 900_000, REGION));
+  const shared = () => console.log(`  image ${FLEET_IMAGE} is shared with: ${endpoint.workspaces.sharesOf(FLEET_IMAGE).join(', ') || '(no account)'}`);
+  const check = async (title: string) => {
+    console.log(`\n== ${title}`);
+    const [line] = await driftLines(() => endpoint.scheduler.fire());
+    const said = line ? `${line.message}: ${JSON.stringify(Object.fromEntries(Object.entries(line).filter(([k]) => ['action', 'missing', 'unexpected', 'shared', 'unshared', 'repaired', 'joined', 'left'].includes(k))))}` : '(no log line)';
+    console.log(`  the check logged: ${said}`);
+    shared();
+  };
+  try {
+    const template = synthUnits();
+    await dynamodb.createTablesOf(template);
+    console.log(`\n== create: share with the ACTIVE accounts of ${WORKLOADS} and ${PROD}, except ${member(3)} (excluded) and ${member(5)} (SUSPENDED)`);
+    printResults(await deployment.deploy(template));
+    shared();
+    console.log(`  drift check schedule: ${endpoint.scheduler.list().map(s => s.scheduleExpression).join(', ')}`);
+
+    org.addAccount(member(6), PROD);
+    org.removeAccount(member(1));
+    await check(`a joiner and a leaver: ${member(6)} joins ${PROD}, ${member(1)} leaves the organization; the scheduled check runs`);
+
+    const unshare = { ImageId: FLEET_IMAGE, SharedAccountId: member(2), AllowCopyImage: false };
+    endpoint.workspaces.service().operations.UpdateWorkspaceImagePermission(unshare, OWNER);
+    console.log(`\n== someone unshares ${member(2)} by hand, in the console`);
+    shared();
+    await check(`the next scheduled check (REPAIR) puts the share of ${member(2)} back`);
+
+    console.log('\n== delete: remove the stack');
+    printResults(await deployment.destroy());
+    shared();
+  } finally {
+    await endpoint.lambda.settled();
+    await dynamodb.stop();
+  }
 }
 
 main().catch(error => {

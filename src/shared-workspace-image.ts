@@ -9,7 +9,7 @@ import { imageShareCalls } from './contract/time-budget';
 import { DriftAction, DriftCheck } from './drift-check';
 import { claimInApp } from './private/claims';
 import { driftMetric, ResolvedDriftCheck, resolveDriftCheck, scheduleDriftCheck } from './private/drift-schedule';
-import { checkUnitDeclaration, grantUnitReads } from './private/organization-units';
+import { checkUnitDeclaration, grantUnitReads, warnUnitsReportOnly } from './private/organization-units';
 import { allowOwnershipReads, OWNERSHIP_ACTIONS, DESCRIBE_IMAGES, ShareGrants } from './private/share-grants';
 import { checkRule, checkShareAccount, checkString, checkStringList, requireProps, shareRemovalPolicyOf, synthError, warnUnknownProps } from './private/validate';
 import { SharingConstructProps, SharingProvider } from './sharing-provider';
@@ -49,7 +49,8 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
 
   /**
    * Accounts the image is never shared with, even when they are in one of the
-   * `organizationalUnitIds`.
+   * `organizationalUnitIds`. Only with units (a synth error otherwise): to not share with an
+   * account of `accountIds`, leave it out of that list.
    *
    * @default - none
    */
@@ -83,7 +84,8 @@ export interface SharedWorkspaceImageProps extends SharingConstructProps {
    *
    * With `organizationalUnitIds`, the check is how the shares follow the units, so there is one by
    * default, every hour, with `DriftAction.REPAIR` (an action given here applies; REPAIR is the
-   * default action of a construct with units).
+   * default action of a construct with units). `DriftAction.REPORT` with units warns at synth
+   * (`cdk-cross-account-sharing:unitsReportOnly`): it then follows the units only at deploys.
    *
    * @default - no drift check; with organizationalUnitIds, hourly with DriftAction.REPAIR
    */
@@ -143,6 +145,7 @@ export class SharedWorkspaceImage extends Construct {
     this.driftCheck = resolveDriftCheck(this, followsUnits
       ? { interval: props.driftCheck?.interval ?? Duration.hours(1), action: props.driftCheck?.action ?? DriftAction.REPAIR }
       : props.driftCheck);
+    if (followsUnits) warnUnitsReportOnly(this, this.driftCheck!.action);
 
     const provider = SharingProvider._for(this, props.provider);
     grantWorkspaceImageShare(provider._grants, props.imageId);

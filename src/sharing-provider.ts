@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Lazy, PhysicalName, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,7 @@ import {
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
 } from './contract/time-budget';
 import { createMembershipTable } from './private/membership-table';
-import { checkProviderProps } from './private/provider-props';
+import { checkProviderProps, newestNodeRuntime } from './private/provider-props';
 import { ShareGrants } from './private/share-grants';
 import { grantVpcAccess } from './private/vpc-access';
 
@@ -86,6 +86,17 @@ export interface SharingProviderProps {
    * @default lambda.ApplicationLogLevel.INFO
    */
   readonly logLevel?: lambda.ApplicationLogLevel;
+
+  /**
+   * The Lambda runtime of the function, for an organization that pins one: a Node.js runtime,
+   * `nodejs20.x` or newer (the handler is bundled for Node.js 20, so it runs on any later one).
+   *
+   * @default - the newest Node.js runtime the app's aws-cdk-lib knows: the newest of
+   * `lambda.Runtime.ALL` (what cdk-nag's AwsSolutions-L1 asks for), or
+   * `lambda.determineLatestNodeRuntime(this)` if that is newer. It follows aws-cdk-lib upgrades:
+   * pin one if a Region of yours does not offer the newest runtime yet.
+   */
+  readonly runtime?: lambda.Runtime;
 }
 
 /**
@@ -99,6 +110,16 @@ export interface SharingConstructProps {
    * @default - the stack's default provider, `SharingProvider.getOrCreate(this)`
    */
   readonly provider?: SharingProvider;
+}
+
+/**
+ * The time budget of share resources whose call estimates are `estimates` (see budgetSeconds):
+ * CloudFormation's longest when one is unknown at synth.
+ */
+function stackBudgetSeconds(estimates: ReturnType<CallEstimate>[]): number {
+  if (estimates.some(e => e === undefined)) return MAX_TIME_BUDGET_SECONDS;
+  const calls = estimates.reduce<number>((sum, e) => sum + (typeof e === 'number' ? e : e!.update), 0);
+  return Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(calls));
 }
 
 /** The providers of each stack, in order of creation: their resources deploy in parallel and share WorkSpaces' rate. */
@@ -135,6 +156,9 @@ const providersByStack = new WeakMap<Stack, SharingProvider[]>();
  * });
  */
 export class SharingProvider extends Construct {
+  /** The id of the synth warning for a share that raises the time budget of the other shares of its stack, to acknowledge it by. */
+  public static readonly BUDGET_RAISED_WARNING = 'cdk-cross-account-sharing:timeBudgetRaised';
+
   /**
    * The stack's default provider: the one share constructs use when given no `provider`,
    * created with the default props on first call.
@@ -169,6 +193,9 @@ export class SharingProvider extends Construct {
     }
     return provider;
   }
+
+  /** How much a share must raise the others' budget for a warning: less is rounding and small lists. */
+  private static readonly RAISE_WORTH_TELLING_SECONDS = 300;
 
   /** The construct ID under the stack: part of the contract, since it sets logical IDs. */
   private static readonly CONSTRUCT_ID = 'CrossAccountSharingProvider';
@@ -207,8 +234,8 @@ export class SharingProvider extends Construct {
   /** The table that remembers what unit-following shares shared, made with the first one. */
   private membershipTable?: dynamodb.Table;
 
-  /** The WorkSpaces calls of each resource this provider serves, by construct path. */
-  private readonly workloads = new Map<string, CallEstimate>();
+  /** The WorkSpaces calls of each resource this provider serves, by construct path, with the construct. */
+  private readonly workloads = new Map<string, { scope: Construct; estimate: CallEstimate }>();
 
   /**
    * The statements of the share policy: each construct this provider serves grants what its
@@ -230,6 +257,8 @@ export class SharingProvider extends Construct {
     });
 
     const role = new iam.Role(this, 'Role', {
+      // Named only when a stack of another account refers to it (an OrganizationsReadRole that trusts this provider), so that it can.
+      roleName: PhysicalName.GENERATE_IF_NEEDED,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the cdk-cross-account-sharing custom resources of this stack',
     });
@@ -240,7 +269,7 @@ export class SharingProvider extends Construct {
       description: 'cdk-cross-account-sharing: WorkSpaces and Partner Central share custom resources',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda', 'handler')),
       handler: 'index.handler',
-      runtime: lambda.determineLatestNodeRuntime(this),
+      runtime: props.runtime ?? newestNodeRuntime(this),
       timeout: props.timeout ?? SharingProvider.FUNCTION_TIMEOUT,
       memorySize: props.memorySize ?? 256,
       role,
@@ -272,7 +301,14 @@ export class SharingProvider extends Construct {
     });
 
     // The first provider of a stack checks the workload of them all, once.
-    if (providers.length === 0) this.node.addValidation({ validate: () => this.validateBudget() });
+    if (providers.length === 0) {
+      this.node.addValidation({
+        validate: () => {
+          this.warnRaisedBudgets();
+          return this.validateBudget();
+        },
+      });
+    }
   }
 
   /** The providers of this provider's stack, this one included. */
@@ -287,8 +323,7 @@ export class SharingProvider extends Construct {
    * plus a fixed allowance for waits; CloudFormation's 3,600 s at most, and that when a list is a token.
    */
   private budgetSeconds(): number {
-    const { updateCalls, unknown } = this.workload();
-    return unknown ? MAX_TIME_BUDGET_SECONDS : Math.min(MAX_TIME_BUDGET_SECONDS, budgetSecondsFor(updateCalls));
+    return stackBudgetSeconds(this.stackProviders.flatMap(provider => [...provider.workloads.values()]).map(w => w.estimate()));
   }
 
   /**
@@ -300,7 +335,7 @@ export class SharingProvider extends Construct {
   private workload(): { calls: number; updateCalls: number; unknown: boolean; known: { constructPath: string; calls: number }[] } {
     const estimates = this.stackProviders
       .flatMap(provider => [...provider.workloads.entries()])
-      .map(([constructPath, estimate]) => {
+      .map(([constructPath, { estimate }]) => {
         const bounds = estimate();
         return { constructPath, bounds: typeof bounds === 'number' ? { create: bounds, update: bounds } : bounds };
       });
@@ -332,6 +367,33 @@ export class SharingProvider extends Construct {
       + 'fewer across several shares. Split the shares into stacks that deploy one after another, each within that limit: '
       + 'stackB.addStackDependency(stackA) on aws-cdk-lib 2.276 and later, stackB.addDependency(stackA) before',
     ];
+  }
+
+  /**
+   * Synth-time warnings, on each share that raises the time budget of the stack's other share
+   * resources by at least `RAISE_WORTH_TELLING_SECONDS`, with the numbers: one that follows
+   * organizational units (or whose account list is a token) raises them all to CloudFormation's
+   * 3,600 s, and a long account list to what its calls take. Their budget is how long a deploy
+   * that fails can wait for them, so a user who cares keeps such a share in a stack of its own.
+   */
+  private warnRaisedBudgets(): void {
+    const entries = this.stackProviders.flatMap(provider => [...provider.workloads.values()]);
+    if (entries.length < 2) return;
+    const all = stackBudgetSeconds(entries.map(e => e.estimate()));
+    for (const entry of entries) {
+      const others = entries.filter(e => e !== entry);
+      const without = stackBudgetSeconds(others.map(e => e.estimate()));
+      if (all - without < SharingProvider.RAISE_WORTH_TELLING_SECONDS) continue;
+      const own = entry.estimate();
+      const why = own === undefined
+        ? 'its accounts are known only at deploy (it follows organizational units, or its account list is a token), so its budget is CloudFormation\'s longest'
+        : `its WorkSpaces calls (${typeof own === 'number' ? own : own.update} in its costliest request) count in the budget of every share of the stack`;
+      Annotations.of(entry.scope).addWarningV2(SharingProvider.BUDGET_RAISED_WARNING,
+        `${entry.scope.node.path}: ${why}: it raises the time budget (ServiceTimeout) of the ${others.length} other share resource${others.length === 1 ? '' : 's'} `
+        + `of stack ${Stack.of(this).stackName} from ${without} s to ${all} s, since the shares of a stack deploy in parallel against one WorkSpaces rate. `
+        + `A deploy that fails can wait that long for them. To keep them at ${without} s, put ${entry.scope.node.id} in a stack of its own; to accept it, `
+        + `Annotations.of(construct).acknowledgeWarning('${SharingProvider.BUDGET_RAISED_WARNING}')`);
+    }
   }
 
   /**
@@ -392,7 +454,7 @@ export class SharingProvider extends Construct {
     });
     resource.node.addDependency(this.policy);
     scope.node.defaultChild = resource;
-    this.workloads.set(scope.node.path, calls);
+    this.workloads.set(scope.node.path, { scope, estimate: calls });
     return resource;
   }
 }

@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { ComputeType } from './compute-type';
+import { CREATED_BUNDLE_TAG } from './contract/ownership-tags';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { WORKSPACE_BUNDLE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './contract/rules';
 import { BUNDLE_CALLS } from './contract/time-budget';
@@ -137,11 +138,14 @@ function checkComputeType(scope: IConstruct, computeType: unknown): void {
  * policy, on which every resource of the provider depends, it would make a cycle.
  */
 function grantBundle(scope: Construct, grants: ShareGrants, imageId: string): iam.Policy | undefined {
-  const wildcardReason = 'A bundle\'s ID is known only once CreateWorkspaceBundle made it: CreateWorkspaceBundle and CreateTags are allowed on '
-    + 'the stack\'s bundles only with the stack\'s ownership tag in the request, and the delete only on bundles that carry it.';
-  const create = ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'];
+  const wildcardReason = 'A bundle\'s ID is known only once CreateWorkspaceBundle made it: CreateWorkspaceBundle is allowed on the stack\'s '
+    + 'bundles only with the stack\'s ownership tag in the request, CreateTags only on bundles that carry it or that this library created '
+    + 'and nobody owns, and the delete only on bundles that carry it.';
+  const create = ['workspaces:CreateWorkspaceBundle'];
   const anyBundle = grants.workspacesArn('workspacebundle', '*');
   grants.allow('bundle', create, [anyBundle], { conditions: grants.requestTaggedByStack(), wildcardReason });
+  // Never the image: the account's own image could then be tagged as the stack's, and deleted by a copy's statement.
+  grants.allowOwnershipTagWrites('workspacebundle', CREATED_BUNDLE_TAG, wildcardReason);
   // A new imageId updates the bundle in place, and DeleteTags settles a kept bundle's ownership: the bundle must carry the stack's tag; the image is named.
   grants.allow('bundle-delete', ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle', 'workspaces:DeleteTags'], [anyBundle],
     { conditions: grants.taggedByStack(), wildcardReason });

@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { SOURCE_IMAGE_TAG } from './contract/ownership-tags';
 import { attributeName, RESOURCE_TYPES } from './contract/resources';
 import { AWS_REGION, WORKSPACE_IMAGE_DESCRIPTION, WORKSPACE_IMAGE_ID, WORKSPACE_NAME } from './contract/rules';
 import { IMAGE_COPY_CALLS, IMAGE_COPY_MIN_BUDGET_SECONDS } from './contract/time-budget';
@@ -116,14 +117,21 @@ export class WorkspaceImageCopy extends Construct {
  */
 function grantImageCopy(grants: ShareGrants, sourceImageId: string, sourceRegion: string): void {
   const wildcardReason = 'The copy\'s image ID is known only once CopyWorkspaceImage made it, and the shared source belongs to an account the '
-    + 'stack does not know: CopyWorkspaceImage and CreateTags are allowed on the stack\'s images only with the stack\'s ownership tag '
-    + 'in the request, the delete only on images that carry it, and the source image by its own ID in any account.';
+    + 'stack does not know: CopyWorkspaceImage is allowed on the stack\'s images only with the stack\'s ownership tag in the request, '
+    + 'CreateTags only on images that carry it or that a copy of this library made and nobody owns, the delete only on images that carry it, '
+    + 'and the source image by its own ID in any account.';
   const anyImage = grants.workspacesArn('workspaceimage', '*');
-  grants.allow('copy', ['workspaces:CopyWorkspaceImage', 'workspaces:CreateTags'],
+  grants.allow('copy', ['workspaces:CopyWorkspaceImage'],
     [grants.workspacesArn('workspaceimage', sourceImageId, '*', sourceRegion), anyImage],
     { conditions: grants.requestTaggedByStack(), wildcardReason });
+  // The source image is never tagged: an image of the account's that is a source (in another Region) could then be made the stack's.
+  grants.allowOwnershipTagWrites('workspaceimage', SOURCE_IMAGE_TAG, wildcardReason);
   // DeleteTags settles a kept copy's ownership (released, handed back after a rename's rollback).
-  grants.allow('copy-delete', ['workspaces:DeleteWorkspaceImage', 'workspaces:DeleteTags'], [anyImage], { conditions: grants.taggedByStack(), wildcardReason });
+  // Only copies (the mark their create request wrote), so that an image the stack shares (tagged by the stack on the owning side) is never deleted.
+  grants.allow('copy-delete', ['workspaces:DeleteWorkspaceImage', 'workspaces:DeleteTags'], [anyImage], {
+    conditions: { ...grants.taggedByStack(), Null: { [`aws:ResourceTag/${SOURCE_IMAGE_TAG}`]: 'false' } },
+    wildcardReason,
+  });
   grants.allow('copy-tags', ['workspaces:DescribeTags'], [anyImage], {
     wildcardReason: 'DescribeTags reads the ownership tags of an image of the stack\'s account found by the copy\'s name, whose ID is not known at synth; it changes nothing.',
   });

@@ -11,11 +11,15 @@ import {
   PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage, SharingProvider, WorkspaceBundle, WorkspaceImageCopy,
 } from '../src';
 
-/** Every acknowledgement in the tree, with the construct it sits on. */
+/**
+ * Every acknowledgement in the tree, with the construct it sits on. aws-cdk-lib 2.278 writes the
+ * ones made with `Validations.acknowledge()` under `Annotation::<id>` (2.259: `<id>`), which
+ * cdk-nag 3 reads either way: the rule IDs are compared without that prefix.
+ */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
   return root.node.findAll().flatMap(c => c.node.metadata
     .filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap(m => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))));
+    .flatMap(m => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^Annotation::/, ''), reason }))));
 }
 
 function stackWithEveryConstruct(): Stack {
@@ -53,6 +57,17 @@ function stackWithVpcProvider(env: StackProps['env'] = { account: '123456789012'
   new PartnerConnectionPreferences(stack, 'Connections', { accessType: ConnectionAccessType.DENY_ALL, provider });
   return stack;
 }
+
+// .ci/nag-versions.sh runs this file against other aws-cdk-lib versions (the newest on the
+// registry): this proves the version it asked for is the one loaded.
+test('runs against the aws-cdk-lib version asked for', () => {
+  // require(), not import: the package.json the module mapper resolves, as the library's own imports do.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require('aws-cdk-lib/package.json').version;
+  expect(loaded).toBe(process.env.NAG_EXPECT_AWS_CDK_LIB ?? loaded);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  expect(require('constructs/package.json').version).toMatch(/^10\./);
+});
 
 describe('cdk-nag AwsSolutions', () => {
   test('finds nothing unacknowledged with a provider in a VPC, whose network-interface wildcards are acknowledged on their own policy', () => {

@@ -1,7 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { OrganizationsReadDelegation, OrganizationsReadRole, SharedWorkspaceImage } from '../src';
+import * as ts from 'typescript';
+import * as library from '../src';
+import { OrganizationsReadDelegation, OrganizationsReadRole, SharedWorkspaceImage, SharingProvider } from '../src';
 
 const READS = [
   'organizations:ListRoots', 'organizations:ListChildren', 'organizations:ListAccountsForParent',
@@ -20,6 +24,88 @@ test('OrganizationsReadRole: the trusted owners may assume it, and it allows onl
   const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
   expect(statements).toEqual([{ Action: READS, Effect: 'Allow', Resource: '*' }]);
   expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toEqual([]);
+});
+
+/** The code block of README.md (or docs/*.md) that holds the one-app setup of the management account. */
+function readmeOneApp(): string {
+  const files = ['README.md', ...(fs.existsSync('docs') ? fs.readdirSync('docs').filter(f => f.endsWith('.md')).map(f => path.join('docs', f)) : [])];
+  for (const file of files) {
+    const blocks = [...fs.readFileSync(file, 'utf8').matchAll(/```ts fixture=app\n([\s\S]*?)```/g)].map(m => m[1]);
+    const block = blocks.find(b => b.includes('new OrganizationsReadRole(management'));
+    if (block) return block;
+  }
+  throw new Error('no ```ts fixture=app block with the management account\'s OrganizationsReadRole in README.md or docs/');
+}
+
+/** Run the README's app (TypeScript, transpiled), with the library from src/, and return its App. */
+function runReadmeApp(): App {
+  const js = ts.transpileModule(readmeOneApp(), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const module = { exports: {} as Record<string, unknown> };
+  // The README imports the package by its name: here, the library's source.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const requireFor = (name: string) => (name === 'cdk-cross-account-sharing' ? library : require(name));
+  new Function('require', 'module', 'exports', `${js}\nmodule.exports.app = app;`)(requireFor, module, module.exports);
+  return module.exports.app as App;
+}
+
+describe('one app for the management account and the image owner (the README\'s)', () => {
+  test('synthesizes both stacks, each naming the other\'s role by a name CDK generated', () => {
+    const assembly = runReadmeApp().synth();
+    const management = assembly.getStackByName('OrganizationRead').template;
+    const owner = assembly.getStackByName('ImageOwner').template;
+
+    const roleOf = (template: any, part: string) => Object.entries(template.Resources).find(([id, r]: [string, any]) => r.Type === 'AWS::IAM::Role' && id.includes(part))![1] as any;
+    const readRoleName = roleOf(management, 'OrgRead').Properties.RoleName;
+    const providerRoleName = roleOf(owner, 'CrossAccountSharingProviderRole').Properties.RoleName;
+    expect(readRoleName).toMatch(/^[a-z0-9]+$/i);
+    expect(providerRoleName).toMatch(/^[a-z0-9]+$/i);
+
+    // The trust policy: the owner account, only for the provider's role.
+    expect(roleOf(management, 'OrgRead').Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:root']] } },
+      Condition: { ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:role/${providerRoleName}`]] } } },
+    }]);
+    // The owner's provider may assume that role, named, and nothing else.
+    const statements = Object.values(owner.Resources).filter((r: any) => r.Type === 'AWS::IAM::Policy').flatMap((r: any) => r.Properties.PolicyDocument.Statement);
+    expect(statements.filter((st: any) => st.Action === 'sts:AssumeRole')).toEqual([{
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::999999999999:role/${readRoleName}`]] },
+    }]);
+    // No export, no import: the stacks refer to each other by name, and the owner deploys after the management account.
+    expect(JSON.stringify(owner)).not.toContain('Fn::ImportValue');
+    expect(management.Outputs ?? {}).toEqual({});
+    expect(assembly.getStackByName('ImageOwner').dependencies.map(d => d.id)).toContain('OrganizationRead');
+  });
+
+  test('a provider in a stack without an account cannot be trusted: the error names it and the fix', () => {
+    const app = new App();
+    const provider = SharingProvider.getOrCreate(new Stack(app, 'NoEnv'));
+    expect(() => new OrganizationsReadRole(stackOf(), 'OrgRead', { trustedProviders: [provider] }))
+      .toThrow(/^Management\/OrgRead: trustedProviders\[0\] \(NoEnv\/CrossAccountSharingProvider\) is in a stack without an account: give that stack env: \{ account/);
+  });
+});
+
+test('OrganizationsReadRole: trustedRoleArns trust each role\'s account for that role only; roleName names the role', () => {
+  const stack = stackOf();
+  new OrganizationsReadRole(stack, 'OrgRead', { trustedRoleArns: ['arn:aws:iam::123456789012:role/Sharing'], roleName: 'cdk-sharing-org-read' });
+  const [role] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[];
+  expect(role.Properties.RoleName).toBe('cdk-sharing-org-read');
+  expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
+    Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:root']] } },
+    Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/Sharing' } },
+  })]);
+});
+
+test('OrganizationsReadRole: a trust that names nobody, a bad role ARN or a misspelt prop is told at synth', () => {
+  expect(() => new OrganizationsReadRole(stackOf(), 'R', {})).toThrow(/^Management\/R: nobody may assume the role: name the image owners' sharing providers in trustedProviders/);
+  expect(() => new OrganizationsReadRole(stackOf(), 'R', { trustedRoleArns: ['123456789012'] }))
+    .toThrow(/Management\/R: trustedRoleArns must hold IAM role ARNs such as arn:aws:iam::123456789012:role\/name, got "123456789012"/);
+  const stack = stackOf();
+  new OrganizationsReadRole(stack, 'R', { trustedAccountIds: ['123456789012'], trustedProvider: [] } as any);
+  expect(JSON.stringify(Annotations.fromStack(stack).findWarning('*', Match.anyValue()))).toContain('trustedProvider (did you mean trustedProviders?)');
 });
 
 test('OrganizationsReadDelegation: one resource policy with the same reads for the delegated accounts', () => {

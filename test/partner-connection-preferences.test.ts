@@ -244,5 +244,5 @@ test('the declared preferences read back, and a misspelt prop is a synth warning
   } as any);
   expect([prefs.catalog, prefs.accessType, prefs.excludedParticipantIds]).toEqual(['AWS', 'ALLOW_BY_DEFAULT_DENY_SOME', ['competitor-1']]);
   const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Connections', Match.anyValue()).map(w => w.entry.data);
-  expect(warnings).toEqual([expect.stringMatching(/ignored props it does not know: excludedParticipantID\. It knows catalog, accessType, excludedParticipantIds, removalPolicy, provider/)]);
+  expect(warnings).toEqual([expect.stringMatching(/ignored props it does not know: excludedParticipantID \(did you mean excludedParticipantIds\?\)\. It knows catalog, accessType, excludedParticipantIds, removalPolicy, provider/)]);
 });

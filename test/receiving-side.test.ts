@@ -11,6 +11,32 @@ import { newStack, onlyResource } from './support/template';
 
 const STACK_TAG_CONDITION = (kind: 'RequestTag' | 'ResourceTag') => ({ StringEquals: { [`aws:${kind}/cdk-cross-account-sharing:owner-stack`]: { Ref: 'AWS::StackId' } } });
 
+/** The two CreateTags statements on the stack's copies or bundles: the stack's own, and what this library created that nobody owns. */
+const TAG_WRITES = (resource: unknown, createdTag: string) => [
+  {
+    Effect: 'Allow',
+    Action: 'workspaces:CreateTags',
+    Resource: resource,
+    Condition: { StringEquals: { ...STACK_TAG_CONDITION('RequestTag').StringEquals, ...STACK_TAG_CONDITION('ResourceTag').StringEquals } },
+  },
+  {
+    Effect: 'Allow',
+    Action: 'workspaces:CreateTags',
+    Resource: resource,
+    Condition: {
+      ...STACK_TAG_CONDITION('RequestTag'),
+      Null: { 'aws:ResourceTag/cdk-cross-account-sharing:owner-stack': 'true', [`aws:ResourceTag/${createdTag}`]: 'false' },
+    },
+  },
+  // The mark only at create: never on an object that lacks it.
+  {
+    Effect: 'Deny',
+    Action: 'workspaces:CreateTags',
+    Resource: resource,
+    Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [createdTag] }, 'Null': { [`aws:ResourceTag/${createdTag}`]: 'true' } },
+  },
+];
+
 /** The receiving stack of the README: a copy, a bundle built from it, an association. */
 function receivingStack(): { stack: Stack; copy: WorkspaceImageCopy; bundle: WorkspaceBundle; association: ConnectionAliasAssociation } {
   const stack = newStack({ env: ENV });
@@ -71,15 +97,17 @@ describe('IAM of the receiving side', () => {
     expect(statements(stack).slice(2)).toEqual([
       {
         Effect: 'Allow',
-        Action: ['workspaces:CopyWorkspaceImage', 'workspaces:CreateTags'],
+        Action: 'workspaces:CopyWorkspaceImage',
         Resource: [arn(`workspaceimage/${SOURCE}`, '*'), arn('workspaceimage/*')],
         Condition: STACK_TAG_CONDITION('RequestTag'),
       },
+      // Tags only on the stack's own copies, or on a copy this library made that nobody owns (test/receiving-iam.test.ts evaluates them).
+      ...TAG_WRITES(arn('workspaceimage/*'), 'cdk-cross-account-sharing:source-image'),
       {
         Effect: 'Allow',
         Action: ['workspaces:DeleteWorkspaceImage', 'workspaces:DeleteTags'],
         Resource: arn('workspaceimage/*'),
-        Condition: STACK_TAG_CONDITION('ResourceTag'),
+        Condition: { ...STACK_TAG_CONDITION('ResourceTag'), Null: { 'aws:ResourceTag/cdk-cross-account-sharing:source-image': 'false' } },
       },
       { Effect: 'Allow', Action: 'workspaces:DescribeTags', Resource: arn('workspaceimage/*') },
       { Effect: 'Allow', Action: 'workspaces:DescribeWorkspaceImages', Resource: '*' },
@@ -92,10 +120,11 @@ describe('IAM of the receiving side', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'],
+        Action: 'workspaces:CreateWorkspaceBundle',
         Resource: arn('workspacebundle/*'),
         Condition: STACK_TAG_CONDITION('RequestTag'),
       },
+      ...TAG_WRITES(arn('workspacebundle/*'), 'cdk-cross-account-sharing:created-bundle'),
       {
         Effect: 'Allow',
         Action: ['workspaces:DeleteWorkspaceBundle', 'workspaces:UpdateWorkspaceBundle', 'workspaces:DeleteTags'],
@@ -123,7 +152,7 @@ describe('IAM of the receiving side', () => {
     const imagePolicy = onlyResource(template, 'AWS::IAM::Policy', 'BundleImagePolicy');
     const copyArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':workspaces:eu-west-1:210987654321:workspaceimage/', { 'Fn::GetAtt': [copyId, 'ImageId'] }]] };
     expect(imagePolicy.resource.Properties.PolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Action: ['workspaces:CreateWorkspaceBundle', 'workspaces:CreateTags'], Resource: copyArn, Condition: STACK_TAG_CONDITION('RequestTag') },
+      { Effect: 'Allow', Action: 'workspaces:CreateWorkspaceBundle', Resource: copyArn, Condition: STACK_TAG_CONDITION('RequestTag') },
       { Effect: 'Allow', Action: 'workspaces:UpdateWorkspaceBundle', Resource: copyArn },
     ]);
     expect(onlyResource(template, 'Custom::WorkspaceBundle').resource.DependsOn).toContain(imagePolicy.id);

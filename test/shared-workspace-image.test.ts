@@ -214,7 +214,8 @@ describe('a share of nothing is a synth warning naming the construct', () => {
     const stack = newStack();
     new SharedWorkspaceImage(stack, 'Added', { imageId: IMAGE }).addAccount(A);
     new SharedWorkspaceImage(stack, 'Token', { imageId: 'wsi-zzz999yyy', accountIds: new CfnParameter(stack, 'Accounts', { type: 'CommaDelimitedList' }).valueAsList });
-    expect(warnings(stack)).toEqual([]);
+    // (The token list raises the other share's time budget, which is another warning: test/synth-messages.test.ts.)
+    expect(warnings(stack).filter(w => !w.includes('timeBudgetRaised'))).toEqual([]);
   });
 });
 

@@ -129,6 +129,29 @@ describe('props', () => {
   });
 });
 
+describe('the runtime', () => {
+  const runtimeOf = (provider: SharingProvider) =>
+    onlyResource(Template.fromStack(Stack.of(provider)), 'AWS::Lambda::Function').resource.Properties.Runtime;
+
+  test('by default, the newest Node.js runtime aws-cdk-lib lists: nodejs24.x with 2.259, and no variable one', () => {
+    expect(runtimeOf(new SharingProvider(newStack(), 'Provider'))).toBe('nodejs24.x');
+  });
+
+  test('follows a newer runtime aws-cdk-lib lists before its regional facts name it (as 2.278 lists nodejs26.x), which cdk-nag asks for', () => {
+    const newer = new lambda.Runtime('nodejs98.x', lambda.RuntimeFamily.NODEJS);
+    try {
+      expect(runtimeOf(new SharingProvider(newStack(), 'Provider'))).toBe('nodejs98.x');
+    } finally {
+      lambda.Runtime.ALL.splice(lambda.Runtime.ALL.indexOf(newer), 1);
+    }
+  });
+
+  test('a runtime pinned by the user, from nodejs20.x on (the bundle\'s target)', () => {
+    expect(runtimeOf(new SharingProvider(newStack(), 'Provider', { runtime: lambda.Runtime.NODEJS_20_X }))).toBe('nodejs20.x');
+    expect(runtimeOf(new SharingProvider(newStack(), 'Provider', { runtime: lambda.Runtime.NODEJS_22_X }))).toBe('nodejs22.x');
+  });
+});
+
 describe('checks of the props', () => {
   const cases: [string, () => object, RegExp][] = [
     ['memory below Lambda\'s range', () => ({ memorySize: 64 }), /Provider: memorySize must be a whole number of MiB from 128 to 10240, got 64/],
@@ -146,6 +169,10 @@ describe('checks of the props', () => {
       /Provider: securityGroups\[0\] must be an ec2.ISecurityGroup, got "sg-12345678" \(a string\): for an existing group, pass ec2.SecurityGroup.fromSecurityGroupId\(this, 'Group', "sg-12345678"\)/],
     ['a log group name where the log group belongs', () => ({ logGroup: '/my/logs' }),
       /Provider: logGroup must be a logs.ILogGroup, got "\/my\/logs" \(a string\): for an existing log group, pass logs.LogGroup.fromLogGroupName\(this, 'Logs', "\/my\/logs"\)/],
+    ['a runtime of another language', () => ({ runtime: lambda.Runtime.PYTHON_3_12 }),
+      /Provider: runtime must be a Node.js runtime from nodejs20.x on .* got python3.12: pin lambda.Runtime.NODEJS_20_X or newer, or omit runtime/],
+    ['a Node.js runtime older than the bundle targets', () => ({ runtime: lambda.Runtime.NODEJS_18_X }), /runtime must be a Node.js runtime from nodejs20.x on .* got nodejs18.x/],
+    ['a runtime name where the runtime belongs', () => ({ runtime: 'nodejs22.x' }), /runtime must be a lambda.Runtime, such as lambda.Runtime.NODEJS_22_X, got "nodejs22.x"/],
     ['a retention for a log group the provider does not create', () => ({
       logGroup: logs.LogGroup.fromLogGroupName(new Stack(), 'Logs', 'mine'), logRetention: logs.RetentionDays.ONE_DAY,
     }), /logRetention applies only to the log group the provider creates/],

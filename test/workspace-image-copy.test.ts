@@ -17,7 +17,7 @@ describe('IAM of WorkspaceImageCopy', () => {
 
     const all = statements(stack);
     expect(all.filter(s => s.Action === 'workspaces:DescribeWorkspaceImages')).toHaveLength(1);
-    const copy = all.find(s => Array.isArray(s.Action) && s.Action.includes('workspaces:CopyWorkspaceImage'));
+    const copy = all.find(s => [s.Action].flat().includes('workspaces:CopyWorkspaceImage'));
     expect(copy.Resource).toHaveLength(2);
   });
 });

@@ -3,6 +3,7 @@ import {
   WorkspaceBundle, WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { CREATED_BUNDLE_TAG } from '../../src/contract/ownership-tags';
 import { RESOURCE_TYPES, received, WorkspaceBundleAttributes, WorkspaceBundleProperties } from '../../src/contract/resources';
 import {
   breaks, COMPUTE_TYPE_NAME, follows, ifFollows, Rule, STORAGE_GIB,
@@ -166,7 +167,8 @@ async function findOrCreate(bundle: Bundle, me: Owner, facts: StackFacts, ctx: R
       ComputeType: { Name: bundle.computeType as never },
       UserStorage: { Capacity: bundle.userStorageGiB },
       RootStorage: bundle.rootStorageGiB ? { Capacity: bundle.rootStorageGiB } : undefined,
-      Tags: ownerTags(me),
+      // The owner tags and the mark of what this library created: the IAM policy lets tags be written later only on what carries them.
+      Tags: [...ownerTags(me), { Key: CREATED_BUNDLE_TAG, Value: 'CreateWorkspaceBundle' }],
     }));
     if (!made?.BundleId) throw new Error(`CreateWorkspaceBundle answered without a bundle ID for ${bundle.name}`);
     ctx.progress.record('created', made.BundleId);

@@ -19,6 +19,14 @@ export const PREVIOUS_OWNER_TAG = 'cdk-cross-account-sharing:previous-owner-reso
 /** On an image copy: its source, `<region>/<imageId>`, so that a Create that finds a copy by its name knows whether it is the same copy. */
 export const SOURCE_IMAGE_TAG = 'cdk-cross-account-sharing:source-image';
 
+/**
+ * On a bundle: written by the request that creates it (CreateWorkspaceBundle), never after. With
+ * the copy's `SOURCE_IMAGE_TAG`, it marks what this library created, which the receiving side's
+ * IAM lets a stack take over once nobody owns it (src/private/share-grants.ts): an object without
+ * the mark (one the account made by other means) can never be tagged, and so never deleted.
+ */
+export const CREATED_BUNDLE_TAG = 'cdk-cross-account-sharing:created-bundle';
+
 /** The keys of one ownership record: the owner's stack, its logical ID, and a rename's note. */
 export interface OwnershipTagKeys {
   readonly stack: string;

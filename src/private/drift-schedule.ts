@@ -28,7 +28,12 @@ export function resolveDriftCheck(scope: IConstruct, check: DriftCheck | undefin
   if (!(interval instanceof Duration)) throw synthError(scope, `driftCheck.interval must be a Duration, such as Duration.hours(1), got ${JSON.stringify(interval)}`);
   if (interval.isUnresolved()) throw synthError(scope, 'driftCheck.interval must be a literal Duration: the schedule\'s rate is written at synth');
   const seconds = interval.toSeconds();
-  if (seconds % 60 !== 0) throw synthError(scope, `driftCheck.interval must be whole minutes, got ${interval.toHumanString()}`);
+  if (seconds % 60 !== 0) {
+    // As written (Duration.minutes(90.5)), not rounded for humans ("1 hour 30 minutes" hides the fraction).
+    const [below, above] = [Math.floor(seconds / 60), Math.ceil(seconds / 60)];
+    throw synthError(scope, `driftCheck.interval must be whole minutes, got ${interval.toString()} (${seconds} seconds): `
+      + `write Duration.minutes(${below})${below === above || below === 0 ? '' : ` or Duration.minutes(${above})`}, at least ${MIN_DRIFT_INTERVAL_MINUTES} minutes`);
+  }
   const minutes = seconds / 60;
   if (minutes < MIN_DRIFT_INTERVAL_MINUTES) {
     throw synthError(scope, `driftCheck.interval must be at least ${MIN_DRIFT_INTERVAL_MINUTES} minutes, got ${interval.toHumanString()}: `

@@ -1,8 +1,9 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { checkRule, checkShareAccount, checkString, checkStringList, synthError } from './validate';
 import { AWS_ACCOUNT_ID, ORGANIZATION_PARENT_ID } from '../contract/rules';
+import { DriftAction } from '../drift-check';
 import type { SharingProvider } from '../sharing-provider';
 
 /** The Organizations reads with which the handler resolves units: the accounts and the units under each unit, every page. */
@@ -46,6 +47,10 @@ export function checkUnitDeclaration(
     if (both.length > 0) throw synthError(scope, `account ${both[0]} is both in accountIds and in excludedAccountIds: list it in one of them`);
   }
   const hasUnits = unitIds !== undefined && (Token.isUnresolved(unitIds) || unitIds.length > 0);
+  if (!hasUnits && excluded !== undefined && (Token.isUnresolved(excluded) || excluded.length > 0)) {
+    throw synthError(scope, `excludedAccountIds (${Token.isUnresolved(excluded) ? 'a list token' : excluded.join(', ')}) applies only to the accounts of organizationalUnitIds, `
+      + 'and there are no units: give organizationalUnitIds, or drop excludedAccountIds (an account that is not to be shared with is one left out of accountIds)');
+  }
   if (role !== undefined && !hasUnits) {
     throw synthError(scope, 'organizationsRole is used only to read organizationalUnitIds: give units, or leave the role out');
   }
@@ -76,4 +81,21 @@ export function checkEachAccount(scope: IConstruct, prop: string, values: string
   if (Token.isUnresolved(values)) return;
   if (values!.length === 0) throw synthError(scope, `${prop} must list at least one account`);
   checkEach(scope, prop, values!, id => checkRule(scope, prop, id, AWS_ACCOUNT_ID));
+}
+
+/** The id of the synth warning for a unit share whose drift check only reports, to acknowledge it by. */
+export const UNITS_REPORT_ONLY_WARNING = 'cdk-cross-account-sharing:unitsReportOnly';
+
+/**
+ * A share that follows units with a REPORT drift check: the check is how the shares follow the
+ * units between deploys, and REPORT changes nothing, so accounts that join are shared (and those
+ * that leave unshared) only at the next deploy. A warning, not an error: report-only is a choice
+ * (deploy to act, alarm on metricDrift() meanwhile), which the warning's id acknowledges.
+ */
+export function warnUnitsReportOnly(scope: IConstruct, action: DriftAction): void {
+  if (action !== DriftAction.REPORT) return;
+  Annotations.of(scope).addWarningV2(UNITS_REPORT_ONLY_WARNING,
+    `${scope.node.path}: driftCheck.action is DriftAction.REPORT with organizationalUnitIds, so the scheduled check only reports: accounts that join the units `
+    + 'are never shared, and accounts that leave never unshared, until the next deploy. For shares that follow the units, use DriftAction.REPAIR (the default '
+    + `with units) or DriftAction.ENFORCE; to keep report-only, acknowledge this warning: Annotations.of(construct).acknowledgeWarning('${UNITS_REPORT_ONLY_WARNING}')`);
 }

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { shown, synthError } from './validate';
 import type { SharingProviderProps } from '../sharing-provider';
@@ -13,6 +14,32 @@ const MEMORY_MIB = { min: 128, max: 10_240 };
 const TIMEOUT_SECONDS = { min: 60, max: 900 };
 
 /**
+ * The oldest Node.js major the handler runs on: the bundle's esbuild target (node20 in
+ * .projenrc.ts). A `runtime` older than that could meet syntax or APIs the bundle uses.
+ */
+export const OLDEST_HANDLER_NODE_MAJOR = 20;
+
+/** The major version of a Node.js runtime (`nodejs24.x` is 24), or undefined for another family or a name it cannot read. */
+export function nodeMajorOf(runtime: lambda.Runtime): number | undefined {
+  if (runtime.family !== lambda.RuntimeFamily.NODEJS || Token.isUnresolved(runtime.name)) return undefined;
+  const match = /^nodejs(\d+)\./.exec(runtime.name);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The provider's runtime when none is given: the newest Node.js runtime the app's aws-cdk-lib
+ * knows. `determineLatestNodeRuntime` alone does not do: it reads a regional fact that lags the
+ * runtimes aws-cdk-lib lists (aws-cdk-lib 2.278 lists nodejs26.x and still answers nodejs24.x),
+ * and cdk-nag's AwsSolutions-L1 compares a function's runtime with the newest of that list
+ * (`Runtime.ALL`), so the provider takes the newer of the two.
+ */
+export function newestNodeRuntime(scope: IConstruct): lambda.Runtime {
+  const regional = lambda.determineLatestNodeRuntime(scope);
+  const listed = lambda.Runtime.ALL.filter(r => !r.isVariable && nodeMajorOf(r) !== undefined);
+  return listed.reduce((newest, r) => ((nodeMajorOf(r) ?? 0) > (nodeMajorOf(newest) ?? 0) ? r : newest), regional);
+}
+
+/**
  * Synth-time checks of a provider's props whose values are known (tokens are left to
  * CloudFormation and Lambda), each naming the prop and the value and saying what would do.
  */
@@ -21,6 +48,7 @@ export function checkProviderProps(scope: IConstruct, props: SharingProviderProp
     throw synthError(scope, `props must be an object (or omitted), got ${JSON.stringify(props)}`);
   }
   const { memorySize, timeout, vpc, vpcSubnets, securityGroups, logGroup, logRetention } = props;
+  checkRuntime(scope, props.runtime);
 
   if (memorySize !== undefined && !Token.isUnresolved(memorySize)
     && (!Number.isInteger(memorySize) || memorySize < MEMORY_MIB.min || memorySize > MEMORY_MIB.max)) {
@@ -67,6 +95,20 @@ export function checkProviderProps(scope: IConstruct, props: SharingProviderProp
 
   if (logGroup !== undefined && logRetention !== undefined) {
     throw synthError(scope, 'logRetention applies only to the log group the provider creates: set the retention on your logGroup, or drop logGroup');
+  }
+}
+
+/** A pinned runtime must be Node.js, from the oldest the bundle targets on (a token name is left to Lambda). */
+function checkRuntime(scope: IConstruct, runtime: lambda.Runtime | undefined): void {
+  if (runtime === undefined) return;
+  if (!(runtime instanceof lambda.Runtime)) {
+    throw synthError(scope, `runtime must be a lambda.Runtime, such as lambda.Runtime.NODEJS_22_X, got ${shown(runtime)}`);
+  }
+  if (Token.isUnresolved(runtime.name)) return;
+  const major = nodeMajorOf(runtime);
+  if (major === undefined || major < OLDEST_HANDLER_NODE_MAJOR) {
+    throw synthError(scope, `runtime must be a Node.js runtime from nodejs${OLDEST_HANDLER_NODE_MAJOR}.x on (the handler is JavaScript bundled for Node.js ${OLDEST_HANDLER_NODE_MAJOR}), `
+      + `got ${runtime.name}: pin lambda.Runtime.NODEJS_${OLDEST_HANDLER_NODE_MAJOR}_X or newer, or omit runtime for the newest Node.js runtime your aws-cdk-lib knows`);
   }
 }
 

@@ -104,6 +104,36 @@ export class ShareGrants {
     return { StringEquals: { [`aws:RequestTag/${OWNER_STACK_TAG}`]: this.stack.stackId } };
   }
 
+  /**
+   * Let the handler write tags on the stack's copies or bundles (`resource`: workspaceimage,
+   * workspacebundle) only where the ownership tag cannot be usurped: the stack's ownership tag in
+   * the request (as every write of the handler carries), on an object that carries it already
+   * (one this stack created, with its owner tags from the create request on, or took over: a
+   * rename, a leftover's record, a rollback's hand-back), or on one that this library created
+   * (`createdTag`, written only by the create request) and nobody owns now (a copy a deleted
+   * stack retained). An object the account made by other means carries neither, so it can never
+   * be tagged as the stack's, and so never deleted (deletes need the tag). The create request's
+   * own tags are authorized as the new object's (aws:ResourceTag holds the request's tags in a
+   * request that creates a resource with tags).
+   */
+  public allowOwnershipTagWrites(resource: string, createdTag: string, wildcardReason: string): void {
+    const arn = this.workspacesArn(resource, '*');
+    const owned = { StringEquals: { ...this.requestTaggedByStack().StringEquals as object, ...this.taggedByStack().StringEquals as object } };
+    this.allow(`${resource}-tags-owned`, ['workspaces:CreateTags'], [arn], { conditions: owned, wildcardReason });
+    this.allow(`${resource}-tags-unowned`, ['workspaces:CreateTags'], [arn], {
+      conditions: { ...this.requestTaggedByStack(), Null: { [`aws:ResourceTag/${OWNER_STACK_TAG}`]: 'true', [`aws:ResourceTag/${createdTag}`]: 'false' } },
+      wildcardReason,
+    });
+    // The mark is written by the create request only: no other statement (an image the owning side
+    // may tag, in the same stack) may put it on an object that lacks it, and so open the deletes to it.
+    this.statement(`${resource}-mark-only-at-create`, () => new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['workspaces:CreateTags'],
+      resources: [arn],
+      conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [createdTag] }, 'Null': { [`aws:ResourceTag/${createdTag}`]: 'true' } },
+    }));
+  }
+
   /** The condition that a resource carries this stack's ownership tag. */
   public taggedByStack(): Record<string, unknown> {
     return { StringEquals: { [`aws:ResourceTag/${OWNER_STACK_TAG}`]: this.stack.stackId } };

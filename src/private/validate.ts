@@ -130,9 +130,34 @@ export function warnUnknownProps(scope: IConstruct, props: object, known: readon
   const unknown = Object.keys(props).filter(key => !known.includes(key));
   if (unknown.length === 0) return;
   const named = unknown.map(key => {
-    const like = known.find(k => k.toLowerCase() === key.toLowerCase());
+    const like = closestProp(key, known);
     return like ? `${key} (did you mean ${like}?)` : key;
   });
   Annotations.of(scope).addWarningV2(UNKNOWN_PROPS_WARNING,
     `${scope.node.path}: ignored props it does not know: ${named.join(', ')}. It knows ${known.join(', ')}`);
+}
+
+/**
+ * The known prop a misspelt one most likely means: the same but for case, or within two edits
+ * (`organisationalUnitIds` for `organizationalUnitIds`, `acountIds` for `accountIds`).
+ */
+function closestProp(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const ranked = known
+    .map(k => ({ k, distance: editDistance(lower, k.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance);
+  return ranked.length > 0 && ranked[0].distance <= 2 ? ranked[0].k : undefined;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
