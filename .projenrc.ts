@@ -255,7 +255,7 @@ for (const [language, command] of Object.entries(pacmakCommands)) {
 // from dist/ and that language's aws-cdk-lib, synthesizes, and its templates must equal those of
 // the TypeScript twin (test/languages/typescript/app.ts). See test/languages/run.ts.
 const testLanguages = project.addTask('test:languages', {
-  description: 'Build the Python, Java and Go packages and prove each in its language: its app synthesizes the TypeScript app\'s templates (name languages to run only their apps)',
+  description: 'Build the Python, Java and Go packages and prove each in its language: its app synthesizes the TypeScript app\'s templates (name languages to limit it to them)',
   receiveArgs: true,
 });
 testLanguages.spawn(prepareBindings);
