@@ -152,14 +152,7 @@ export class SharedWorkspaceImage extends Construct {
     provider._ledgerTable();
     const accountIds = Lazy.list({ produce: () => this.accountListToken ?? [...this.accounts] });
     const drift = this.driftCheck !== undefined;
-    const unitProperties: Record<string, string | string[]> = {};
-    if (followsUnits) {
-      grantUnitReads(provider, units.roleArn);
-      unitProperties.OrganizationalUnitIds = units.unitIds;
-      unitProperties.ExcludedAccountIds = units.excludedAccountIds;
-      unitProperties.MembershipTable = provider._ledgerTable().tableName;
-      if (units.roleArn !== undefined) unitProperties.OrganizationsRoleArn = units.roleArn;
-    }
+    const unitProperties = followsUnits ? unitPropertiesOf(provider, units) : {};
     this.resource = provider._createResource(this, 'Resource', RESOURCE_TYPES.sharedWorkspaceImage, {
       ImageId: props.imageId,
       AccountIds: accountIds,
@@ -180,7 +173,11 @@ export class SharedWorkspaceImage extends Construct {
         ImageId: props.imageId, AccountIds: this.accountListToken ?? [...this.accounts], ...unitProperties,
       }));
     }
-    // A share of nothing deploys and does nothing: most likely a list left empty or a misspelt prop.
+    this.warnWhenSharedWithNoAccount(followsUnits);
+  }
+
+  /** A share of nothing deploys and does nothing: most likely a list left empty or a misspelt prop. */
+  private warnWhenSharedWithNoAccount(followsUnits: boolean): void {
     this.node.addValidation({
       validate: () => {
         if (!followsUnits && this.accountListToken === undefined && this.accounts.length === 0) {
@@ -248,4 +245,16 @@ function grantWorkspaceImageShare(grants: ShareGrants, imageId: string): void {
   grants.allowOnWorkspaces('workspaceimage', imageId,
     ['workspaces:UpdateWorkspaceImagePermission', 'workspaces:DescribeWorkspaceImagePermissions', ...OWNERSHIP_ACTIONS], DESCRIBE_IMAGES);
   allowOwnershipReads(grants);
+}
+
+/** The properties of a share that follows units, its Organizations reads granted. */
+function unitPropertiesOf(provider: SharingProvider, units: ReturnType<typeof checkUnitDeclaration>): Record<string, string | string[]> {
+  grantUnitReads(provider, units.roleArn);
+  return {
+    OrganizationalUnitIds: units.unitIds,
+    ExcludedAccountIds: units.excludedAccountIds,
+    // The table an older release kept its membership in: the engine adopts those accounts from it.
+    MembershipTable: provider._ledgerTable().tableName,
+    ...(units.roleArn !== undefined ? { OrganizationsRoleArn: units.roleArn } : {}),
+  };
 }

@@ -6,12 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LEDGER_TABLE_ENV } from './contract/membership';
 import { PropertiesByType, ResourceType } from './contract/resources';
 import {
   budgetSecondsFor, CallEstimate, IMAGE_SHARE_OVERHEAD_CALLS, MAX_CALLS_PER_BUDGET,
   MAX_TIME_BUDGET_SECONDS, PLANNED_CALLS_PER_SECOND, TIME_BUDGET_PROPERTY,
 } from './contract/time-budget';
-import { LEDGER_TABLE_ENV } from './contract/membership';
 import { createMembershipTable } from './private/membership-table';
 import { checkProviderProps, newestNodeRuntime } from './private/provider-props';
 import { ShareGrants } from './private/share-grants';
@@ -293,16 +293,7 @@ export class SharingProvider extends Construct {
 
     this.policy = new iam.Policy(this, 'SharePolicy', { roles: [role] });
     this._grants = new ShareGrants(this.policy, role);
-    // A request whose work outlasts one invocation hands the rest over to a new invocation of the function.
-    this.policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
-    // Each hand-over's receiver fences its hop in Parameter Store, so that a duplicated delivery
-    // neither works nor answers; the answer deletes the request's fences (lambda/on-demand/hand-over.ts).
-    this._grants.allow('hand-over-fence', ['ssm:PutParameter', 'ssm:DeleteParameters'], [
-      Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: 'cdk-cross-account-sharing/hand-over/*' }),
-    ], {
-      wildcardReason: 'The hand-over fences are named by CloudFormation request IDs, known only at deploy time: the policy '
-        + 'names the one path under which the handler puts and deletes them, in the stack\'s account and Region.',
-    });
+    this.allowHandOvers(fn);
 
     // The first provider of a stack checks the workload of them all, once.
     if (providers.length === 0) {
@@ -424,6 +415,21 @@ export class SharingProvider extends Construct {
       },
     });
     return this.driftRole;
+  }
+
+  /**
+   * A request whose work outlasts one invocation hands the rest over to a new invocation of the
+   * function; each hand-over's receiver fences its hop in Parameter Store, so that a duplicated
+   * delivery neither works nor answers, and the answer deletes the request's fences (lambda/on-demand/hand-over.ts).
+   */
+  private allowHandOvers(fn: lambda.IFunction): void {
+    this.policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    this._grants.allow('hand-over-fence', ['ssm:PutParameter', 'ssm:DeleteParameters'], [
+      Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: 'cdk-cross-account-sharing/hand-over/*' }),
+    ], {
+      wildcardReason: 'The hand-over fences are named by CloudFormation request IDs, known only at deploy time: the policy '
+        + 'names the one path under which the handler puts and deletes them, in the stack\'s account and Region.',
+    });
   }
 
   /**

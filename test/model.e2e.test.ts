@@ -11,7 +11,7 @@ import { runSequence } from './model/run';
 useModelHooks();
 
 /** The quick set's seeds: fixed, so that `npm test` runs the same sequences every time. */
-const SEEDS = process.env.MODEL_SEEDS ? process.env.MODEL_SEEDS.split(",").map(Number) : Array.from({ length: 24 }, (_, i) => i + 1);
+const SEEDS = process.env.MODEL_SEEDS ? process.env.MODEL_SEEDS.split(',').map(Number) : Array.from({ length: 24 }, (_, i) => i + 1);
 
 /**
  * Units, failures, checks in flight, Organizations changes in flight, Partner Central's tags and

@@ -9,10 +9,10 @@ import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SharedWorkspaceImage, SharedWorkspaceImageProps } from '../src';
+import { driftLines } from './support/drift-log';
 import { lambdaContext } from './support/handler-harness';
 import { useLocalAws } from './support/local-aws';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
-import { driftLines } from './support/drift-log';
 import { LocalDynamoDb } from './support/local-dynamodb';
 
 const OWNER = '123456789012';

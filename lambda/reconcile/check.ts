@@ -1,5 +1,5 @@
-import { deployInFlight, execute } from './engine';
 import { digestOf } from './deploy';
+import { deployInFlight, execute } from './engine';
 import { Holder, Ledger, LedgerEntry, ledgerKey, SupersededError } from './ledger';
 import { checkPlan, Step } from './plan';
 import type { SetShareType, Share } from './subject';

@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { EngineCheckpoint, note, resumed } from './checkpoint';
 import { assertUpdateFits } from './budget';
+import { EngineCheckpoint, note, resumed } from './checkpoint';
 import { accountsOf, execute, settleFences } from './engine';
 import { Holder, Ledger, LedgerChange, LedgerEntry, ledgerKey, SupersededError } from './ledger';
 import { decodePlan, deployPlan, encodePlan, Step } from './plan';

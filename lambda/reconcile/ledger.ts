@@ -203,8 +203,13 @@ export class Ledger {
     const free = `attribute_not_exists(${held}) OR ${held} <> ${e.value({ S: requestId })} OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })}`;
     try {
       const { Attributes } = await dynamoDbOf(this.ctx).send(new UpdateItemCommand({
-        TableName: this.table, Key: this.itemKey, UpdateExpression: e.text, ConditionExpression: free,
-        ExpressionAttributeNames: e.names, ExpressionAttributeValues: e.values, ReturnValues: 'ALL_NEW',
+        TableName: this.table,
+        Key: this.itemKey,
+        UpdateExpression: e.text,
+        ConditionExpression: free,
+        ExpressionAttributeNames: e.names,
+        ExpressionAttributeValues: e.values,
+        ReturnValues: 'ALL_NEW',
       }));
       return entryOf(Attributes);
     } catch (error) {

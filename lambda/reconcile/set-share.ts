@@ -2,9 +2,9 @@ import { deployOn } from './deploy';
 import { Ledger, ledgerKey } from './ledger';
 import type { SetShareType, Share } from './subject';
 import { removeSetShare, undoOn } from './undo';
+import type { ResourceType } from '../../src/contract/resources';
 import { validForDelete } from '../runtime/resource';
 import type { ResourceContext, ResourceHandler } from '../runtime/resource';
-import type { ResourceType } from '../../src/contract/resources';
 
 /**
  * The handler of a set-share resource type: which object each request works on, and how.

@@ -1,6 +1,6 @@
+import type { Step } from './plan';
 import type { RemovalPolicyValue } from '../../src/contract/values';
 import type { ResourceContext, ResourceResult } from '../runtime/resource';
-import type { Step } from './plan';
 
 /**
  * What a resource module tells the engine about a share of one object with a set of accounts (an

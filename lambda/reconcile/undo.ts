@@ -1,14 +1,14 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { EngineCheckpoint, resumed } from './checkpoint';
-import { settleFences } from './engine';
 import { adopt, assertHeld, beginRequest, endAfterFailure, holderOf, ownerKey, runRequest } from './deploy';
+import { settleFences } from './engine';
 import { Ledger, LedgerChange, LedgerEntry, ledgerKey } from './ledger';
 import { deployPlan, encodePlan } from './plan';
 import type { SetShareType, Share } from './subject';
 import { nothingDoneIdOf } from '../ownership/failed-create';
+import { NOTHING_DONE } from '../ownership/nothing-done';
 import { DeleteAction, Owner, ownerOf } from '../ownership/ownership';
 import { keepsShares } from '../ownership/removal-policy';
-import { NOTHING_DONE } from '../ownership/nothing-done';
 import { StackFacts } from '../ownership/stacks';
 import { settleWorkspacesResource, workspacesDeleteAction } from '../ownership/workspaces-tags';
 import { logger } from '../runtime/logger';

@@ -16,9 +16,9 @@ import { setShareDrift } from '../reconcile/check';
 import type { Step } from '../reconcile/plan';
 import { setShareHandler } from '../reconcile/set-share';
 import type { SetShareType, Share } from '../reconcile/subject';
+import { takeTurn } from '../runtime/call-guard';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
-import { takeTurn } from '../runtime/call-guard';
 import type { ResourceContext, ResourceResult } from '../runtime/resource';
 
 /** The resolved properties of a Custom::SharedConnectionAlias. */

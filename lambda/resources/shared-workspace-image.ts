@@ -8,14 +8,14 @@ import { AWS_ACCOUNT_ID, breaks, duplicatesOf, follows, IAM_ROLE_ARN, ORGANIZATI
 import { REMOVAL_POLICY } from '../../src/contract/values';
 import { pages } from '../clients/paging';
 import { workspacesOf } from '../clients/workspaces';
+import { readRemovalPolicy } from '../ownership/removal-policy';
 import { setShareDrift } from '../reconcile/check';
 import type { Step } from '../reconcile/plan';
 import { setShareHandler } from '../reconcile/set-share';
 import type { SetShareType, Share } from '../reconcile/subject';
-import { readRemovalPolicy } from '../ownership/removal-policy';
+import { takeTurn } from '../runtime/call-guard';
 import { sleep } from '../runtime/deadline';
 import { InputError, isErrorCode, PreconditionError } from '../runtime/errors';
-import { takeTurn } from '../runtime/call-guard';
 import type { ResourceContext, ResourceResult } from '../runtime/resource';
 import { declaredAccounts, UnitDeclaration } from '../units/declared';
 import { Membership } from '../units/membership';

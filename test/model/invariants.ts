@@ -1,4 +1,3 @@
-import { LEDGER, MEMBERSHIP_KEY } from '../../src/contract/membership';
 /**
  * The invariants, checked after each settled step (the deployment finished, no invocation in
  * flight). Each returns the violations it finds, one line each, named by invariant:
@@ -12,6 +11,7 @@ import { receivingLeftovers } from './receiving-invariants';
 import { imagesOf, ModelState, resolve } from './state';
 import type { World } from './world';
 import { ALIAS, IMAGES } from './world-constants';
+import { LEDGER, MEMBERSHIP_KEY } from '../../src/contract/membership';
 
 const sorted = (s: Iterable<string>) => [...s].sort().join(',');
 

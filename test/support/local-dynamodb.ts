@@ -1,7 +1,7 @@
 import { AddressInfo } from 'net';
 import { AttributeValue, CreateTableCommand, DeleteItemCommand, DynamoDBClient, ScanCommand, UpdateItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { LEDGER_TABLE_ENV, MEMBERSHIP_KEY } from '../../src/contract/membership';
 import type { TemplateJson } from './local-deployment';
+import { LEDGER_TABLE_ENV, MEMBERSHIP_KEY } from '../../src/contract/membership';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => import('http').Server;
 

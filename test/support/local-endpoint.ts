@@ -126,6 +126,9 @@ export class LocalAwsEndpoint {
   private readonly queryServices: LocalQueryService[] = [];
   private server?: http.Server;
 
+  /** The DynamoDB of the provider's ledger, when `start` was asked for one (tests that set up no other). */
+  public ledger?: LocalDynamoDb;
+
   constructor(public readonly accountId = '123456789012') {
     this.workspaces = new WorkSpacesImages(accountId);
     this.aliases = new WorkSpacesConnectionAliases(accountId);
@@ -237,9 +240,6 @@ export class LocalAwsEndpoint {
   public resetCalls(): void {
     this.calls.length = 0;
   }
-
-  /** The DynamoDB of the provider's ledger, when `start` was asked for one (tests that set up no other). */
-  public ledger?: LocalDynamoDb;
 
   /**
    * Start listening on a free loopback port; resolves to the endpoint URL. `ledger`: also start a
