@@ -336,7 +336,7 @@ describe('at 1,000 accounts', () => {
     expect(counts).toEqual({
       DescribeStacks: 1, DescribeStackResource: 1, DescribeTags: 0, DescribeWorkspaceImagePermissions: 40, UpdateWorkspaceImagePermission: 10,
     });
-    expect(aws.endpoint.calls).toHaveLength(54);
+    expect(aws.endpoint.calls).toHaveLength(52);
     expect(line.calls).toEqual(counts);
     expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toHaveLength(1_000);
   });

@@ -35,7 +35,7 @@ const requestEnd = (ctx: ResourceContext) => Date.now() + Math.max(0, ctx.deadli
 
 /** Take the object's ledger version for a request (every deploy supersedes older writers). */
 export const beginRequest = (ledger: Ledger, event: CloudFormationCustomResourceEvent, ctx: ResourceContext) =>
-  ledger.begin(event.RequestId, requestEnd(ctx));
+  ledger.begin(event.RequestId, requestEnd(ctx), ctx.continues === true);
 
 /** An invocation that goes on with a request: the ledger must still be held by it, or a newer request superseded it. */
 export async function assertHeld(ledger: Ledger, checkpoint: EngineCheckpoint, event: CloudFormationCustomResourceEvent): Promise<void> {

@@ -193,14 +193,16 @@ export class Ledger {
    * delivery of the same request (Lambda delivers at least once) finds it held and stands down
    * with DuplicateDeliveryError: the delivery that holds it works and answers.
    */
-  public async begin(requestId: string, until: number): Promise<LedgerEntry> {
+  public async begin(requestId: string, until: number, continues = false): Promise<LedgerEntry> {
     const e = new Expression();
     const version = e.name(LEDGER.version);
     const held = e.name(LEDGER.requestId);
     e.raw(`${version} = if_not_exists(${version}, ${e.value({ N: '0' })}) + ${e.value({ N: '1' })}`)
       .set(LEDGER.requestId, { S: requestId })
       .set(LEDGER.requestUntil, { N: String(until) });
-    const free = `attribute_not_exists(${held}) OR ${held} <> ${e.value({ S: requestId })} OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })}`;
+    // A hand-over of the same request (one that stopped before it planned) takes its own hold again.
+    const free = continues ? undefined
+      : `attribute_not_exists(${held}) OR ${held} <> ${e.value({ S: requestId })} OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })}`;
     try {
       const { Attributes } = await dynamoDbOf(this.ctx).send(new UpdateItemCommand({
         TableName: this.table,

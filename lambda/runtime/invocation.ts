@@ -74,6 +74,7 @@ export class Invocation {
       progress: new Progress(),
       accountId: lambdaContext.invokedFunctionArn.split(':')[4],
       requestType: event.RequestType,
+      continues: continuation !== undefined,
       resumeFrom: continuation?.checkpoint,
     };
     // At the stop margin, calls that wait to retry end there and no attempt starts (call-guard.ts:
@@ -83,6 +84,7 @@ export class Invocation {
     this.stopTimer.unref?.();
     this.logFields = {
       requestType: event.RequestType,
+      continues: continuation !== undefined,
       resourceType: event.ResourceType,
       logicalResourceId: event.LogicalResourceId,
       requestId: event.RequestId,

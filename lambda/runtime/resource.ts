@@ -14,6 +14,8 @@ export interface ResourceContext extends CallGuard {
    * one and CloudFormation's Delete addresses what the Create began.
    */
   physicalResourceIdOnFailure?: string;
+  /** Whether this invocation goes on with a request an earlier invocation handed over. */
+  readonly continues?: boolean;
   /** What asks: a CloudFormation request's type, or undefined for a drift check (words of a Reason: "then delete again"). */
   readonly requestType?: 'Create' | 'Update' | 'Delete';
   /** The checkpoint an earlier invocation of the same request handed over, when this one goes on with it. */

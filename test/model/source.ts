@@ -27,4 +27,6 @@ export function applySource(world: World, model: ModelState, source: number, act
     // A revoke of a share that is not there: nothing changed.
   }
   if (grant && !before) setOf(model.handImage, imageId).add(RECEIVER);
+  // A share the library made, removed by hand: the ledger still holds it (I5 allows that).
+  if (!grant && before) setOf(model.handUnshared, imageId).add(RECEIVER);
 }
