@@ -337,7 +337,9 @@ describe('at 1,000 accounts', () => {
       DescribeStacks: 1, DescribeStackResource: 1, DescribeTags: 0, DescribeWorkspaceImagePermissions: 40, UpdateWorkspaceImagePermission: 10,
     });
     expect(aws.endpoint.calls).toHaveLength(52);
-    expect(line.calls).toEqual(counts);
+    // The log line counts the ledger's calls too: its read, a fence per write, and the record at the end.
+    const { DescribeTags: _none, ...logged } = counts;
+    expect(line.calls).toEqual({ ...logged, GetItem: 1, UpdateItem: 11 });
     expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toHaveLength(1_000);
   });
 });
