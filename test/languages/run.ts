@@ -146,6 +146,9 @@ function synthJava(work: string, outdir: string, log: string): void {
   const app = path.join(work, 'java');
   fs.cpSync(path.join(HERE, 'java'), app, { recursive: true });
   fs.rmSync(path.join(app, 'target'), { recursive: true, force: true });
+  // Maven resolves a version it holds in its local repository before dist/java: a jar an earlier
+  // run left there (version 0.0.0 every time) would be tested instead of the one just built.
+  fs.rmSync(path.join(os.homedir(), '.m2', 'repository', 'com', 'example', 'cdk-cross-account-sharing'), { recursive: true, force: true });
   run('mvn compile exec:java (the built jar, aws-cdk-lib 2.259.0, constructs 10.5.1)', 'mvn',
     ['--batch-mode', '--no-transfer-progress', `-Ddist.repository=file://${path.join(DIST, 'java')}`, 'compile', 'exec:java'],
     { cwd: app, log, registry: 'Maven Central', env: { CDK_OUTDIR: outdir } });
