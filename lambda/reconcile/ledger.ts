@@ -160,23 +160,27 @@ export class Ledger {
   }
 
   /** An update of the item, conditioned on `condition` (with `holder` held); SupersededError when it fails. */
-  private async update(e: Expression, condition?: { version: number; holder: Holder }): Promise<LedgerEntry> {
+  private update(e: Expression, condition?: { version: number; holder: Holder }): Promise<LedgerEntry> {
     const conditionText = condition ? this.conditionOf(e, condition.version, condition.holder) : undefined;
+    const who = condition && 'check' in condition.holder ? 'check' : 'request';
+    return this.send(e, conditionText, () => new SupersededError(`A newer deploy of ${this.key} started: this ${who} stops without another write`));
+  }
+
+  /** One UpdateItem returning the item as it is after it; `refused()` is thrown when its condition fails. */
+  private async send(e: Expression, condition: string | undefined, refused: () => Error): Promise<LedgerEntry> {
     try {
       const { Attributes } = await dynamoDbOf(this.ctx).send(new UpdateItemCommand({
         TableName: this.table,
         Key: this.itemKey,
         UpdateExpression: e.text,
-        ConditionExpression: conditionText,
+        ConditionExpression: condition,
         ExpressionAttributeNames: e.names,
         ExpressionAttributeValues: Object.keys(e.values).length > 0 ? e.values : undefined,
         ReturnValues: 'ALL_NEW',
       }));
       return entryOf(Attributes);
     } catch (error) {
-      if (isErrorCode(error, 'ConditionalCheckFailedException')) {
-        throw new SupersededError(`A newer deploy of ${this.key} started: this ${condition && 'check' in condition.holder ? 'check' : 'request'} stops without another write`);
-      }
+      if (isErrorCode(error, 'ConditionalCheckFailedException')) throw refused();
       throw error;
     }
   }
@@ -193,7 +197,7 @@ export class Ledger {
    * delivery of the same request (Lambda delivers at least once) finds it held and stands down
    * with DuplicateDeliveryError: the delivery that holds it works and answers.
    */
-  public async begin(requestId: string, until: number, continues = false): Promise<LedgerEntry> {
+  public begin(requestId: string, until: number, continues = false): Promise<LedgerEntry> {
     const e = new Expression();
     const version = e.name(LEDGER.version);
     const held = e.name(LEDGER.requestId);
@@ -203,21 +207,7 @@ export class Ledger {
     // A hand-over of the same request (one that stopped before it planned) takes its own hold again.
     const free = continues ? undefined
       : `attribute_not_exists(${held}) OR ${held} <> ${e.value({ S: requestId })} OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })}`;
-    try {
-      const { Attributes } = await dynamoDbOf(this.ctx).send(new UpdateItemCommand({
-        TableName: this.table,
-        Key: this.itemKey,
-        UpdateExpression: e.text,
-        ConditionExpression: free,
-        ExpressionAttributeNames: e.names,
-        ExpressionAttributeValues: e.values,
-        ReturnValues: 'ALL_NEW',
-      }));
-      return entryOf(Attributes);
-    } catch (error) {
-      if (!isErrorCode(error, 'ConditionalCheckFailedException')) throw error;
-      throw new DuplicateDeliveryError(`Another delivery of request ${requestId} holds ${this.key}: this one neither writes nor answers`);
-    }
+    return this.send(e, free, () => new DuplicateDeliveryError(`Another delivery of request ${requestId} holds ${this.key}: this one neither writes nor answers`));
   }
 
   /**
