@@ -17,6 +17,9 @@ export class LocalDynamoDb {
 
   public async start(): Promise<string> {
     this.server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    // The Date header from the callers' clock (virtual time), not Node's real one: the SDK takes a
+    // Date five minutes off for clock skew and retries even a failed condition (local-endpoint.ts).
+    this.server.prependListener('request', (_req: unknown, res: { setHeader(name: string, value: string): void }) => res.setHeader('date', new Date().toUTCString()));
     await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
     this.previous = { AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB, [LEDGER_TABLE_ENV]: process.env[LEDGER_TABLE_ENV] };
     process.env.AWS_ENDPOINT_URL_DYNAMODB = this.url;

@@ -75,6 +75,13 @@ export interface RecordedCall {
  * answers with the errors and status codes of the Smithy models, and has switches for
  * throttling, 5xx errors, access denials (IAM propagation) and latency.
  */
+/**
+ * The Date header of an answer, from the clock the callers see (virtual time in the e2e tests):
+ * Node's own comes from the real clock, and the SDK takes a Date more than five minutes from its own
+ * clock for clock skew, then retries even an error that is no reason to (a revoke's "not shared").
+ */
+const httpDate = () => new Date().toUTCString();
+
 export class LocalAwsEndpoint {
   public readonly workspaces: WorkSpacesImages;
   /** The connection-alias operations, served under the same WorkSpaces target prefix. */
@@ -343,7 +350,7 @@ export class LocalAwsEndpoint {
     const xmlNamespace = service?.xmlNamespace ?? 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
     const input = decodeQuery(body);
     const send = (status: number, xml: string) => {
-      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': `local-${this.calls.length}` });
+      res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': `local-${this.calls.length}`, 'date': httpDate() });
       res.end(xml);
     };
     const fail = (error: AwsError) => {
@@ -383,7 +390,7 @@ export class LocalAwsEndpoint {
     if (!invoked && this.isQuery(req)) return this.answerQuery(req, body, res, receivedAt);
     if (invoked) {
       this.calls.push({ operation: 'Invoke', input: body ? JSON.parse(body) : {}, authorization: req.headers.authorization, receivedAt });
-      res.writeHead(invoked.status, { 'content-type': 'application/json', 'x-amzn-requestid': `local-${this.calls.length}` });
+      res.writeHead(invoked.status, { 'content-type': 'application/json', 'x-amzn-requestid': `local-${this.calls.length}`, 'date': httpDate() });
       res.end(JSON.stringify(invoked.body));
       return;
     }
@@ -394,6 +401,7 @@ export class LocalAwsEndpoint {
     const send = (status: number, payload: Record<string, unknown>, errorType?: string) => {
       res.writeHead(status, {
         'content-type': contentType,
+        'date': httpDate(),
         'x-amzn-requestid': `local-${this.calls.length}`,
         ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
       });
