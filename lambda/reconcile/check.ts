@@ -92,7 +92,7 @@ export function setShareDrift<S extends Share>(type: SetShareType<S>, logFields:
         entry = await ledger.read();
         return { ownership: { owner: ownerOfEntry(entry) }, digest: entry.digest };
       },
-      reconcile: (action, _gate, findings) => reconcile(type, share, ledger, entry!, action, findings, ctx),
+      reconcile: (action, findings) => reconcile(type, share, ledger, entry!, action, findings, ctx),
     };
   };
 }

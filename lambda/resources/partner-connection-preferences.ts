@@ -242,8 +242,7 @@ export const partnerConnectionPreferencesDrift: DriftSubjectOf = (declaration, c
     digest: digestOf(prefs),
     logFields: { catalog: prefs.catalog, accessType: prefs.accessType, excludedCount: prefs.excluded.length },
     marks: check.marks,
-    reconcile: async (action, _stackGate, findings: DriftFindings) => {
-      const gate = check.gate;
+    reconcile: async (action, findings: DriftFindings) => {
       let first: GetConnectionPreferencesCommandOutput | undefined;
       const compare = (current: GetConnectionPreferencesCommandOutput) => {
         if (first) return;
@@ -264,7 +263,7 @@ export const partnerConnectionPreferencesDrift: DriftSubjectOf = (declaration, c
       };
       const gateWrite = async (current: GetConnectionPreferencesCommandOutput) => {
         compare(current);
-        if (!sameState(current, desiredOf(current))) await gate.beforeWrite();
+        if (!sameState(current, desiredOf(current))) await check.fence();
         return true;
       };
       const applied = await apply(prefs.catalog, desiredOf, 'drift-repair', ctx, gateWrite);
