@@ -1,7 +1,6 @@
 /** The drift check's template: the schedule, its input and deletion order, the scheduler's role, the synth-time checks, the cost. */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { repairedExclusions } from '../lambda/drift/exclusions';
 import { ConnectionAccessType, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
 
 const account = (i: number) => String(100_000_000_000 + i);
@@ -99,19 +98,4 @@ test('driftCheck is a prop the three constructs know: no unknown-prop warning', 
 
   const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => String(w.entry.data));
   expect(warnings.filter(w => /does not know/.test(w))).toEqual([]);
-});
-
-describe('the exclusions a Partner Central REPAIR writes', () => {
-  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
-
-  test('every declared one, then the outside ones in effect, in their order, as many as fit under 100; the rest dropped', () => {
-    const declared = ids('d', 98);
-    const inEffect = ['o-2', ...declared.slice(1), 'o-1', 'o-3'];
-    expect(repairedExclusions(inEffect, declared)).toEqual({ excluded: [...declared, 'o-2', 'o-1'], dropped: ['o-3'] });
-  });
-
-  test('with room for all, every outside one is kept; with 100 declared, none is', () => {
-    expect(repairedExclusions(['o-1', 'd-1'], ['d-1', 'd-2'])).toEqual({ excluded: ['d-1', 'd-2', 'o-1'], dropped: [] });
-    expect(repairedExclusions(['o-1'], ids('d', 100))).toEqual({ excluded: ids('d', 100), dropped: ['o-1'] });
-  });
 });
