@@ -2,6 +2,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ConnectionAccessType, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
+import { DRIFT_ACTIONS, DriftActionValue } from '../src/contract/drift';
 
 const account = (i: number) => String(100_000_000_000 + i);
 const newStack = () => new Stack(new App(), 'Demo', { env: { account: '123456789012', region: 'eu-west-1' } });
@@ -98,4 +99,14 @@ test('driftCheck is a prop the three constructs know: no unknown-prop warning', 
 
   const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => String(w.entry.data));
   expect(warnings.filter(w => /does not know/.test(w))).toEqual([]);
+});
+
+test('DriftAction\'s values are the wire contract\'s DRIFT_ACTIONS, each one', () => {
+  // Also at compile time, each way round: an action added to the contract or to the enum alone fails to typecheck.
+  const members: { readonly [A in DriftActionValue]: DriftAction } = {
+    REPORT: DriftAction.REPORT, REPAIR: DriftAction.REPAIR, ENFORCE: DriftAction.ENFORCE,
+  };
+  const values: readonly DriftActionValue[] = Object.values(DriftAction);
+  expect([...values].sort()).toEqual([...DRIFT_ACTIONS].sort());
+  expect(Object.values(members).sort()).toEqual([...DRIFT_ACTIONS].sort());
 });

@@ -56,6 +56,17 @@ describe('check plans', () => {
     expect(checkPlan('ENFORCE', declared, ledger, effect).steps).toEqual([...unshares(C, X), ...shares(A, B)]);
   });
 
+  test('K4 an alias (one share) held by an account nobody declared: REPAIR shares nothing, and names the holder', () => {
+    expect(checkPlan('REPAIR', set(A), set(), set(X), true)).toEqual({ findings: { missing: [A], unexpected: [X], ours: [] }, steps: [], heldBy: [X] });
+    // What the library shared it still unshares; once the share is free, REPAIR shares it.
+    expect(checkPlan('REPAIR', set(A), set(C), set(C, X), true)).toMatchObject({ steps: unshares(C), heldBy: [X] });
+    expect(checkPlan('REPAIR', set(A), set(C), set(C), true)).toEqual({ findings: { missing: [A], unexpected: [C], ours: [C] }, steps: [...unshares(C), ...shares(A)] });
+  });
+
+  test('K5 ENFORCE unshares an alias\'s undeclared holder before sharing it', () => {
+    expect(checkPlan('ENFORCE', set(A), set(), set(X), true).steps).toEqual([...unshares(X), ...shares(A)]);
+  });
+
   test('a check in sync plans nothing, whatever the action', () => {
     for (const action of ['REPORT', 'REPAIR', 'ENFORCE'] as const) {
       expect(checkPlan(action, set(A), set(A), set(A)).steps).toEqual([]);
