@@ -120,8 +120,9 @@ async function outcomeOf(invocation: CheckInvocation, work: Promise<void>, findi
  * Run one drift check and write its one log line; never throws (a check that fails logs and
  * publishes that, and the next one tries again). It acts only on the declaration of the last
  * deploy that succeeded: the stack is settled, CloudFormation's resource is settled and names the
- * declared image, alias or catalog, the ownership tags name this resource, and the digest they
- * record is the input's. Otherwise it changes nothing and says why.
+ * declared image, alias or catalog, the ledger names this resource as the owner, and the digest
+ * it records is the input's. Otherwise it changes nothing and says why. Its time is the
+ * invocation's (CheckInvocation: the same deadline, stop timer and watchdog as a request's).
  */
 export async function runDriftCheck(invocation: CheckInvocation, subjects: DriftSubjects): Promise<void> {
   const { event, context: ctx } = invocation;
