@@ -10,7 +10,7 @@ import { handleWorkspaceImageCopy } from './resources/workspace-image-copy';
 import { Outcome, sendResponse } from './runtime/cfn-response';
 import { handOverPayload, InvocationEvent } from './runtime/continuation';
 import { DetachError, isErrorCode, messageOf } from './runtime/errors';
-import { Invocation, WorkOutcome } from './runtime/invocation';
+import { CheckInvocation, Invocation, WorkOutcome } from './runtime/invocation';
 import { logger } from './runtime/logger';
 import type { ResourceHandler, ResourceHandlers } from './runtime/resource';
 import type { DriftCheckedType } from '../src/contract/drift';
@@ -52,7 +52,7 @@ const stackTracesModule = (): typeof import('./on-demand/stack-traces') => requi
  */
 export async function handler(event: InvocationEvent, lambdaContext: Context): Promise<void> {
   // A schedule's drift check (see lambda/drift/check.ts): no CloudFormation request, no answer.
-  if (isDriftCheckEvent(event)) return runDriftCheck(event, lambdaContext, DRIFT_SUBJECTS);
+  if (isDriftCheckEvent(event)) return runDriftCheck(new CheckInvocation(event, lambdaContext), DRIFT_SUBJECTS);
   const invocation = new Invocation(event, lambdaContext);
   if (invocation.isLate) {
     invocation.stopCalls();
@@ -156,17 +156,9 @@ async function doWork(invocation: Invocation): Promise<WorkOutcome> {
  * FAILED answer when it does not.
  */
 async function withWatchdog(invocation: Invocation, work: Promise<WorkOutcome>): Promise<WorkOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<WorkOutcome>(resolve => {
-    timer = setTimeout(() => resolve(invocation.deadline.canHandOver ? { status: 'HAND_OVER' } : invocation.failed(
-      'The work was still running close to the end of the invocation\'s time and was stopped.',
-    )), invocation.deadline.watchdogMs);
-  });
-  try {
-    return await Promise.race([work, watchdog]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return invocation.raceWatchdog<WorkOutcome>(work, () => (invocation.deadline.canHandOver ? { status: 'HAND_OVER' } : invocation.failed(
+    'The work was still running close to the end of the invocation\'s time and was stopped.',
+  )));
 }
 
 /** The answer to send: the outcome's, after a hand-over where it asks for one (none when the work went on elsewhere). */

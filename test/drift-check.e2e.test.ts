@@ -6,7 +6,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { ConnectionAccessType, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
 import { driftLines } from './support/drift-log';
-import { lambdaContext } from './support/handler-harness';
+import { lambdaContext, useFastSettings } from './support/handler-harness';
 import { ledgerDb, useLocalAws } from './support/local-aws';
 import { LocalDeployment, TemplateJson } from './support/local-deployment';
 
@@ -284,6 +284,21 @@ describe('a check that fails', () => {
     expect(line.error).toMatch(/AccessDeniedException/);
     expect(line._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)).toEqual(['DriftCheckSkipped', 'DriftCheckFailed']);
     expect(writesOf('UpdateWorkspaceImagePermission')).toEqual([]);
+  });
+
+  test('still running close to the end of its invocation: the watchdog ends it with its log line, before the Lambda timeout', async () => {
+    await deploy(image(DriftAction.ENFORCE));
+    useFastSettings({ SHARING_STOP_MARGIN_MS: 500, SHARING_WATCHDOG_MARGIN_MS: 400 });
+    // In virtual time the first read is still held (4 s) when the watchdog fires, 400 ms before the end.
+    aws.endpoint.latencyMs = 4_000;
+    const event = JSON.parse(aws.endpoint.scheduler.list()[0].target.input);
+    const context = lambdaContext(OWNER, 1_500);
+    const lines = await driftLines(() => aws.handler(event, context));
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      status: 'FAILED', DriftCheckFailed: 1, error: 'the check was still running close to the end of the invocation\'s time and was stopped',
+    });
   });
 });
 

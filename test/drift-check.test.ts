@@ -1,8 +1,8 @@
 /** The drift check's template: the schedule, its input and deletion order, the scheduler's role, the synth-time checks, the cost. */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { repairedExclusions } from '../lambda/drift/exclusions';
 import { ConnectionAccessType, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage } from '../src';
+import { DRIFT_ACTIONS, DriftActionValue } from '../src/contract/drift';
 
 const account = (i: number) => String(100_000_000_000 + i);
 const newStack = () => new Stack(new App(), 'Demo', { env: { account: '123456789012', region: 'eu-west-1' } });
@@ -101,17 +101,12 @@ test('driftCheck is a prop the three constructs know: no unknown-prop warning', 
   expect(warnings.filter(w => /does not know/.test(w))).toEqual([]);
 });
 
-describe('the exclusions a Partner Central REPAIR writes', () => {
-  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
-
-  test('every declared one, then the outside ones in effect, in their order, as many as fit under 100; the rest dropped', () => {
-    const declared = ids('d', 98);
-    const inEffect = ['o-2', ...declared.slice(1), 'o-1', 'o-3'];
-    expect(repairedExclusions(inEffect, declared)).toEqual({ excluded: [...declared, 'o-2', 'o-1'], dropped: ['o-3'] });
-  });
-
-  test('with room for all, every outside one is kept; with 100 declared, none is', () => {
-    expect(repairedExclusions(['o-1', 'd-1'], ['d-1', 'd-2'])).toEqual({ excluded: ['d-1', 'd-2', 'o-1'], dropped: [] });
-    expect(repairedExclusions(['o-1'], ids('d', 100))).toEqual({ excluded: ids('d', 100), dropped: ['o-1'] });
-  });
+test('DriftAction\'s values are the wire contract\'s DRIFT_ACTIONS, each one', () => {
+  // Also at compile time, each way round: an action added to the contract or to the enum alone fails to typecheck.
+  const members: { readonly [A in DriftActionValue]: DriftAction } = {
+    REPORT: DriftAction.REPORT, REPAIR: DriftAction.REPAIR, ENFORCE: DriftAction.ENFORCE,
+  };
+  const values: readonly DriftActionValue[] = Object.values(DriftAction);
+  expect([...values].sort()).toEqual([...DRIFT_ACTIONS].sort());
+  expect(Object.values(members).sort()).toEqual([...DRIFT_ACTIONS].sort());
 });

@@ -281,6 +281,50 @@ describe('path 8: Partner Central drift checks when Partner Central refuses tags
   });
 });
 
+describe('path 8b: a Partner Central REPAIR check whose write meets a revision conflict while an Update begins', () => {
+  const declare = (accessType: ConnectionAccessType, excludedParticipantIds: string[]) => synth(s => new PartnerConnectionPreferences(s, 'Connections', {
+    accessType, excludedParticipantIds, driftCheck: { action: DriftAction.REPAIR },
+  }));
+
+  test('passes its fence again before it retries: no write of its older declaration once the Update has begun', async () => {
+    aws.endpoint.partnerCentral.seed('AWS');
+    const stack = deployment();
+    await stack.deploy(declare(ConnectionAccessType.ALLOW_BY_DEFAULT_DENY_SOME, ['p-1', 'p-2']));
+    // By hand: p-2 removed, so the check writes it back.
+    const { Revision } = aws.endpoint.partnerCentral.preferencesOf('AWS');
+    aws.endpoint.partnerCentral.service().operations.UpdateConnectionPreferences({
+      Catalog: 'AWS', Revision, AccessType: 'ALLOW_BY_DEFAULT_DENY_SOME', ExcludedParticipantIdentifiers: ['p-1'],
+    }, OWNER);
+
+    // When the check's write arrives, another editor has just written (a revision conflict) and an
+    // Update to DENY_ALL begins; the check's read for its retry is held until the Update's read arrives.
+    let updating: Promise<StepResult[]> | undefined;
+    let reread: Promise<void> | undefined;
+    const checkWrites: unknown[] = [];
+    aws.endpoint.onCall = (operation, input) => {
+      if (operation !== 'UpdateConnectionPreferences' || input.AccessType !== 'ALLOW_BY_DEFAULT_DENY_SOME') return;
+      checkWrites.push(input.ExcludedParticipantIdentifiers);
+      if (updating) return;
+      aws.endpoint.partnerCentral.bumpRevision('AWS');
+      reread = aws.endpoint.gate('GetConnectionPreferences', 2, { timeoutMs: 60_000 });
+      updating = stack.deploy(declare(ConnectionAccessType.DENY_ALL, []));
+    };
+    const lines = await driftLines(() => aws.endpoint.scheduler.fire());
+    expect(updating).toBeDefined();
+    await reread;
+    expect(statuses(await updating!)).toEqual(['deploy Update Connections SUCCESS']);
+    await aws.endpoint.lambda.settled();
+
+    // One write, the first; its retry met the fence the Update moved on, and the check stopped.
+    expect(checkWrites).toEqual([['p-1', 'p-2']]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ status: 'SKIPPED', missing: ['p-2'] });
+    expect(lines[0].skipped).toMatch(/newer deploy of preferences:AWS started/);
+    expect(aws.endpoint.partnerCentral.preferencesOf('AWS')).toMatchObject({ AccessType: 'DENY_ALL', ExcludedParticipantIds: [] });
+    expectSettled(stack);
+  });
+});
+
 describe('path 9: the rollback of an Update that grew the list from 10 to 1,200 accounts', () => {
   /** Every time limit divided by SCALE, as test/update-budget.e2e.test.ts does: a real deploy's calls, in a hundredth of its time. */
   const SCALE = 100;

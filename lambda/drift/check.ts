@@ -1,16 +1,12 @@
 import { DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import type { Context } from 'aws-lambda';
 import { driftLogLine, DriftStatus, writeDriftLogLine } from './report';
-import { DriftFindings, DriftSkipped, DriftSubjectOf, WriteGate } from './subject';
-import { declarationOf, DRIFT_CHECK_KEY, DriftCheckEvent, isDriftAction } from '../../src/contract/drift';
+import { DriftFindings, DriftSkipped, DriftSubjects } from './subject';
+import { declarationOf, DRIFT_ACTIONS, DRIFT_CHECK_KEY, DRIFT_CHECKED_TYPES, DriftCheckEvent, isDriftAction, isDriftCheckedType } from '../../src/contract/drift';
 import { cloudFormationIn } from '../clients/cloudformation';
 import { regionOf } from '../ownership/stacks';
-import { CallLog } from '../runtime/call-guard';
-import { Deadline } from '../runtime/deadline';
 import { isErrorCode, messageOf } from '../runtime/errors';
-import { Progress } from '../runtime/progress';
+import type { CheckInvocation } from '../runtime/invocation';
 import type { ResourceContext } from '../runtime/resource';
-import { loadSettings } from '../runtime/settings';
 
 /** Whether an invocation's event is a schedule's drift check rather than a CloudFormation request. */
 export function isDriftCheckEvent(event: unknown): event is DriftCheckEvent {
@@ -25,9 +21,6 @@ const SETTLED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_
 
 /** The statuses of a custom resource whose last request succeeded. */
 const RESOURCE_SETTLED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
-
-/** Writes between two re-reads of the stack's status: a deploy that starts during a long repair stops it soon. */
-const WRITES_PER_STATUS_READ = 25;
 
 /** The stack's status, or undefined when CloudFormation does not know the stack. */
 async function stackStatus(stackId: string, ctx: ResourceContext): Promise<string | undefined> {
@@ -64,36 +57,6 @@ async function requireCurrentResource(event: DriftCheckEvent, physicalId: string
   }
 }
 
-/** The context of a check: the runtime's, its calls paced at the check's own rate, its time the invocation's. */
-function checkContext(lambdaContext: Context): ResourceContext {
-  const loaded = loadSettings(lambdaContext.getRemainingTimeInMillis());
-  // Every WorkSpaces client of the check paces at the drift rate (call-guard.ts reads it from the settings).
-  const settings = { ...loaded, workspacesCallsPerSecond: loaded.driftCallsPerSecond };
-  const deadline = new Deadline(lambdaContext, settings, Date.now() + lambdaContext.getRemainingTimeInMillis());
-  return {
-    deadline,
-    settings,
-    log: new CallLog(),
-    // The check's first calls read CloudFormation: an AccessDenied is never IAM propagation.
-    propagation: { succeeded: true, startedAt: Date.now() },
-    abort: new AbortController(),
-    stop: new AbortController(),
-    progress: new Progress(),
-    accountId: lambdaContext.invokedFunctionArn.split(':')[4],
-  };
-}
-
-/** A gate that re-reads the stack's status before the first write and every WRITES_PER_STATUS_READ writes after. */
-function writeGate(stackId: string, ctx: ResourceContext): WriteGate {
-  let writes = 0;
-  return {
-    beforeWrite: async () => {
-      if (writes % WRITES_PER_STATUS_READ === 0) await requireSettledStack(stackId, ctx, 'before a write of the check');
-      writes += 1;
-    },
-  };
-}
-
 /**
  * The check of one subject: it acts only on the declaration of the last deploy that succeeded
  * (the stack is settled, CloudFormation's resource is settled and names the declared image, alias
@@ -102,13 +65,11 @@ function writeGate(stackId: string, ctx: ResourceContext): WriteGate {
  * into `record` as soon as they are known, so that a check that stops later still logs them.
  */
 async function checkSubject(
-  event: DriftCheckEvent, subjects: Record<string, DriftSubjectOf>, ctx: ResourceContext,
-  findings: DriftFindings, record: { fields: Record<string, unknown> },
+  event: DriftCheckEvent, subjects: DriftSubjects, ctx: ResourceContext, findings: DriftFindings, record: { fields: Record<string, unknown> },
 ): Promise<void> {
-  const subjectOf = subjects[event.ResourceType];
-  if (!subjectOf) throw new Error(`drift checks serve ${Object.keys(subjects).join(', ')}, not ${event.ResourceType}`);
-  if (!isDriftAction(event.Action)) throw new Error(`Action ${JSON.stringify(event.Action)} is not one of REPORT, REPAIR, ENFORCE`);
-  const subject = subjectOf(declarationOf(event), ctx, event);
+  if (!isDriftCheckedType(event.ResourceType)) throw new Error(`drift checks serve ${DRIFT_CHECKED_TYPES.join(', ')}, not ${event.ResourceType}`);
+  if (!isDriftAction(event.Action)) throw new Error(`Action ${JSON.stringify(event.Action)} is not one of ${DRIFT_ACTIONS.join(', ')}`);
+  const subject = subjects[event.ResourceType](declarationOf(event), ctx, event);
   record.fields = subject.logFields;
   await requireSettledStack(event.StackId, ctx, 'when the check started');
   await requireCurrentResource(event, subject.physicalId, ctx);
@@ -123,7 +84,9 @@ async function checkSubject(
       ? 'no deployed declaration is recorded (deploy once with the drift check)'
       : 'the input is not the declaration last deployed (stale input)');
   }
-  await subject.reconcile(event.Action, writeGate(event.StackId, ctx), findings);
+  // No re-read of the stack's status before the writes: each write passes the ledger's fence
+  // (lambda/reconcile/), which a deploy request of this object, whatever the stack does, fails.
+  await subject.reconcile(event.Action, findings);
 }
 
 /** How a check ended, for its log line. */
@@ -133,30 +96,23 @@ interface Outcome {
   readonly error?: string;
 }
 
-/**
- * Run the check against the watchdog, so that a check still running close to the end of the
- * invocation fails with its log line rather than being cut off by the Lambda timeout; whatever
- * the end, stop every call of the check still in flight (`stopTimer` is the stop margin's timer).
- */
-async function outcomeOf(work: () => Promise<void>, findings: DriftFindings, ctx: ResourceContext, stopTimer: NodeJS.Timeout): Promise<Outcome> {
-  let watchdogTimer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<never>((_resolve, reject) => {
-    watchdogTimer = setTimeout(() => reject(new Error('the check was still running close to the end of the invocation\'s time and was stopped')), ctx.deadline.watchdogMs);
-  });
-  try {
-    await Promise.race([work(), watchdog]);
+/** A check the watchdog stopped: it fails with its log line rather than being cut off by the Lambda timeout. */
+const LATE: Outcome = { status: 'FAILED', error: 'the check was still running close to the end of the invocation\'s time and was stopped' };
+
+/** How the check's work ended, against the invocation's watchdog; whatever the end, every call of the check still in flight stops. */
+async function outcomeOf(invocation: CheckInvocation, work: Promise<void>, findings: DriftFindings): Promise<Outcome> {
+  const statusOf = (): Outcome => {
     const differs = findings.missing.length + findings.unexpected.length > 0;
     const written = findings.repaired.length + findings.unshared.length > 0;
     return { status: !differs ? 'IN_SYNC' : written ? 'REPAIRED' : 'DRIFTED' };
+  };
+  try {
+    return await invocation.raceWatchdog(work.then(statusOf), () => LATE);
   } catch (caught) {
     if (caught instanceof DriftSkipped) return { status: 'SKIPPED', skipped: caught.message };
     return { status: 'FAILED', error: messageOf(caught) };
   } finally {
-    clearTimeout(watchdogTimer);
-    clearTimeout(stopTimer);
-    ctx.deadline.expire();
-    ctx.stop.abort();
-    ctx.abort.abort();
+    invocation.stopCalls();
   }
 }
 
@@ -164,17 +120,15 @@ async function outcomeOf(work: () => Promise<void>, findings: DriftFindings, ctx
  * Run one drift check and write its one log line; never throws (a check that fails logs and
  * publishes that, and the next one tries again). It acts only on the declaration of the last
  * deploy that succeeded: the stack is settled, CloudFormation's resource is settled and names the
- * declared image, alias or catalog, the ownership tags name this resource, and the digest they
- * record is the input's. Otherwise it changes nothing and says why.
+ * declared image, alias or catalog, the ledger names this resource as the owner, and the digest
+ * it records is the input's. Otherwise it changes nothing and says why. Its time is the
+ * invocation's (CheckInvocation: the same deadline, stop timer and watchdog as a request's).
  */
-export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Context, subjects: Record<string, DriftSubjectOf>): Promise<void> {
-  const startedAt = Date.now();
-  const ctx = checkContext(lambdaContext);
-  const stopTimer = setTimeout(() => ctx.stop.abort(), Math.max(0, ctx.deadline.workMs));
-  stopTimer.unref?.();
+export async function runDriftCheck(invocation: CheckInvocation, subjects: DriftSubjects): Promise<void> {
+  const { event, context: ctx } = invocation;
   const findings: DriftFindings = { missing: [], unexpected: [], repaired: [], unshared: [], notes: {} };
   const record: { fields: Record<string, unknown> } = { fields: {} };
-  const { status, skipped, error } = await outcomeOf(() => checkSubject(event, subjects, ctx, findings, record), findings, ctx, stopTimer);
+  const { status, skipped, error } = await outcomeOf(invocation, checkSubject(event, subjects, ctx, findings, record), findings);
   writeDriftLogLine(driftLogLine({
     status,
     resourceType: String(event.ResourceType),
@@ -184,6 +138,6 @@ export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Conte
     findings,
     skipped,
     error,
-    fields: { ...record.fields, calls: ctx.log.calls, httpAttempts: ctx.log.attempts, durationMs: Date.now() - startedAt },
+    fields: { ...record.fields, calls: ctx.log.calls, httpAttempts: ctx.log.attempts, durationMs: Date.now() - invocation.startedAt },
   }));
 }

@@ -1,4 +1,4 @@
-import type { DriftActionValue } from '../../src/contract/drift';
+import type { DriftActionValue, DriftCheckedType } from '../../src/contract/drift';
 import type { Ownership } from '../ownership/ownership';
 import type { ResourceContext } from '../runtime/resource';
 
@@ -24,11 +24,6 @@ export interface DriftMarks {
   readonly digest?: string;
 }
 
-/** Called before each write: throws DriftSkipped when a deploy of the stack started meanwhile. */
-export interface WriteGate {
-  beforeWrite(): Promise<void>;
-}
-
 /** A check that acts on nothing, and why (a deploy in flight, a rename, a stale input). */
 export class DriftSkipped extends Error {
   public readonly name = 'DriftSkipped';
@@ -44,8 +39,11 @@ export interface DriftSubject {
   readonly logFields: Record<string, unknown>;
   /** The owner and digest the ledger records (lambda/reconcile/ledger.ts); null when the object does not exist. */
   marks(): Promise<DriftMarks | null>;
-  /** Compare what is in effect with the declaration and, by the action, write the differences. */
-  reconcile(action: DriftActionValue, gate: WriteGate, findings: DriftFindings): Promise<void>;
+  /**
+   * Compare what is in effect with the declaration and, by the action, write the differences:
+   * the engine decides (lambda/reconcile/plan.ts) and fences each write (lambda/reconcile/).
+   */
+  reconcile(action: DriftActionValue, findings: DriftFindings): Promise<void>;
 }
 
 /** A resource type's drift check: its subject, from the declaration in the check's input (throws InputError when it breaks the rules). */
@@ -53,24 +51,5 @@ export type DriftSubjectOf = (
   declaration: Record<string, unknown>, ctx: ResourceContext, resource: { readonly StackId: unknown; readonly LogicalResourceId: unknown },
 ) => DriftSubject;
 
-/**
- * Make one write per target, in order, each after the gate, noting each one done in `done`. When
- * the check's time runs out (its pace, its deadline) it stops there and notes in the findings how
- * many are left: the next check reads again and goes on.
- */
-export async function writeEach(
-  targets: readonly string[], gate: WriteGate, findings: DriftFindings, done: string[], write: (target: string) => Promise<void>,
-): Promise<boolean> {
-  for (const [i, target] of targets.entries()) {
-    try {
-      await gate.beforeWrite();
-      await write(target);
-    } catch (error) {
-      if ((error as Error | undefined)?.name !== 'TimeShortError') throw error;
-      findings.incomplete = `${(error as Error).message}: ${targets.length - i} write(s) left for the next check`;
-      return false;
-    }
-    done.push(target);
-  }
-  return true;
-}
+/** The drift check of each resource type that has one: one for every type the contract lists, or the table fails to compile. */
+export type DriftSubjects = { readonly [T in DriftCheckedType]: DriftSubjectOf };

@@ -8,9 +8,8 @@ import {
   GetConnectionPreferencesCommandOutput,
   UpdateConnectionPreferencesCommand,
 } from '@aws-sdk/client-partnercentral-account';
-import { AccessType } from '../../src/contract/values';
 import { partnerCentralOf } from '../clients/partner-central';
-import { repairedExclusions } from '../drift/exclusions';
+import { sameState, StateInEffect, WholeState } from '../reconcile/whole-state-plan';
 import { sleep } from '../runtime/deadline';
 import { isErrorCode } from '../runtime/errors';
 import type { ResourceContext } from '../runtime/resource';
@@ -19,10 +18,7 @@ import type { ResourceContext } from '../runtime/resource';
 const MAX_CONFLICT_BACKOFF_MS = 20_000;
 
 /** The state the preferences should reach. */
-export interface Desired {
-  readonly accessType: AccessType;
-  readonly excluded: readonly string[];
-}
+export type Desired = WholeState;
 
 /** What one Get-then-Update round ended with. */
 export interface Applied {
@@ -32,12 +28,9 @@ export interface Applied {
   readonly attempts: number;
 }
 
-/** Whether the preferences read are already in the desired state. */
-export function sameState(current: GetConnectionPreferencesCommandOutput, desired: Desired): boolean {
-  const now = new Set(current.ExcludedParticipantIds ?? []);
-  return current.AccessType === desired.accessType
-    && now.size === desired.excluded.length
-    && desired.excluded.every(e => now.has(e));
+/** The preferences read, as the engine compares them (lambda/reconcile/whole-state-plan.ts). */
+export function stateOf(current: GetConnectionPreferencesCommandOutput): StateInEffect {
+  return { accessType: current.AccessType, excluded: current.ExcludedParticipantIds ?? [] };
 }
 
 /** The members of a Partner Central error the handler reports. */
@@ -84,10 +77,12 @@ function explained(operation: string, catalog: string, error: unknown): unknown 
  * state with it, and when someone else wrote in between (a revision conflict), read again and
  * retry with full-jitter exponential backoff, bounded by the attempts setting and the time left.
  * A read that already shows the desired state ends without a write: it would change nothing and
- * would only move the revision (and could collide with another editor).
+ * would only move the revision (and could collide with another editor). `wanted` as a function
+ * (a drift check's) decides from each read what to write, or nothing, and may fence the write.
  */
 export async function apply(
-  catalog: string, wanted: Desired | ((current: GetConnectionPreferencesCommandOutput) => Desired), action: string, ctx: ResourceContext,
+  catalog: string, wanted: Desired | ((current: GetConnectionPreferencesCommandOutput) => Promise<Desired | undefined>),
+  action: string, ctx: ResourceContext,
   beforeWrite?: (current: GetConnectionPreferencesCommandOutput) => Promise<boolean>,
 ): Promise<Applied> {
   const pc = partnerCentralOf(ctx);
@@ -107,9 +102,9 @@ export async function apply(
     if (attempt === 1 && beforeWrite && !(await beforeWrite(current))) {
       return { revision: current.Revision, arn: current.Arn ?? '', written: false, attempts: 0 };
     }
-    // The state to reach, from what was just read when it depends on it (a drift check's REPAIR).
-    const desired = typeof wanted === 'function' ? wanted(current) : wanted;
-    if (sameState(current, desired)) {
+    // The state to reach, from what was just read when it depends on it (a drift check's).
+    const desired = typeof wanted === 'function' ? await wanted(current) : wanted;
+    if (desired === undefined || sameState(stateOf(current), desired)) {
       ctx.progress.record(action, catalog);
       return { revision: current.Revision, arn: current.Arn ?? '', written: false, attempts: attempt - 1 };
     }
@@ -136,26 +131,4 @@ export async function apply(
       await sleep(delay);
     }
   }
-}
-
-/** The differences between the preferences in effect and the declared ones, as a check reports them. */
-export function differences(current: GetConnectionPreferencesCommandOutput, declared: Desired): { missing: string[]; unexpected: string[] } {
-  const now = new Set(current.ExcludedParticipantIds ?? []);
-  const wanted = new Set(declared.excluded);
-  return {
-    missing: [
-      ...(current.AccessType === declared.accessType ? [] : [`AccessType ${declared.accessType} (found ${current.AccessType ?? 'none'})`]),
-      ...declared.excluded.filter(e => !now.has(e)),
-    ],
-    unexpected: [...now].filter(e => !wanted.has(e)),
-  };
-}
-
-/**
- * What REPAIR writes: the declared access type and exclusions, with as many exclusions added outside the stack as fit
- * (repairedExclusions) where the access type allows exclusions (else Partner Central refuses them). ENFORCE writes the declaration.
- */
-export function repairedState(current: GetConnectionPreferencesCommandOutput, declared: Desired): Desired & { dropped?: string[] } {
-  if (declared.accessType !== 'ALLOW_BY_DEFAULT_DENY_SOME') return declared;
-  return { accessType: declared.accessType, ...repairedExclusions(current.ExcludedParticipantIds ?? [], declared.excluded) };
 }

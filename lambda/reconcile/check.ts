@@ -25,15 +25,6 @@ function ownerOfEntry(entry: LedgerEntry): { stackId: string; logicalId: string 
   return { stackId: entry.owner.slice(0, at), logicalId: entry.owner.slice(at + 1) };
 }
 
-/** An alias has one share: REPAIR cannot share it with the declared account while an undeclared one holds it. */
-function oneShareSteps(steps: Step[], effect: ReadonlySet<string>, declared: ReadonlySet<string>, findings: DriftFindings): Step[] {
-  const revoked = new Set(steps.filter(s => !s.grant).map(s => s.accountId));
-  const holders = [...effect].filter(a => !declared.has(a) && !revoked.has(a));
-  if (holders.length === 0 || !steps.some(s => s.grant)) return steps;
-  findings.notes.notRepaired = `the alias's one share is held by ${holders.join(', ')}, which nobody declared: REPAIR leaves it, ENFORCE would unshare it first`;
-  return steps.filter(s => !s.grant);
-}
-
 /** Run a check's steps; a deploy that starts or the check's time running out stops it, noted as incomplete. */
 async function runCheck<S extends Share>(
   type: SetShareType<S>, share: S, ledger: Ledger, version: number, steps: Step[], findings: DriftFindings, ctx: ResourceContext,
@@ -66,7 +57,7 @@ async function reconcile<S extends Share>(
   if (!effect) throw new DriftSkipped(`${type.noun} ${share.objectId} does not exist`);
   const entry = read.dirty.size > 0 ? await ledger.recover(read.version, CHECK, read.dirty, effect) : read;
   const declared = new Set(await type.declared(share, ctx));
-  const planned = checkPlan(action, declared, entry.shared, effect);
+  const planned = checkPlan(action, declared, entry.shared, effect, type.kind === 'alias');
   findings.missing.push(...planned.findings.missing);
   findings.unexpected.push(...planned.findings.unexpected);
   Object.assign(findings.notes, {
@@ -74,8 +65,10 @@ async function reconcile<S extends Share>(
     leftUnits: planned.findings.ours.length,
     sharedOutside: planned.findings.unexpected.length - planned.findings.ours.length,
   });
-  const steps = type.kind === 'alias' && action === 'REPAIR' ? oneShareSteps(planned.steps, effect, declared, findings) : planned.steps;
-  await runCheck(type, share, ledger, entry.version, steps, findings, ctx);
+  if (planned.heldBy) {
+    findings.notes.notRepaired = `the alias's one share is held by ${planned.heldBy.join(', ')}, which nobody declared: REPAIR leaves it, ENFORCE would unshare it first`;
+  }
+  await runCheck(type, share, ledger, entry.version, planned.steps, findings, ctx);
 }
 
 /** The drift check of a set-share type: its subject, from the declaration in the check's input. */
@@ -92,7 +85,7 @@ export function setShareDrift<S extends Share>(type: SetShareType<S>, logFields:
         entry = await ledger.read();
         return { ownership: { owner: ownerOfEntry(entry) }, digest: entry.digest };
       },
-      reconcile: (action, _gate, findings) => reconcile(type, share, ledger, entry!, action, findings, ctx),
+      reconcile: (action, findings) => reconcile(type, share, ledger, entry!, action, findings, ctx),
     };
   };
 }

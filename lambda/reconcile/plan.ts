@@ -56,17 +56,31 @@ export interface CheckFindings {
   readonly ours: string[];
 }
 
-/** A check's findings and writes: REPORT none; REPAIR shares what is missing and unshares what the library shared and nobody declares; ENFORCE unshares every undeclared account. */
+/**
+ * A check's findings and writes: REPORT none; REPAIR shares what is missing and unshares what the
+ * library shared and nobody declares; ENFORCE unshares every undeclared account. An object with
+ * `oneShare` (an alias): REPAIR cannot share it with the declared account while an undeclared one
+ * holds its share, so it shares nothing and names the holders (`heldBy`); ENFORCE unshares them first.
+ */
 export function checkPlan(
-  action: DriftActionValue, declared: ReadonlySet<string>, ledger: ReadonlySet<string>, effect: ReadonlySet<string>,
-): { readonly findings: CheckFindings; readonly steps: Step[] } {
+  action: DriftActionValue, declared: ReadonlySet<string>, ledger: ReadonlySet<string>, effect: ReadonlySet<string>, oneShare = false,
+): { readonly findings: CheckFindings; readonly steps: Step[]; readonly heldBy?: string[] } {
   const missing = sorted(minus(declared, effect));
   const unexpected = sorted(minus(effect, declared));
   const ours = unexpected.filter(a => ledger.has(a));
   const findings = { missing, unexpected, ours };
-  if (action === 'REPORT') return { findings, steps: [] };
-  const toRevoke = action === 'ENFORCE' ? unexpected : ours;
-  return { findings, steps: [...revokes(toRevoke), ...grants(missing)] };
+  // Exhaustive over the contract's actions: a new one fails to compile here until it is decided.
+  switch (action) {
+    case 'REPORT':
+      return { findings, steps: [] };
+    case 'REPAIR': {
+      const heldBy = oneShare && missing.length > 0 ? [...effect].filter(a => !declared.has(a) && !ledger.has(a)) : [];
+      if (heldBy.length > 0) return { findings, steps: revokes(ours), heldBy };
+      return { findings, steps: [...revokes(ours), ...grants(missing)] };
+    }
+    case 'ENFORCE':
+      return { findings, steps: [...revokes(unexpected), ...grants(missing)] };
+  }
 }
 
 /** A plan as one short string for the checkpoint ("+a,-b"): 14 bytes an account. */

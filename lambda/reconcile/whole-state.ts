@@ -3,7 +3,7 @@ import { CHECK } from './check';
 import { beginRequest, endAfterFailure, holderOf, ownerKey } from './deploy';
 import { deployInFlight } from './engine';
 import { Ledger, LedgerEntry, SupersededError } from './ledger';
-import { DriftMarks, DriftSkipped, WriteGate } from '../drift/subject';
+import { DriftMarks, DriftSkipped } from '../drift/subject';
 import { ownerOf } from '../ownership/ownership';
 import type { ResourceContext, ResourceResult } from '../runtime/resource';
 
@@ -36,8 +36,11 @@ export async function holdingWholeState<R extends ResourceResult<any>>(
   return result;
 }
 
-/** What a check of a whole-state object reads from the ledger: the owner and digest to compare, and the fence of its write. */
-export function wholeStateCheck(ledger: Ledger): { marks: () => Promise<DriftMarks>; gate: WriteGate } {
+/**
+ * What a check of a whole-state object reads from the ledger: the owner and digest to compare, and
+ * the fence of a write (DriftSkipped when a deploy holds the object or has begun since `marks`).
+ */
+export function wholeStateCheck(ledger: Ledger): { marks: () => Promise<DriftMarks>; fence: () => Promise<void> } {
   let entry: LedgerEntry | undefined;
   return {
     marks: async () => {
@@ -46,16 +49,14 @@ export function wholeStateCheck(ledger: Ledger): { marks: () => Promise<DriftMar
       const owner = entry.owner ? { stackId: entry.owner.slice(0, at), logicalId: entry.owner.slice(at + 1) } : undefined;
       return { ownership: { owner }, digest: entry.digest };
     },
-    gate: {
-      beforeWrite: async () => {
-        if (deployInFlight(entry!)) throw new DriftSkipped(`a deploy of ${ledger.key} is in flight (request ${entry!.requestId})`);
-        try {
-          await ledger.touch(entry!.version, CHECK);
-        } catch (error) {
-          if (error instanceof SupersededError) throw new DriftSkipped(error.message);
-          throw error;
-        }
-      },
+    fence: async () => {
+      if (deployInFlight(entry!)) throw new DriftSkipped(`a deploy of ${ledger.key} is in flight (request ${entry!.requestId})`);
+      try {
+        await ledger.touch(entry!.version, CHECK);
+      } catch (error) {
+        if (error instanceof SupersededError) throw new DriftSkipped(error.message);
+        throw error;
+      }
     },
   };
 }

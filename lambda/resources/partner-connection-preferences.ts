@@ -1,5 +1,6 @@
 import { GetConnectionPreferencesCommand, GetConnectionPreferencesCommandOutput } from '@aws-sdk/client-partnercentral-account';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { DriftActionValue } from '../../src/contract/drift';
 import { PartnerConnectionPreferencesAttributes, PartnerConnectionPreferencesProperties, received, RESOURCE_TYPES } from '../../src/contract/resources';
 import { breaks, duplicatesOf, follows, MAX_EXCLUDED_PARTICIPANTS, PARTICIPANT_ID, PARTNER_CATALOG } from '../../src/contract/rules';
 import { ACCESS_TYPES, AccessType, isAccessType, REMOVAL_POLICY, RemovalPolicyValue } from '../../src/contract/values';
@@ -12,10 +13,11 @@ import { NOTHING_DONE } from '../ownership/nothing-done';
 import { deleteAction, DeleteAction, Owner, ownerOf, settlingChanges } from '../ownership/ownership';
 import { readRemovalPolicy } from '../ownership/removal-policy';
 import { StackFacts } from '../ownership/stacks';
-import { Applied, apply, Desired, differences, repairedState, sameState } from '../partner-central/preferences';
+import { Applied, apply, Desired, stateOf } from '../partner-central/preferences';
 import { changeTags, readOwnership, tagStore } from '../partner-central/tags';
 import { Ledger, ledgerKey } from '../reconcile/ledger';
 import { holdingWholeState, wholeStateCheck } from '../reconcile/whole-state';
+import { WholeStatePlan, wholeStatePlan } from '../reconcile/whole-state-plan';
 import { InputError, messageOf } from '../runtime/errors';
 import { logger } from '../runtime/logger';
 import { NOTHING_TO_UNDO, validForDelete } from '../runtime/resource';
@@ -228,11 +230,35 @@ async function putPreferences(event: Exclude<CloudFormationCustomResourceEvent, 
 };
 
 /**
- * The drift check of a catalog's connection preferences: read them; REPORT writes nothing, REPAIR
- * writes the declared access type and the declared exclusions back (keeping exclusions added
- * outside the stack), ENFORCE writes exactly the declaration (removing those). A write carries the
- * Revision just read and, on a revision conflict, reads and tries again as a deploy does.
+ * A check of a catalog's preferences: each read goes to the engine's plan (lambda/reconcile/
+ * whole-state-plan.ts), which says what REPORT, REPAIR or ENFORCE writes, if anything; a write
+ * passes the check's fence first and carries the Revision just read, and on a revision conflict
+ * it reads, plans and passes the fence again, as a deploy retries. The findings are the first read's.
  */
+async function checkPreferences(
+  catalog: string, action: DriftActionValue, declared: Desired, fence: () => Promise<void>, findings: DriftFindings, ctx: ResourceContext,
+): Promise<void> {
+  let found: WholeStatePlan | undefined;
+  let acted: WholeStatePlan | undefined;
+  const applied = await apply(catalog, async current => {
+    acted = wholeStatePlan(action, declared, stateOf(current));
+    if (!found) {
+      found = acted;
+      findings.missing.push(...found.findings.missing);
+      findings.unexpected.push(...found.findings.unexpected);
+    }
+    if (acted.write) await fence();
+    return acted.write;
+  }, 'drift-check', ctx);
+  if (!applied.written || !acted?.write) return;
+  findings.repaired.push(...found!.findings.missing);
+  findings.unshared.push(...acted.removed);
+  findings.notes.revision = applied.revision;
+  if (acted.droppedOutside.length > 0) findings.notes.droppedOutside = acted.droppedOutside;
+  if (applied.attempts > 1) findings.notes.conflictAttempts = applied.attempts;
+}
+
+/** The drift check of a catalog's connection preferences: the owner and digest from the ledger, and the check above. */
 export const partnerConnectionPreferencesDrift: DriftSubjectOf = (declaration, ctx) => {
   const prefs = validatePreferences(declaration);
   const declared: Desired = { accessType: prefs.accessType, excluded: prefs.excluded };
@@ -242,39 +268,6 @@ export const partnerConnectionPreferencesDrift: DriftSubjectOf = (declaration, c
     digest: digestOf(prefs),
     logFields: { catalog: prefs.catalog, accessType: prefs.accessType, excludedCount: prefs.excluded.length },
     marks: check.marks,
-    reconcile: async (action, _stackGate, findings: DriftFindings) => {
-      const gate = check.gate;
-      let first: GetConnectionPreferencesCommandOutput | undefined;
-      const compare = (current: GetConnectionPreferencesCommandOutput) => {
-        if (first) return;
-        first = current;
-        const found = differences(current, declared);
-        findings.missing.push(...found.missing);
-        findings.unexpected.push(...found.unexpected);
-      };
-      if (action === 'REPORT') {
-        compare(await partnerCentralOf(ctx).send(new GetConnectionPreferencesCommand({ Catalog: prefs.catalog })));
-        return;
-      }
-      let wrote: ReturnType<typeof repairedState> | undefined;
-      const desiredOf = (current: GetConnectionPreferencesCommandOutput) => {
-        const desired = action === 'ENFORCE' ? declared : repairedState(current, declared);
-        wrote = sameState(current, desired) ? undefined : desired;
-        return desired;
-      };
-      const gateWrite = async (current: GetConnectionPreferencesCommandOutput) => {
-        compare(current);
-        if (!sameState(current, desiredOf(current))) await gate.beforeWrite();
-        return true;
-      };
-      const applied = await apply(prefs.catalog, desiredOf, 'drift-repair', ctx, gateWrite);
-      if (!applied.written || !wrote) return;
-      const kept = new Set(wrote.excluded);
-      findings.repaired.push(...findings.missing);
-      findings.unshared.push(...findings.unexpected.filter(e => !kept.has(e)));
-      findings.notes.revision = applied.revision;
-      if (wrote.dropped?.length) findings.notes.droppedOutside = wrote.dropped;
-      if (applied.attempts > 1) findings.notes.conflictAttempts = applied.attempts;
-    },
+    reconcile: (action, findings) => checkPreferences(prefs.catalog, action, declared, check.fence, findings, ctx),
   };
 };

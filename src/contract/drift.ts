@@ -13,6 +13,11 @@ export const DRIFT_CHECKED_TYPES = [
 ] as const;
 export type DriftCheckedType = typeof DRIFT_CHECKED_TYPES[number];
 
+/** Whether a value is a resource type that has a drift check. */
+export function isDriftCheckedType(value: unknown): value is DriftCheckedType {
+  return typeof value === 'string' && (DRIFT_CHECKED_TYPES as readonly string[]).includes(value);
+}
+
 /** The member that marks an event as a drift check (CloudFormation's events never carry it). */
 export const DRIFT_CHECK_KEY = 'CrossAccountSharingDriftCheck';
 
