@@ -1,9 +1,10 @@
-import { DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStackResourceCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import type { Context } from 'aws-lambda';
 import { driftLogLine, DriftStatus, writeDriftLogLine } from './report';
 import { DriftFindings, DriftSkipped, DriftSubjectOf, WriteGate } from './subject';
 import { declarationOf, DRIFT_CHECK_KEY, DriftCheckEvent, isDriftAction } from '../../src/contract/drift';
 import { cloudFormationIn } from '../clients/cloudformation';
+import { pages } from '../clients/paging';
 import { regionOf } from '../ownership/stacks';
 import { CallLog } from '../runtime/call-guard';
 import { Deadline } from '../runtime/deadline';
@@ -47,21 +48,64 @@ async function requireSettledStack(stackId: string, ctx: ResourceContext, when: 
   if (!SETTLED.has(status)) throw new DriftSkipped(`a deploy of the stack is in flight or failed (stack status ${status}) ${when}`);
 }
 
-/** Throws DriftSkipped unless CloudFormation's resource is settled and its physical ID names what the input declares. */
-async function requireCurrentResource(event: DriftCheckEvent, physicalId: string, ctx: ResourceContext): Promise<void> {
-  let detail;
+/** A resource of the check's stack, as CloudFormation answers it. */
+interface StackResource {
+  readonly LogicalResourceId?: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceType?: string;
+  readonly ResourceStatus?: string;
+}
+
+/** One resource of the stack by its logical ID, or undefined when the stack has none of that ID. */
+async function stackResource(stackId: string, logicalId: string, ctx: ResourceContext): Promise<StackResource | undefined> {
   try {
-    ({ StackResourceDetail: detail } = await cloudFormationIn(regionOf(event.StackId), ctx)
-      .send(new DescribeStackResourceCommand({ StackName: event.StackId, LogicalResourceId: event.LogicalResourceId })));
+    const { StackResourceDetail } = await cloudFormationIn(regionOf(stackId), ctx)
+      .send(new DescribeStackResourceCommand({ StackName: stackId, LogicalResourceId: logicalId }));
+    return StackResourceDetail;
   } catch (error) {
-    if (isErrorCode(error, 'ValidationError')) throw new DriftSkipped(`the stack has no resource ${event.LogicalResourceId} (renamed or removed)`);
+    if (isErrorCode(error, 'ValidationError')) return undefined;
     throw error;
   }
-  const status = detail?.ResourceStatus;
-  if (!status || !RESOURCE_SETTLED.has(status)) throw new DriftSkipped(`resource ${event.LogicalResourceId} is in status ${status ?? 'unknown'}`);
-  if (detail?.PhysicalResourceId !== physicalId) {
-    throw new DriftSkipped(`resource ${event.LogicalResourceId} is ${detail?.PhysicalResourceId ?? 'unnamed'}, not ${physicalId}: the input is older than the resource`);
+}
+
+/**
+ * The resource of `type` whose physical ID is `physicalId`, among the stack's, every page (100
+ * resources each); undefined when there is none. Read only when the ledger's owner is not in the
+ * stack: `cdk refactor` moved it to another logical ID without telling the resource.
+ */
+async function movedResource(stackId: string, type: string, physicalId: string, ctx: ResourceContext): Promise<StackResource | undefined> {
+  const read = (nextToken: string | undefined) =>
+    cloudFormationIn(regionOf(stackId), ctx).send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }));
+  for await (const page of pages(read)) {
+    const found = page.StackResourceSummaries?.find(r => r.ResourceType === type && r.PhysicalResourceId === physicalId && r.ResourceStatus !== 'DELETE_COMPLETE');
+    if (found) return found;
   }
+  return undefined;
+}
+
+/**
+ * The logical ID of the resource the check is about, once CloudFormation shows it settled with
+ * the declared physical ID; else DriftSkipped. It is the ledger's owner (`ownerId`): the input
+ * names no logical ID (an older release's input does, and must name the owner). An owner the
+ * stack no longer has was moved by `cdk refactor` if a resource of the check's type has its
+ * physical ID: the check acts for it (the moved resource's next Update records it as the owner).
+ */
+async function currentResource(event: DriftCheckEvent, ownerId: string, physicalId: string, ctx: ResourceContext): Promise<string> {
+  if (event.LogicalResourceId !== undefined && event.LogicalResourceId !== ownerId) {
+    throw new DriftSkipped(`this resource does not own it (the ledger names ${ownerId}, the input ${event.LogicalResourceId})`);
+  }
+  let detail = await stackResource(event.StackId, ownerId, ctx);
+  if (!detail) {
+    detail = await movedResource(event.StackId, event.ResourceType, physicalId, ctx);
+    if (!detail) throw new DriftSkipped(`the stack has no resource ${ownerId}, nor a ${event.ResourceType} of ${physicalId} (removed)`);
+  }
+  const logicalId = detail.LogicalResourceId ?? ownerId;
+  const status = detail.ResourceStatus;
+  if (!status || !RESOURCE_SETTLED.has(status)) throw new DriftSkipped(`resource ${logicalId} is in status ${status ?? 'unknown'}`);
+  if (detail.PhysicalResourceId !== physicalId) {
+    throw new DriftSkipped(`resource ${logicalId} is ${detail.PhysicalResourceId ?? 'unnamed'}, not ${physicalId}: the input is older than the resource`);
+  }
+  return logicalId;
 }
 
 /** The context of a check: the runtime's, its calls paced at the check's own rate, its time the invocation's. */
@@ -96,34 +140,41 @@ function writeGate(stackId: string, ctx: ResourceContext): WriteGate {
 
 /**
  * The check of one subject: it acts only on the declaration of the last deploy that succeeded
- * (the stack is settled, CloudFormation's resource is settled and names the declared image, alias
- * or catalog, the ledger names this resource as the owner, and the digest it records is the
- * input's); otherwise it throws DriftSkipped, having changed nothing. The subject's log fields go
+ * (the stack is settled, the ledger names a resource of this stack as the owner, CloudFormation
+ * shows that resource, or the one `cdk refactor` moved it to, settled with the declared image,
+ * alias or catalog as its physical ID, and the digest the ledger records is the input's); otherwise it throws DriftSkipped, having changed nothing. The subject's log fields go
  * into `record` as soon as they are known, so that a check that stops later still logs them.
  */
 async function checkSubject(
   event: DriftCheckEvent, subjects: Record<string, DriftSubjectOf>, ctx: ResourceContext,
-  findings: DriftFindings, record: { fields: Record<string, unknown> },
+  findings: DriftFindings, record: CheckRecord,
 ): Promise<void> {
   const subjectOf = subjects[event.ResourceType];
   if (!subjectOf) throw new Error(`drift checks serve ${Object.keys(subjects).join(', ')}, not ${event.ResourceType}`);
   if (!isDriftAction(event.Action)) throw new Error(`Action ${JSON.stringify(event.Action)} is not one of REPORT, REPAIR, ENFORCE`);
-  const subject = subjectOf(declarationOf(event), ctx, event);
+  const subject = subjectOf(declarationOf(event), ctx);
   record.fields = subject.logFields;
   await requireSettledStack(event.StackId, ctx, 'when the check started');
-  await requireCurrentResource(event, subject.physicalId, ctx);
   const marks = await subject.marks();
   if (marks === null) throw new DriftSkipped(`${subject.physicalId} does not exist`);
   const owner = marks.ownership.owner;
-  if (owner?.stackId !== event.StackId || owner.logicalId !== event.LogicalResourceId) {
-    throw new DriftSkipped(`this resource does not own it (the ledger names ${owner ? `${owner.logicalId} of ${owner.stackId}` : 'no owner'})`);
+  if (owner?.stackId !== event.StackId) {
+    throw new DriftSkipped(`this stack does not own it (the ledger names ${owner ? `${owner.logicalId} of ${owner.stackId}` : 'no owner'})`);
   }
+  record.logicalId = await currentResource(event, owner.logicalId, subject.physicalId, ctx);
+  if (record.logicalId !== owner.logicalId) record.fields = { ...record.fields, movedFrom: owner.logicalId };
   if (marks.digest !== subject.digest) {
     throw new DriftSkipped(marks.digest === undefined
       ? 'no deployed declaration is recorded (deploy once with the drift check)'
       : 'the input is not the declaration last deployed (stale input)');
   }
   await subject.reconcile(event.Action, writeGate(event.StackId, ctx), findings);
+}
+
+/** What a check learns as it goes, for its log line: the subject's fields, and the resource's logical ID once found. */
+interface CheckRecord {
+  fields: Record<string, unknown>;
+  logicalId?: string;
 }
 
 /** How a check ended, for its log line. */
@@ -163,9 +214,9 @@ async function outcomeOf(work: () => Promise<void>, findings: DriftFindings, ctx
 /**
  * Run one drift check and write its one log line; never throws (a check that fails logs and
  * publishes that, and the next one tries again). It acts only on the declaration of the last
- * deploy that succeeded: the stack is settled, CloudFormation's resource is settled and names the
- * declared image, alias or catalog, the ownership tags name this resource, and the digest they
- * record is the input's. Otherwise it changes nothing and says why.
+ * deploy that succeeded: the stack is settled, the ledger's owner is its resource (or the one
+ * `cdk refactor` moved it to), settled with the declared image, alias or catalog, and the digest
+ * the ledger records is the input's. Otherwise it changes nothing and says why.
  */
 export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Context, subjects: Record<string, DriftSubjectOf>): Promise<void> {
   const startedAt = Date.now();
@@ -173,13 +224,14 @@ export async function runDriftCheck(event: DriftCheckEvent, lambdaContext: Conte
   const stopTimer = setTimeout(() => ctx.stop.abort(), Math.max(0, ctx.deadline.workMs));
   stopTimer.unref?.();
   const findings: DriftFindings = { missing: [], unexpected: [], repaired: [], unshared: [], notes: {} };
-  const record: { fields: Record<string, unknown> } = { fields: {} };
+  const record: CheckRecord = { fields: {}, logicalId: event.LogicalResourceId };
   const { status, skipped, error } = await outcomeOf(() => checkSubject(event, subjects, ctx, findings, record), findings, ctx, stopTimer);
   writeDriftLogLine(driftLogLine({
     status,
     resourceType: String(event.ResourceType),
     stackId: String(event.StackId),
-    logicalResourceId: String(event.LogicalResourceId),
+    logicalResourceId: record.logicalId,
+    physicalResourceId: String(event.PhysicalResourceId ?? event.LogicalResourceId),
     action: String(event.Action),
     findings,
     skipped,

@@ -49,9 +49,7 @@ export interface DriftSubject {
 }
 
 /** A resource type's drift check: its subject, from the declaration in the check's input (throws InputError when it breaks the rules). */
-export type DriftSubjectOf = (
-  declaration: Record<string, unknown>, ctx: ResourceContext, resource: { readonly StackId: unknown; readonly LogicalResourceId: unknown },
-) => DriftSubject;
+export type DriftSubjectOf = (declaration: Record<string, unknown>, ctx: ResourceContext) => DriftSubject;
 
 /**
  * Make one write per target, in order, each after the gate, noting each one done in `done`. When

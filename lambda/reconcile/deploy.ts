@@ -27,6 +27,12 @@ export type DeployEvent = CloudFormationCustomResourceEvent & { RequestType: 'Cr
 /** How the ledger names a resource as an owner. */
 export const ownerKey = (owner: Owner) => `${owner.stackId}|${owner.logicalId}`;
 
+/** The owner a ledger key names (a stack ID holds no '|'; the logical ID follows the last one). */
+export function ownerFromKey(key: string): Owner {
+  const at = key.lastIndexOf('|');
+  return { stackId: key.slice(0, at), logicalId: key.slice(at + 1) };
+}
+
 /** The holder of a request: its ID. */
 export const holderOf = (event: CloudFormationCustomResourceEvent): Holder => ({ requestId: event.RequestId });
 
@@ -115,6 +121,20 @@ export async function endAfterFailure(
 export const digestOf = <S extends Share>(type: SetShareType<S>, share: S) => declarationDigest(type.resourceType, type.digestValues(share));
 
 /**
+ * What a resource that did not own the object takes it over from. Another live logical ID of the
+ * same stack: a rename's takeover, remembered so that its rollback hands back. An old owner the
+ * stack no longer has is forgotten (null): the resource left (its Delete did not release it), or
+ * `cdk refactor` moved it to this resource's logical ID, which then is the same resource, whose
+ * Update (or Delete) arrives with the physical ID the ledger records and its new logical ID.
+ * The claim read the old owner already (the facts keep what they read): no further call.
+ */
+async function takeoverOf(entry: LedgerEntry, me: Owner, facts: StackFacts): Promise<LedgerChange['previous']> {
+  const old = entry.owner ? ownerFromKey(entry.owner) : undefined;
+  if (!old || old.stackId !== me.stackId || !entry.declared || !(await facts.isAlive(old))) return null;
+  return { owner: entry.owner!, declared: [...entry.declared] };
+}
+
+/**
  * Take the object for a Create or Update: hold its version, claim it (a Create, or an object the
  * ledger does not record as this resource's), settle older writers, adopt what an older release
  * shared, and record this resource, its declaration and a rename's takeover.
@@ -125,6 +145,7 @@ async function startDeploy<S extends Share>(
   const me = ownerOf(event);
   const ledger = new Ledger(ledgerKey(type.kind, share.objectId), ctx);
   const holder = holderOf(event);
+  const facts = new StackFacts(event.StackId, ctx);
   let entry = await beginRequest(ledger, event, ctx);
   try {
     const owned = entry.owner === ownerKey(me);
@@ -133,15 +154,13 @@ async function startDeploy<S extends Share>(
     const prepared = !owned || event.RequestType === 'Create';
     if (prepared) {
       await type.prepare(share, ctx);
-      await claimWorkspacesResource(type.noun, share.objectId, me, new StackFacts(event.StackId, ctx), ctx);
+      await claimWorkspacesResource(type.noun, share.objectId, me, facts, ctx);
     }
     await settleFences(entry, ctx);
     const legacyAccounts = legacy ? await type.legacy(legacy, event.StackId, event.LogicalResourceId, ctx) : [];
     entry = await adopt(type, share.objectId, ledger, entry, legacyAccounts, holder, ctx);
-    // Same stack, another logical ID: a rename's takeover, remembered so that its rollback hands back.
-    const takeover = !owned && entry.owner?.startsWith(`${me.stackId}|`) && entry.declared
-      ? { owner: entry.owner, declared: [...entry.declared] } : undefined;
-    const change = { owner: ownerKey(me), declared, digest: digestOf(type, share), ...(takeover ? { previous: takeover } : {}) };
+    const previous = owned ? {} : { previous: await takeoverOf(entry, me, facts) };
+    const change = { owner: ownerKey(me), declared, digest: digestOf(type, share), ...previous };
     return { entry: await ledger.record(entry.version, holder, change), prepared };
   } catch (error) {
     await endAfterFailure(ledger, entry, [], holder, error, ctx);
