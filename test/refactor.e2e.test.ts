@@ -1,0 +1,256 @@
+/**
+ * Renames that `cdk refactor` moves (issue 25, item 4): CloudFormation moves the resource to its
+ * new logical ID, keeping its physical ID, and sends its handler no event. Simulated through
+ * LocalDeployment.refactor, which refuses, as the CLI does, a refactor in which any property
+ * differs: so each test also shows that the library synthesizes nothing that carries the logical
+ * ID. After the move, the resource's next check, Update and Delete behave as for any resource, and
+ * the stack's delete leaves nothing behind.
+ */
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ComputeType, DriftAction, SharedWorkspaceImage, WorkspaceBundle, WorkspaceImageCopy } from '../src';
+import { driftLines } from './support/drift-log';
+import { CloudFormationStub, lambdaContext } from './support/handler-harness';
+import { ledgerDb, useLocalAws } from './support/local-aws';
+import { LocalDeployment, StepResult, TemplateJson } from './support/local-deployment';
+
+const OWNER = '123456789012';
+const RECEIVER = '210987654321';
+const IMAGE = 'wsi-abc123def';
+const SOURCE = 'wsi-golden1234';
+const A = '111122223333';
+const B = '444455556666';
+const C = '777788889999';
+const OWNER_RESOURCE = 'cdk-cross-account-sharing:owner-resource';
+const PREVIOUS = 'cdk-cross-account-sharing:previous-owner-resource';
+
+const aws = useLocalAws(OWNER, e => {
+  e.addAccount(RECEIVER);
+  e.workspaces.addImage(IMAGE);
+  e.workspaces.addImage(SOURCE, { sharedWith: [RECEIVER] });
+});
+
+/** The template of stack `Demo` (in `account`) built by `build`. */
+function synth(build: (stack: Stack) => unknown, account = OWNER): TemplateJson {
+  const app = new App();
+  const stack = new Stack(app, 'Demo', { env: { account, region: 'eu-west-1' } });
+  build(stack);
+  return app.synth().getStackArtifact(stack.artifactId).template;
+}
+
+const image = (id: string, accountIds: string[], action?: DriftAction) => synth(stack =>
+  new SharedWorkspaceImage(stack, id, { imageId: IMAGE, accountIds, ...(action ? { driftCheck: { interval: Duration.hours(1), action } } : {}) }));
+
+/**
+ * What `cdk refactor` would map: each resource of `before` that `after` no longer has, to the one
+ * new resource of `after` of the same type (the tests' templates have one of each).
+ */
+function movesBetween(before: TemplateJson, after: TemplateJson): Record<string, string> {
+  const gone = Object.keys(before.Resources).filter(id => !(id in after.Resources));
+  const added = Object.keys(after.Resources).filter(id => !(id in before.Resources));
+  const moves = Object.fromEntries(gone.map(id => {
+    const to = added.filter(n => after.Resources[n].Type === before.Resources[id].Type);
+    if (to.length !== 1) throw new Error(`no one resource of type ${before.Resources[id].Type} to move ${id} to: ${to.join(', ')}`);
+    return [id, to[0]];
+  }));
+  expect(Object.keys(moves)).toHaveLength(added.length);
+  return moves;
+}
+
+const logicalIdOf = (template: TemplateJson, type: string) => Object.keys(template.Resources).find(id => template.Resources[id].Type === type)!;
+const answers = (steps: StepResult[]) => steps.filter(s => s.response).map(s => `${s.phase} ${s.action} ${s.logicalId} ${s.response!.Status}`);
+const shareByHand = (accountId: string, grant: boolean) => aws.endpoint.workspaces.service().operations
+  .UpdateWorkspaceImagePermission({ ImageId: IMAGE, SharedAccountId: accountId, AllowCopyImage: grant }, OWNER);
+
+/** The image's ledger item, its attributes as plain values. */
+async function ledgerItem(): Promise<Record<string, unknown> | undefined> {
+  const item = (await ledgerDb.items()).find(i => i.Share?.S === `image:${IMAGE}`);
+  return item && Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v.N ?? v.SS ?? v.BOOL]));
+}
+
+/** Fire the stack's one schedule: the one log line of its check. */
+async function check(): Promise<Record<string, any>> {
+  const lines = await driftLines(() => aws.endpoint.scheduler.fire());
+  expect(lines).toHaveLength(1);
+  return lines[0];
+}
+
+/** Deploy `template` as the stack's first version; every answer SUCCESS. */
+async function deployed(template: TemplateJson, stub = aws.cfn, account = OWNER): Promise<LocalDeployment> {
+  const deployment = new LocalDeployment(aws.endpoint, stub, aws.handler, () => lambdaContext(account));
+  const steps = await deployment.deploy(template);
+  expect(steps.filter(s => s.response && s.response.Status !== 'SUCCESS')).toEqual([]);
+  return deployment;
+}
+
+/** Move the stack from `before` to `after` as `cdk refactor` does: no event reaches any handler. */
+function refactor(deployment: LocalDeployment, before: TemplateJson, after: TemplateJson): void {
+  const invocations = aws.endpoint.calls.length;
+  deployment.refactor(after, movesBetween(before, after));
+  expect(aws.endpoint.calls).toHaveLength(invocations);
+}
+
+describe('SharedWorkspaceImage with a drift check, moved from Golden to Renamed', () => {
+  const before = image('Golden', [A, B], DriftAction.ENFORCE);
+  const after = image('Renamed', [A, B], DriftAction.ENFORCE);
+  const oldId = logicalIdOf(before, 'Custom::SharedWorkspaceImage');
+  const newId = logicalIdOf(after, 'Custom::SharedWorkspaceImage');
+
+  test('its next check acts for the moved resource; then an Update, a check and the stack\'s delete behave as for any resource', async () => {
+    const deployment = await deployed(before);
+    const [schedule] = aws.endpoint.scheduler.list();
+    refactor(deployment, before, after);
+    expect(aws.endpoint.scheduler.list()).toEqual([schedule]);
+
+    // (b) The check: the ledger's owner is no longer in the stack, the resource of its physical ID is.
+    shareByHand(C, true);
+    shareByHand(B, false);
+    aws.endpoint.resetCalls();
+    const line = await check();
+    expect(line).toMatchObject({
+      status: 'REPAIRED', repaired: [B], unshared: [C], logicalResourceId: newId, movedFrom: oldId, PhysicalResourceId: IMAGE, StackName: 'Demo',
+    });
+    expect(line.skipped).toBeUndefined();
+    // One page of the stack's resources finds it: no other extra call.
+    expect(aws.endpoint.callsOf('ListStackResources')).toHaveLength(1);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE).sort()).toEqual([A, B]);
+
+    // (a) An Update that drops B: it arrives with the new logical ID and the physical ID recorded.
+    const update = await deployment.deploy(image('Renamed', [A], DriftAction.ENFORCE));
+    expect(answers(update)).toEqual([`deploy Update ${newId} SUCCESS`]);
+    expect(update[0].physicalId).toBe(IMAGE);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([A]);
+    expect(await ledgerItem()).toMatchObject({ Owner: `${aws.cfn.stackId}|${newId}`, Shared: [A] });
+    expect(await ledgerItem()).not.toHaveProperty('PreviousOwner');
+    expect(aws.endpoint.tags.of(IMAGE)).toMatchObject({ [OWNER_RESOURCE]: newId });
+    expect(aws.endpoint.tags.of(IMAGE)).not.toHaveProperty(PREVIOUS);
+
+    // A check after the Update finds its owner by the ledger, as any check does.
+    shareByHand(C, true);
+    aws.endpoint.resetCalls();
+    expect(await check()).toMatchObject({ status: 'REPAIRED', unshared: [C], logicalResourceId: newId });
+    expect(aws.endpoint.callsOf('ListStackResources')).toHaveLength(0);
+
+    // (c) The stack's delete unshares everything and leaves nothing.
+    const destroyed = await deployment.destroy();
+    expect(answers(destroyed)).toEqual([`delete Delete ${newId} SUCCESS`]);
+    expect(aws.endpoint.scheduler.list()).toEqual([]);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+    expect(aws.endpoint.tags.of(IMAGE)).toEqual({});
+    expect((await ledgerItem())?.Owner ?? '').toBe('');
+    expect((await ledgerItem())?.Shared).toBeUndefined();
+  });
+
+  test('the stack\'s delete right after the move unshares everything and leaves nothing', async () => {
+    const deployment = await deployed(before);
+    refactor(deployment, before, after);
+    const destroyed = await deployment.destroy();
+    expect(answers(destroyed)).toEqual([`delete Delete ${newId} SUCCESS`]);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+    expect(aws.endpoint.tags.of(IMAGE)).toEqual({});
+    expect((await ledgerItem())?.Shared).toBeUndefined();
+    expect(aws.endpoint.scheduler.list()).toEqual([]);
+  });
+
+  test('a plain deploy of the rename still creates the new resource and hands over in the old one\'s cleanup Delete, unsharing nothing', async () => {
+    const deployment = await deployed(before);
+    aws.endpoint.resetCalls();
+    const steps = await deployment.deploy(after);
+    expect(answers(steps)).toEqual([`deploy Create ${newId} SUCCESS`, `cleanup Delete ${oldId} SUCCESS`]);
+    expect(aws.endpoint.callsOf('UpdateWorkspaceImagePermission')).toEqual([]);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE).sort()).toEqual([A, B]);
+    // The new schedule's check acts, as after a move.
+    shareByHand(C, true);
+    expect(await check()).toMatchObject({ status: 'REPAIRED', unshared: [C], logicalResourceId: newId });
+    await deployment.destroy();
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+  });
+
+  test('a move to a logical ID whose resource is not there (the owner removed, not moved) is skipped, changing nothing', async () => {
+    const deployment = await deployed(before);
+    refactor(deployment, before, after);
+    // The stack's resource of that type now has another physical ID: it is not the ledger's object.
+    aws.endpoint.cloudformation.setResource(aws.cfn.stackId, newId, { physicalId: 'wsi-other12345', status: 'UPDATE_COMPLETE' });
+    shareByHand(C, true);
+    const line = await check();
+    expect(line).toMatchObject({ status: 'SKIPPED' });
+    expect(line.skipped).toBe(`the stack has no resource ${oldId}, nor a Custom::SharedWorkspaceImage of ${IMAGE} (removed)`);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE).sort()).toEqual([A, B, C]);
+  });
+});
+
+describe('SharedWorkspaceImage without a drift check', () => {
+  test('moved, then an Update and the stack\'s delete behave as for any resource', async () => {
+    const before = image('Golden', [A, B]);
+    const after = image('Renamed', [A, B]);
+    const newId = logicalIdOf(after, 'Custom::SharedWorkspaceImage');
+    const deployment = await deployed(before);
+    refactor(deployment, before, after);
+
+    const update = await deployment.deploy(image('Renamed', [A, C]));
+    expect(answers(update)).toEqual([`deploy Update ${newId} SUCCESS`]);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE).sort()).toEqual([A, C]);
+    expect(aws.endpoint.tags.of(IMAGE)).toMatchObject({ [OWNER_RESOURCE]: newId });
+    expect(await ledgerItem()).toMatchObject({ Owner: `${aws.cfn.stackId}|${newId}` });
+
+    await deployment.destroy();
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+    expect(aws.endpoint.tags.of(IMAGE)).toEqual({});
+  });
+});
+
+describe('the simulated refactor refuses what `cdk refactor` refuses', () => {
+  test('a rename that also changes a property', async () => {
+    const before = image('Golden', [A, B], DriftAction.REPORT);
+    const deployment = await deployed(before);
+    const changed = image('Renamed', [A], DriftAction.REPORT);
+    expect(() => deployment.refactor(changed, movesBetween(before, changed))).toThrow(/may not add, delete or modify resources; these differ: Renamed/);
+    expect(aws.endpoint.cloudformation.stack(aws.cfn.stackId)!.resources.has(logicalIdOf(before, 'Custom::SharedWorkspaceImage'))).toBe(true);
+  });
+});
+
+describe('the receiving side, moved', () => {
+  const receiving = new CloudFormationStub('arn:aws:cloudformation:eu-west-1:210987654321:stack/Demo/11111111-2222-3333-4444-555555555555');
+  beforeAll(() => receiving.start());
+  afterAll(() => receiving.stop());
+
+  const copyOf = (copyId: string, removalPolicy = RemovalPolicy.DESTROY) => (s: Stack) =>
+    new WorkspaceImageCopy(s, copyId, { sourceImageId: SOURCE, name: 'golden-copy', removalPolicy });
+  const copies = () => aws.endpoint.workspaces.ownedBy(RECEIVER).filter(i => i.name === 'golden-copy');
+
+  test('WorkspaceImageCopy (DESTROY): the stack\'s delete after the move deletes the copy', async () => {
+    const before = synth(copyOf('Copy'), RECEIVER);
+    const after = synth(copyOf('GoldenCopy'), RECEIVER);
+    const deployment = await deployed(before, receiving, RECEIVER);
+    expect(copies()).toHaveLength(1);
+    refactor(deployment, before, after);
+
+    const destroyed = await deployment.destroy();
+    expect(answers(destroyed)).toEqual([`delete Delete ${logicalIdOf(after, 'Custom::WorkspaceImageCopy')} SUCCESS`]);
+    expect(copies()).toEqual([]);
+  });
+
+  test('WorkspaceImageCopy (RETAIN): the stack\'s delete after the move keeps the copy and releases it', async () => {
+    const before = synth(copyOf('Copy', RemovalPolicy.RETAIN), RECEIVER);
+    const after = synth(copyOf('GoldenCopy', RemovalPolicy.RETAIN), RECEIVER);
+    const deployment = await deployed(before, receiving, RECEIVER);
+    refactor(deployment, before, after);
+    await deployment.destroy();
+    const [copy] = copies();
+    expect(copy).toBeDefined();
+    expect(Object.keys(aws.endpoint.tags.of(copy.id))).not.toContain(OWNER_RESOURCE);
+  });
+
+  test('a WorkspaceBundle of a copy\'s imageId cannot be moved: its image policy is named by its logical ID (rename it with a plain deploy)', async () => {
+    const build = (copyId: string, bundleId: string) => synth(s => {
+      const copy = copyOf(copyId)(s);
+      new WorkspaceBundle(s, bundleId, { imageId: copy.imageId, computeType: ComputeType.STANDARD, name: 'golden-standard' });
+    }, RECEIVER);
+    const before = build('Copy', 'Bundle');
+    const after = build('GoldenCopy', 'GoldenBundle');
+    const deployment = await deployed(before, receiving, RECEIVER);
+    expect(() => deployment.refactor(after, movesBetween(before, after))).toThrow(/these differ: GoldenBundleImagePolicy[0-9A-F]{8}$/);
+    await deployment.destroy();
+    expect(aws.endpoint.bundles.list()).toEqual([]);
+    expect(copies()).toEqual([]);
+  });
+});
