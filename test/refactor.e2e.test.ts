@@ -178,6 +178,66 @@ describe('SharedWorkspaceImage with a drift check, moved from Golden to Renamed'
   });
 });
 
+describe('a plain-deploy rename of a moved resource, before any Update of it', () => {
+  const before = image('Golden', [A, B]);
+  const moved = image('Renamed', [A, B]);
+  const movedId = logicalIdOf(moved, 'Custom::SharedWorkspaceImage');
+
+  test('hands over from the moved resource: the cleanup Delete unshares only what the new one does not declare', async () => {
+    const deployment = await deployed(before);
+    refactor(deployment, before, moved);
+    const again = image('Final', [A, C]);
+    const finalId = logicalIdOf(again, 'Custom::SharedWorkspaceImage');
+    const steps = await deployment.deploy(again);
+    expect(answers(steps)).toEqual([`deploy Create ${finalId} SUCCESS`, `cleanup Delete ${movedId} SUCCESS`]);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, C]);
+    expect(aws.endpoint.tags.of(IMAGE)).toMatchObject({ [OWNER_RESOURCE]: finalId });
+    expect(aws.endpoint.tags.of(IMAGE)).not.toHaveProperty(PREVIOUS);
+    expect(await ledgerItem()).toMatchObject({ Owner: `${aws.cfn.stackId}|${finalId}`, Shared: [A, C] });
+    await deployment.destroy();
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+  });
+
+  test('its rollback hands ownership back to the moved resource and keeps its shares', async () => {
+    const deployment = await deployed(before);
+    refactor(deployment, before, moved);
+    aws.endpoint.workspaces.addImage('wsi-broken0000', { state: 'ERROR' });
+    const steps = await deployment.deploy(synth(stack => {
+      new SharedWorkspaceImage(stack, 'Final', { imageId: IMAGE, accountIds: [A, C] });
+      new SharedWorkspaceImage(stack, 'Broken', { imageId: 'wsi-broken0000', accountIds: [A] });
+    }));
+    expect(deployment.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(answers(steps)).toEqual(expect.arrayContaining([expect.stringMatching(/^rollback-cleanup Delete Final[0-9A-F]{8} SUCCESS$/)]));
+    // What the moved resource declares is still shared; what only the failed rename added is not.
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+    expect(aws.endpoint.tags.of(IMAGE)).toMatchObject({ [OWNER_RESOURCE]: movedId });
+    expect(await ledgerItem()).toMatchObject({ Owner: `${aws.cfn.stackId}|${movedId}`, Shared: [A, B] });
+    await deployment.destroy();
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+  });
+});
+
+describe('another stack, between the move and the moved resource\'s next request', () => {
+  const teamB = new CloudFormationStub('arn:aws:cloudformation:eu-west-1:123456789012:stack/TeamB/33333333-4444-5555-6666-777777777777');
+  beforeAll(() => teamB.start());
+  afterAll(() => teamB.stop());
+
+  test('cannot take the object over: the owner its tags name was moved, not removed (row E3)', async () => {
+    const before = image('Golden', [A, B]);
+    const moved = image('Renamed', [A, B]);
+    const deployment = await deployed(before);
+    refactor(deployment, before, moved);
+    const other = new LocalDeployment(aws.endpoint, teamB, aws.handler, () => lambdaContext(OWNER));
+    const steps = await other.deploy(image('Golden', [C]));
+    expect(steps[0].response).toMatchObject({ Status: 'FAILED' });
+    expect(steps[0].response!.Reason).toContain(`Resource ${logicalIdOf(moved, 'Custom::SharedWorkspaceImage')} of stack ${aws.cfn.stackId} already owns image ${IMAGE}`);
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([A, B]);
+    await other.destroy();
+    await deployment.destroy();
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([]);
+  });
+});
+
 describe('SharedWorkspaceImage without a drift check', () => {
   test('moved, then an Update and the stack\'s delete behave as for any resource', async () => {
     const before = image('Golden', [A, B]);

@@ -1,11 +1,10 @@
-import { DescribeStackResourceCommand, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { Context } from 'aws-lambda';
 import { driftLogLine, DriftStatus, writeDriftLogLine } from './report';
 import { DriftFindings, DriftSkipped, DriftSubjectOf, WriteGate } from './subject';
 import { declarationOf, DRIFT_CHECK_KEY, DriftCheckEvent, isDriftAction } from '../../src/contract/drift';
 import { cloudFormationIn } from '../clients/cloudformation';
-import { pages } from '../clients/paging';
-import { regionOf } from '../ownership/stacks';
+import { findStackResource, regionOf } from '../ownership/stacks';
 import { CallLog } from '../runtime/call-guard';
 import { Deadline } from '../runtime/deadline';
 import { isErrorCode, messageOf } from '../runtime/errors';
@@ -69,21 +68,6 @@ async function stackResource(stackId: string, logicalId: string, ctx: ResourceCo
 }
 
 /**
- * The resource of `type` whose physical ID is `physicalId`, among the stack's, every page (100
- * resources each); undefined when there is none. Read only when the ledger's owner is not in the
- * stack: `cdk refactor` moved it to another logical ID without telling the resource.
- */
-async function movedResource(stackId: string, type: string, physicalId: string, ctx: ResourceContext): Promise<StackResource | undefined> {
-  const read = (nextToken: string | undefined) =>
-    cloudFormationIn(regionOf(stackId), ctx).send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }));
-  for await (const page of pages(read)) {
-    const found = page.StackResourceSummaries?.find(r => r.ResourceType === type && r.PhysicalResourceId === physicalId && r.ResourceStatus !== 'DELETE_COMPLETE');
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/**
  * The logical ID of the resource the check is about, once CloudFormation shows it settled with
  * the declared physical ID; else DriftSkipped. It is the ledger's owner (`ownerId`): the input
  * names no logical ID (an older release's input does, and must name the owner). An owner the
@@ -96,7 +80,7 @@ async function currentResource(event: DriftCheckEvent, ownerId: string, physical
   }
   let detail = await stackResource(event.StackId, ownerId, ctx);
   if (!detail) {
-    detail = await movedResource(event.StackId, event.ResourceType, physicalId, ctx);
+    detail = await findStackResource(event.StackId, r => r.ResourceType === event.ResourceType && r.PhysicalResourceId === physicalId, ctx);
     if (!detail) throw new DriftSkipped(`the stack has no resource ${ownerId}, nor a ${event.ResourceType} of ${physicalId} (removed)`);
   }
   const logicalId = detail.LogicalResourceId ?? ownerId;

@@ -121,17 +121,19 @@ export async function endAfterFailure(
 export const digestOf = <S extends Share>(type: SetShareType<S>, share: S) => declarationDigest(type.resourceType, type.digestValues(share));
 
 /**
- * What a resource that did not own the object takes it over from. Another live logical ID of the
- * same stack: a rename's takeover, remembered so that its rollback hands back. An old owner the
- * stack no longer has is forgotten (null): the resource left (its Delete did not release it), or
- * `cdk refactor` moved it to this resource's logical ID, which then is the same resource, whose
- * Update (or Delete) arrives with the physical ID the ledger records and its new logical ID.
- * The claim read the old owner already (the facts keep what they read): no further call.
+ * What a resource that did not own the object takes it over from: the live resource of the same
+ * stack that the ledger names (a rename's takeover, remembered so that its rollback hands back),
+ * or the one `cdk refactor` moved it to, the physical ID being the object's; null (nothing to
+ * remember) when that is this resource itself (its first request since the move) or no resource
+ * of the stack (it left, its Delete did not release the object). The claim read the same facts
+ * (they keep what they read): no further call.
  */
-async function takeoverOf(entry: LedgerEntry, me: Owner, facts: StackFacts): Promise<LedgerChange['previous']> {
+async function takeoverOf(entry: LedgerEntry, me: Owner, objectId: string, facts: StackFacts): Promise<LedgerChange['previous']> {
   const old = entry.owner ? ownerFromKey(entry.owner) : undefined;
-  if (!old || old.stackId !== me.stackId || !entry.declared || !(await facts.isAlive(old))) return null;
-  return { owner: entry.owner!, declared: [...entry.declared] };
+  if (!old || old.stackId !== me.stackId || !entry.declared) return null;
+  const live = (await facts.isAlive(old)) ? old.logicalId : await facts.movedTo(old, objectId);
+  if (live === undefined || live === me.logicalId) return null;
+  return { owner: ownerKey({ stackId: me.stackId, logicalId: live }), declared: [...entry.declared] };
 }
 
 /**
@@ -159,7 +161,7 @@ async function startDeploy<S extends Share>(
     await settleFences(entry, ctx);
     const legacyAccounts = legacy ? await type.legacy(legacy, event.StackId, event.LogicalResourceId, ctx) : [];
     entry = await adopt(type, share.objectId, ledger, entry, legacyAccounts, holder, ctx);
-    const previous = owned ? {} : { previous: await takeoverOf(entry, me, facts) };
+    const previous = owned ? {} : { previous: await takeoverOf(entry, me, share.objectId, facts) };
     const change = { owner: ownerKey(me), declared, digest: digestOf(type, share), ...previous };
     return { entry: await ledger.record(entry.version, holder, change), prepared };
   } catch (error) {

@@ -2,7 +2,6 @@ import { Aws, CfnResource, CustomResource, Duration, Fn, Lazy, Stack, Token } fr
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { IConstruct } from 'constructs';
-import { allowRefactoredLookup } from './share-grants';
 import { synthError } from './validate';
 import {
   DRIFT_CHECK_KEY, DRIFT_DIMENSIONS, DriftActionValue, DRIFT_NAMESPACE, MAX_DRIFT_INTERVAL_MINUTES, MIN_DRIFT_INTERVAL_MINUTES,
@@ -121,7 +120,6 @@ export function scheduleDriftCheck(
     },
   });
   schedule.node.addDependency(resource);
-  allowRefactoredLookup(provider._grants);
   return schedule;
 }
 
