@@ -7,7 +7,10 @@
  * the stack's delete leaves nothing behind.
  */
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { ComputeType, DriftAction, SharedWorkspaceImage, WorkspaceBundle, WorkspaceImageCopy } from '../src';
+import {
+  ComputeType, ConnectionAccessType, DriftAction, PartnerConnectionPreferences, SharedConnectionAlias, SharedWorkspaceImage,
+  WorkspaceBundle, WorkspaceImageCopy,
+} from '../src';
 import { driftLines } from './support/drift-log';
 import { CloudFormationStub, lambdaContext } from './support/handler-harness';
 import { ledgerDb, useLocalAws } from './support/local-aws';
@@ -16,6 +19,7 @@ import { LocalDeployment, StepResult, TemplateJson } from './support/local-deplo
 const OWNER = '123456789012';
 const RECEIVER = '210987654321';
 const IMAGE = 'wsi-abc123def';
+const ALIAS = 'wsca-abc12345de';
 const SOURCE = 'wsi-golden1234';
 const A = '111122223333';
 const B = '444455556666';
@@ -26,6 +30,7 @@ const PREVIOUS = 'cdk-cross-account-sharing:previous-owner-resource';
 const aws = useLocalAws(OWNER, e => {
   e.addAccount(RECEIVER);
   e.workspaces.addImage(IMAGE);
+  e.aliases.addAlias(ALIAS);
   e.workspaces.addImage(SOURCE, { sharedWith: [RECEIVER] });
 });
 
@@ -175,6 +180,30 @@ describe('SharedWorkspaceImage with a drift check, moved from Golden to Renamed'
     expect(line).toMatchObject({ status: 'SKIPPED' });
     expect(line.skipped).toBe(`the stack has no resource ${oldId}, nor a Custom::SharedWorkspaceImage of ${IMAGE} (removed)`);
     expect(aws.endpoint.workspaces.sharesOf(IMAGE).sort()).toEqual([A, B, C]);
+  });
+});
+
+describe.each([
+  ['SharedConnectionAlias', 'Custom::SharedConnectionAlias', (id: string) => synth(stack =>
+    new SharedConnectionAlias(stack, id, { aliasId: ALIAS, accountId: A, driftCheck: { action: DriftAction.REPORT } })),
+  () => expect(aws.endpoint.aliases.shareOf(ALIAS)).toBeUndefined()],
+  ['PartnerConnectionPreferences', 'Custom::PartnerConnectionPreferences', (id: string) => synth(stack =>
+    new PartnerConnectionPreferences(stack, id, {
+      accessType: ConnectionAccessType.DENY_ALL, removalPolicy: RemovalPolicy.DESTROY, driftCheck: { action: DriftAction.REPORT },
+    })),
+  // DESTROY resets them, as the owner's Delete does.
+  () => expect(aws.endpoint.partnerCentral.preferencesOf('AWS').AccessType).not.toBe('DENY_ALL')],
+])('%s with a drift check, moved', (_name, type, template, undone) => {
+  test('its next check acts for the moved resource, and the stack\'s delete undoes it', async () => {
+    const before = template('Old');
+    const after = template('New');
+    const deployment = await deployed(before);
+    refactor(deployment, before, after);
+    const line = await check();
+    expect(line).toMatchObject({ status: 'IN_SYNC', logicalResourceId: logicalIdOf(after, type), movedFrom: logicalIdOf(before, type) });
+    const destroyed = await deployment.destroy();
+    expect(answers(destroyed)).toEqual([`delete Delete ${logicalIdOf(after, type)} SUCCESS`]);
+    undone();
   });
 });
 
