@@ -11,15 +11,10 @@ import { runSequence } from './model/run';
 useModelHooks();
 
 /** The quick set's seeds: fixed, so that `npm test` runs the same sequences every time. */
-const SEEDS = process.env.MODEL_SEEDS ? process.env.MODEL_SEEDS.split(',').map(Number) : Array.from({ length: 24 }, (_, i) => i + 1);
+const SEEDS = process.env.MODEL_SEEDS ? process.env.MODEL_SEEDS.split(',').map(Number) : Array.from({ length: 40 }, (_, i) => i + 1);
 
-/**
- * Units, failures, checks in flight, Organizations changes in flight, Partner Central's tags and
- * the receiving side on. Slow steps that hand over, and redeliveries, are left out of the quick set:
- * with them, seeds 4, 15 and 17 run on without settling (a sequence waits for a request that is never
- * answered; not diagnosed yet, see the closing note of issue 24). The soak runs everything.
- */
-const OPTIONS: ModelOptions = { ...FULL, redeliveries: false, handOvers: false, maxCommands: 12 };
+/** Everything on (units, failures, checks and Organizations changes in flight, hand-overs, redeliveries, the receiving side), at most twenty commands a sequence. */
+const OPTIONS: ModelOptions = { ...FULL, maxCommands: 20 };
 
 test.each(SEEDS)('sequence of seed %i keeps every invariant', async seed => {
   const result = await runSequence(seed, { seed, runs: 1, options: OPTIONS, shrinkBudget: 20 });

@@ -397,6 +397,26 @@ describe('path 11: a late duplicate of an earlier hand-over hop, delivered after
     expect(shares()).toEqual(sorted(...kept, Z));
     expectSettled(stack);
   });
+
+  test('a late duplicate of CloudFormation\'s own invocation of a Create, after a later Update, makes no write and no answer', async () => {
+    const stack = deployment(aws.cfn, OWNER);
+    const invoke = jest.spyOn(aws.cfn, 'invoke');
+    expect(statuses(await stack.deploy(synth(imageShare('Golden', [A, B, C]))))).toEqual(['deploy Create Golden SUCCESS']);
+    const create = invoke.mock.calls[0][1];
+    expect(create.RequestType).toBe('Create');
+    expect(statuses(await stack.deploy(synth(imageShare('Golden', [A]))))).toEqual(['deploy Update Golden SUCCESS']);
+    invoke.mockRestore();
+    const writes = aws.endpoint.callsOf('UpdateWorkspaceImagePermission').length;
+
+    // Lambda delivers the Create's invocation again (asynchronous invocations come at least once).
+    await aws.handler(create, lambdaContext(OWNER));
+    await aws.endpoint.lambda.settled();
+
+    expect(shares()).toEqual(sorted(A, Z));
+    expect(aws.endpoint.callsOf('UpdateWorkspaceImagePermission')).toHaveLength(writes);
+    expect(aws.cfn.answersTo(create)).toHaveLength(1);
+    expectSettled(stack);
+  });
 });
 
 describe('path 12: the rollback of a receiving-side replacement whose new name is taken by hand', () => {

@@ -1,5 +1,5 @@
 import { AttributeValue, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { LEDGER, LEDGER_TABLE_ENV, MEMBERSHIP_KEY } from '../../src/contract/membership';
+import { ANSWERED_KEPT, LEDGER, LEDGER_TABLE_ENV, MEMBERSHIP_KEY } from '../../src/contract/membership';
 import { dynamoDbOf } from '../clients/dynamodb';
 import { isErrorCode } from '../runtime/errors';
 import type { ResourceContext } from '../runtime/resource';
@@ -38,6 +38,8 @@ export interface LedgerEntry {
   readonly digest?: string;
   /** When the last fenced write passed its fence (epoch ms): a write may still be in flight until `fenceAt + fenceWindowMs`. */
   readonly fenceAt?: number;
+  /** The requests that answered last, newest last (at most ANSWERED_KEPT). */
+  readonly answered: readonly string[];
 }
 
 /** Who holds the version: a deploy request (its ID), or a check (which requires no deploy in flight). */
@@ -71,6 +73,7 @@ function entryOf(item: Record<string, AttributeValue> | undefined): LedgerEntry 
     previousDeclared: i[LEDGER.previousOwner] ? set(i[LEDGER.previousDeclared]) : undefined,
     digest: i[LEDGER.digest]?.S,
     fenceAt: num(i[LEDGER.fenceAt]),
+    answered: (i[LEDGER.answered]?.L ?? []).map(v => v.S ?? ''),
   };
 }
 
@@ -144,6 +147,8 @@ class Expression {
 
 /** The ledger item of one shared object. */
 export class Ledger {
+  /** The answered requests each item held when this process last read or wrote it (the answer rewrites the list). */
+  private static readonly answered = new Map<string, readonly string[]>();
   private readonly table = ledgerTable();
 
   /** @param key the object, e.g. `image:wsi-0123456789` (see ledgerKey) */
@@ -156,7 +161,13 @@ export class Ledger {
   /** The item, strongly consistent. */
   public async read(): Promise<LedgerEntry> {
     const { Item } = await dynamoDbOf(this.ctx).send(new GetItemCommand({ TableName: this.table, Key: this.itemKey, ConsistentRead: true }));
-    return entryOf(Item);
+    return this.seen(entryOf(Item));
+  }
+
+  /** Remember the entry's answered requests, for the answer's rewrite of the list. */
+  private seen(entry: LedgerEntry): LedgerEntry {
+    Ledger.answered.set(`${this.table}/${this.key}`, entry.answered);
+    return entry;
   }
 
   /** An update of the item, conditioned on `condition` (with `holder` held); SupersededError when it fails. */
@@ -178,7 +189,7 @@ export class Ledger {
         ExpressionAttributeValues: Object.keys(e.values).length > 0 ? e.values : undefined,
         ReturnValues: 'ALL_NEW',
       }));
-      return entryOf(Attributes);
+      return this.seen(entryOf(Attributes));
     } catch (error) {
       if (isErrorCode(error, 'ConditionalCheckFailedException')) throw refused();
       throw error;
@@ -204,10 +215,18 @@ export class Ledger {
     e.raw(`${version} = if_not_exists(${version}, ${e.value({ N: '0' })}) + ${e.value({ N: '1' })}`)
       .set(LEDGER.requestId, { S: requestId })
       .set(LEDGER.requestUntil, { N: String(until) });
-    // A hand-over of the same request (one that stopped before it planned) takes its own hold again.
-    const free = continues ? undefined
-      : `attribute_not_exists(${held}) OR ${held} <> ${e.value({ S: requestId })} OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })}`;
-    return this.send(e, free, () => new DuplicateDeliveryError(`Another delivery of request ${requestId} holds ${this.key}: this one neither writes nor answers`));
+    const me = e.value({ S: requestId });
+    // A request that answered already: a late delivery of any of its invocations.
+    const unanswered = `NOT contains(${e.name(LEDGER.answered)}, ${me})`;
+    if (continues) {
+      // A hand-over of a request that stopped before it planned takes its hold again while its
+      // request holds it (or, if it stopped before it first held it, while nobody does); once the
+      // request answered or a newer one took the hold, a late delivery makes no write and no answer.
+      const mine = `${held} = ${me} OR (attribute_not_exists(${held}) AND ${unanswered})`;
+      return this.send(e, mine, () => new SupersededError(`Request ${requestId} no longer holds ${this.key} (it answered, or a newer request started): this late delivery of one of its hand-overs neither writes nor answers`));
+    }
+    const free = `(attribute_not_exists(${held}) OR ${held} <> ${me} OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })}) AND ${unanswered}`;
+    return this.send(e, free, () => new DuplicateDeliveryError(`Another delivery of request ${requestId} holds ${this.key} or answered it: this one neither writes nor answers`));
   }
 
   /**
@@ -245,9 +264,18 @@ export class Ledger {
     if (change.previous) e.set(LEDGER.previousOwner, { S: change.previous.owner }).setOrNone(LEDGER.previousDeclared, change.previous.declared);
     // A request's writes have all answered when it answers (a check's when it ends): none is in flight.
     if (change.answer || change.quiet) e.remove(LEDGER.fenceAt);
-    if (change.answer) e.set(LEDGER.version, { N: String(version + 1) }).remove(LEDGER.requestId).remove(LEDGER.requestUntil);
+    if (change.answer) {
+      e.set(LEDGER.version, { N: String(version + 1) }).remove(LEDGER.requestId).remove(LEDGER.requestUntil);
+      if ('requestId' in holder) e.set(LEDGER.answered, { L: this.answeredWith(holder.requestId).map(id => ({ S: id })) });
+    }
     if (e.text === '') return this.read();
     return this.update(e, { version, holder });
+  }
+
+  /** The answered requests with `requestId` added last, the oldest dropped past ANSWERED_KEPT. */
+  private answeredWith(requestId: string): string[] {
+    const before = (Ledger.answered.get(`${this.table}/${this.key}`) ?? []).filter(id => id !== requestId);
+    return [...before.slice(-(ANSWERED_KEPT - 1)), requestId];
   }
 
   /**

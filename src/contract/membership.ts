@@ -27,4 +27,9 @@ export const LEDGER = {
   previousDeclared: 'PreviousDeclared',
   digest: 'Digest',
   fenceAt: 'FenceAt',
+  /** The last requests that answered (newest last): a late delivery of any of them makes no write. */
+  answered: 'Answered',
 } as const;
+
+/** How many answered requests a ledger item remembers. */
+export const ANSWERED_KEPT = 16;

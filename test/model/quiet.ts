@@ -10,7 +10,7 @@ export function useModelHooks(): void {
   beforeEach(() => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
-      (String(chunk).startsWith('{') ? true : (write as any)(chunk, ...rest))) as typeof process.stdout.write;
+      (String(chunk).startsWith('{') && !process.env.MODEL_LOGS ? true : (write as any)(chunk, ...rest))) as typeof process.stdout.write;
     restore = () => (process.stdout.write = write as typeof process.stdout.write);
   });
   afterEach(() => restore?.());

@@ -15,9 +15,20 @@ function held(world: World, type: string): Map<string, string> {
   return new Map(live.map(r => [r.physicalId!, String(resources[r.logicalId]?.Properties?.RemovalPolicy ?? '')]));
 }
 
-/** Remember the copies the stack holds now (and whether each is retained when removed). */
+/**
+ * Remember the copies the stack holds now, and those a request made and a rollback of the same
+ * step removed (a copy's Create that succeeded before another resource failed), with whether each
+ * is retained when removed: a RETAIN copy stays after the rollback of the stack's Create, as
+ * CloudFormation's own Retain does (RetainExceptOnCreate is the policy that would delete it).
+ */
 export function rememberCopies(model: ModelState, world: World): void {
   for (const [id, removal] of held(world, 'Custom::WorkspaceImageCopy')) model.knownCopies.set(id, removal.toLowerCase());
+  for (const event of world.receivingCfn.events) {
+    if (event.ResourceType !== 'Custom::WorkspaceImageCopy' || event.RequestType === 'Delete') continue;
+    const answer = world.receivingCfn.answersTo(event)[0];
+    if (answer?.Status !== 'SUCCESS' || model.knownCopies.has(answer.PhysicalResourceId)) continue;
+    model.knownCopies.set(answer.PhysicalResourceId, String(event.ResourceProperties.RemovalPolicy ?? '').toLowerCase());
+  }
 }
 
 export function receivingLeftovers(model: ModelState, world: World, invariant: 'I1' | 'I3'): string[] {

@@ -37,6 +37,8 @@ export class RecordingStub extends CloudFormationStub {
 let handler: Handler | undefined;
 
 const LONG_INVOCATION_MS = 900_000;
+/** A call's latency in a slow step. */
+const SLOW_CALL_MS = 100;
 
 /** Seed the organization: the units, and each account where it starts. */
 function seedOrganization(endpoint: LocalAwsEndpoint): void {
@@ -59,12 +61,14 @@ export class World {
   public stuck = false;
 
   /**
-   * A slow step: every call takes 250 ms and every invocation 1.5 s, so that even a few writes
-   * outlast one invocation and the request is handed over (or, `false`, back to normal).
+   * A slow step: every call takes 100 ms and every invocation 1.5 s, so that a few writes outlast
+   * one invocation and the request is handed over (or, `false`, back to normal). An invocation
+   * still fits what a request reads before it plans (about ten calls), as Lambda's 15 minutes
+   * always do: with fewer, no hop would ever plan, and the chain would run on to its budget's end.
    */
   public slowDown(slow: boolean): void {
     this.invocationMs = slow ? SHORT_INVOCATION_MS : LONG_INVOCATION_MS;
-    this.endpoint.latencyMs = slow ? 250 : 5;
+    this.endpoint.latencyMs = slow ? SLOW_CALL_MS : 5;
     this.endpoint.lambda.serve(this.handler, this.invocationMs);
   }
 
