@@ -228,21 +228,36 @@ describe('a stale firing changes nothing and says why', () => {
     expect(aws.endpoint.workspaces.sharesOf(IMAGE).sort()).toEqual([A, B, C]);
   });
 
-  test('after a rename: the old schedule\'s input names a resource the stack no longer has', async () => {
+  test('after a rename: a late firing of the old schedule carries the new one\'s input (no logical ID), and acts as its check', async () => {
     const deployment = await deploy(image(DriftAction.ENFORCE, [A, B], 'Golden'));
     const [old] = aws.endpoint.scheduler.list();
     await deployment.deploy(synth(image(DriftAction.ENFORCE, [A, B], 'Renamed')).template);
-    expect(aws.endpoint.scheduler.list().map(s => s.name)).not.toContain(old.name);
+    const [current] = aws.endpoint.scheduler.list();
+    expect(current.name).not.toBe(old.name);
+    expect(JSON.parse(old.target.input)).toEqual(JSON.parse(current.target.input));
     shareImageByHand(C, true);
-    aws.endpoint.resetCalls();
     // A delivery of the old schedule's last firing that arrives late.
     const lines = await driftLines(async () => {
       aws.endpoint.lambda.enqueue(old.target.arn, JSON.parse(old.target.input));
       await aws.endpoint.lambda.settled();
     });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ status: 'SKIPPED' });
-    expect(lines[0].skipped).toMatch(/has no resource Golden[0-9A-F]{8} \(renamed or removed\)/);
+    expect(lines[0]).toMatchObject({ status: 'REPAIRED', unshared: [C], logicalResourceId: expect.stringMatching(/^Renamed[0-9A-F]{8}$/) });
+    expect(aws.endpoint.workspaces.sharesOf(IMAGE).sort()).toEqual([A, B]);
+  });
+
+  test('an input of an older release (a logical ID, the resource renamed since) is skipped', async () => {
+    await deploy(image(DriftAction.ENFORCE, [A, B], 'Renamed'));
+    const [current] = aws.endpoint.scheduler.list();
+    const { PhysicalResourceId: _id, ...older } = JSON.parse(current.target.input);
+    shareImageByHand(C, true);
+    aws.endpoint.resetCalls();
+    const lines = await driftLines(async () => {
+      aws.endpoint.lambda.enqueue(current.target.arn, { ...older, LogicalResourceId: 'GoldenBA401183' });
+      await aws.endpoint.lambda.settled();
+    });
+    expect(lines[0]).toMatchObject({ status: 'SKIPPED', logicalResourceId: 'GoldenBA401183' });
+    expect(lines[0].skipped).toMatch(/does not own it \(the ledger names Renamed[0-9A-F]{8}, the input GoldenBA401183\)/);
     expect(writesOf('UpdateWorkspaceImagePermission')).toEqual([]);
     expect(aws.endpoint.workspaces.sharesOf(IMAGE).sort()).toEqual([A, B, C]);
   });
@@ -262,13 +277,26 @@ describe('a stale firing changes nothing and says why', () => {
     expect(aws.endpoint.workspaces.sharesOf(IMAGE)).toEqual([A]);
   });
 
-  test('when the ledger names another resource as the image\'s owner', async () => {
+  test('when the ledger names another stack\'s resource as the image\'s owner', async () => {
     await deploy(image(DriftAction.ENFORCE));
+    const otherStack = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Other/22222222-3333-4444-5555-666666666666';
+    await ledgerDb.setOwner(`image:${IMAGE}`, `${otherStack}|Golden`);
+    shareImageByHand(C, true);
+    aws.endpoint.resetCalls();
+    const line = await check();
+    expect(line.skipped).toBe(`this stack does not own it (the ledger names Golden of ${otherStack})`);
+    expect(writesOf('UpdateWorkspaceImagePermission')).toEqual([]);
+  });
+
+  test('when the ledger names another live resource of the stack, with another physical ID', async () => {
+    await deploy(image(DriftAction.ENFORCE));
+    aws.endpoint.cloudformation.setResource(aws.cfn.stackId, 'Other', { type: 'Custom::SharedWorkspaceImage', physicalId: 'wsi-other12345', status: 'CREATE_COMPLETE' });
     await ledgerDb.setOwner(`image:${IMAGE}`, `${aws.cfn.stackId}|Other`);
     shareImageByHand(C, true);
     aws.endpoint.resetCalls();
     const line = await check();
-    expect(line.skipped).toMatch(/does not own it \(the ledger names Other of/);
+    expect(line.skipped).toBe(`resource Other is wsi-other12345, not ${IMAGE}: the input is older than the resource`);
+    expect(aws.endpoint.callsOf('ListStackResources')).toEqual([]);
     expect(writesOf('UpdateWorkspaceImagePermission')).toEqual([]);
   });
 });
@@ -315,7 +343,11 @@ describe('the metric methods', () => {
     const line = await check();
     const emf = line._aws.CloudWatchMetrics[0];
     for (const metric of [construct.metricDrift(), construct.metricDriftCheckFailed()]) {
-      const dimensions = stack.resolve(metric.dimensions) as Record<string, string>;
+      // The resource dimension is the resource's Ref: its physical ID once deployed.
+      const resolved = stack.resolve(metric.dimensions) as Record<string, string | { Ref: string }>;
+      const dimensions = Object.fromEntries(Object.entries(resolved).map(([key, value]) =>
+        [key, typeof value === 'string' ? value : aws.endpoint.cloudformation.stack(aws.cfn.stackId)!.resources.get(value.Ref)!.physicalId]));
+      expect(dimensions.PhysicalResourceId).toMatch(/^(wsi-|wsca-|connection-preferences:)/);
       expect(metric.namespace).toBe(emf.Namespace);
       expect(emf.Metrics.map((m: { Name: string }) => m.Name)).toContain(metric.metricName);
       expect(emf.Dimensions).toEqual([Object.keys(dimensions)]);

@@ -24,16 +24,62 @@ test('a construct with a drift check gets one schedule that invokes the provider
   expect(schedule.DependsOn).toEqual([resourceId]);
   expect(schedule.Properties).toMatchObject({ ScheduleExpression: 'rate(90 minutes)', State: 'ENABLED', FlexibleTimeWindow: { Mode: 'OFF' } });
   expect(schedule.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^CrossAccountSharingProviderHandler/), 'Arn'] });
-  const input = schedule.Properties.Target.Input['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : '<StackId>')).join('');
+  const token = (p: { Ref?: string }) => (p.Ref === 'AWS::StackId' ? '<StackId>' : p.Ref === resourceId ? '<Ref>' : JSON.stringify(p));
+  const input = schedule.Properties.Target.Input['Fn::Join'][1].map((p: string | { Ref?: string }) => (typeof p === 'string' ? p : token(p))).join('');
   expect(JSON.parse(input)).toEqual({
     CrossAccountSharingDriftCheck: 1,
     ResourceType: 'Custom::SharedWorkspaceImage',
     StackId: '<StackId>',
-    LogicalResourceId: resourceId,
+    // The resource's Ref, never its logical ID (see the rename test below).
+    PhysicalResourceId: '<Ref>',
     Action: 'ENFORCE',
     Declaration: { ImageId: 'wsi-abc123def', AccountIds: `${account(0)},${account(1)}` },
   });
   template.hasResourceProperties('Custom::SharedWorkspaceImage', { DriftCheck: true });
+});
+
+/**
+ * A template with every logical ID of `ids` (old to new) renamed, in keys and in every reference,
+ * without the `aws:cdk:path` metadata and with DependsOn as a set: what `cdk refactor` compares
+ * (its digest replaces references by placeholders, drops the path and DependsOn).
+ */
+function renamed(template: Record<string, any>, ids: Record<string, string>): Record<string, any> {
+  let text = JSON.stringify(template.Resources);
+  for (const [from, to] of Object.entries(ids)) text = text.split(`"${from}"`).join(`"${to}"`);
+  const resources: Record<string, any> = JSON.parse(text);
+  return Object.fromEntries(Object.entries(resources).map(([id, r]) => {
+    const { Metadata: { 'aws:cdk:path': _path, ...metadata } = {}, DependsOn, ...rest } = r;
+    return [id, { ...rest, Metadata: metadata, ...(DependsOn ? { DependsOn: [DependsOn].flat().sort() } : {}) }];
+  }));
+}
+
+test.each([
+  ['SharedWorkspaceImage', (stack: Stack, id: string) => new SharedWorkspaceImage(stack, id, {
+    imageId: 'wsi-abc123def', accountIds: [account(0)], driftCheck: { action: DriftAction.REPAIR },
+  }).metricDrift().createAlarm(stack, `${id}Alarm`, { threshold: 1, evaluationPeriods: 1 })],
+  ['SharedConnectionAlias', (stack: Stack, id: string) => new SharedConnectionAlias(stack, id, {
+    aliasId: 'wsca-abc12345de', accountId: account(1), driftCheck: {},
+  }).metricDriftCheckFailed().createAlarm(stack, `${id}Alarm`, { threshold: 1, evaluationPeriods: 1 })],
+  ['PartnerConnectionPreferences', (stack: Stack, id: string) => new PartnerConnectionPreferences(stack, id, {
+    accessType: ConnectionAccessType.DENY_ALL, driftCheck: { action: DriftAction.ENFORCE },
+  }).metricDrift().createAlarm(stack, `${id}Alarm`, { threshold: 1, evaluationPeriods: 1 })],
+])('%s with a drift check and an alarm, under two construct IDs: every property the same but the logical IDs (cdk refactor can move it)', (_name, build) => {
+  const templateOf = (id: string) => {
+    const stack = newStack();
+    build(stack, id);
+    return Template.fromStack(stack).toJSON();
+  };
+  const before = templateOf('Golden');
+  const after = templateOf('Renamed');
+  const moved = Object.keys(before.Resources).filter(id => !(id in after.Resources));
+  const added = Object.keys(after.Resources).filter(id => !(id in before.Resources));
+  // The custom resource, its schedule and the alarm move; nothing else changes its logical ID.
+  expect(moved.map(id => before.Resources[id].Type).sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::Scheduler::Schedule', expect.stringMatching(/^Custom::/)]);
+  const ids = Object.fromEntries(moved.map(id => [id, added.find(n => after.Resources[n].Type === before.Resources[id].Type)!]));
+  expect(renamed(before, ids)).toEqual(renamed(after, {}));
+  // And, references aside (the digest replaces them), no property names the construct, even inside a string.
+  const stripped = (value: unknown) => JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && ('Ref' in v || 'Fn::GetAtt' in v) ? '<reference>' : v));
+  for (const id of added) expect(stripped(after.Resources[id].Properties)).not.toContain('Renamed');
 });
 
 test('the scheduler\'s role may only invoke the provider\'s function, for schedules of the stack\'s account: one per provider', () => {

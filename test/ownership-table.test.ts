@@ -17,8 +17,8 @@ const OWNER_STACK = 'cdk-cross-account-sharing:owner-stack';
 const OWNER_RESOURCE = 'cdk-cross-account-sharing:owner-resource';
 const PREVIOUS = 'cdk-cross-account-sharing:previous-owner-resource';
 
-/** CloudFormation as a row sees it: the stack's phase, and which owners are alive. */
-function facts(phase: StackPhase, alive: Owner[] = []): OwnershipFacts & { asked: string[] } {
+/** CloudFormation as a row sees it: the stack's phase, which owners are alive, and which `cdk refactor` moved (old logical ID to new, the object's physical ID kept). */
+function facts(phase: StackPhase, alive: Owner[] = [], moved: Record<string, string> = {}): OwnershipFacts & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
@@ -26,6 +26,10 @@ function facts(phase: StackPhase, alive: Owner[] = []): OwnershipFacts & { asked
     isAlive: async owner => {
       asked.push(`alive ${owner.logicalId}`);
       return alive.some(a => a.stackId === owner.stackId && a.logicalId === owner.logicalId);
+    },
+    movedTo: async (owner, physicalId) => {
+      asked.push(`moved ${owner.logicalId} ${physicalId}`);
+      return moved[owner.logicalId];
     },
   };
 }
@@ -41,7 +45,7 @@ describe('claims (rows C2 to C6)', () => {
     ['C5 a live owner of this stack: a rename takes over and notes it', tags(sibling), [sibling], [OWNER_STACK, OWNER_RESOURCE, PREVIOUS]],
     ['C6 a live owner of another stack: fail, naming it', tags(foreign), [foreign], /Resource Share of stack .*TeamB.* already owns image wsi-1; nothing was changed/],
   ])('%s', async (_row, found, alive, expected) => {
-    const claim = claimTags('image wsi-1', found, me, facts('other', alive));
+    const claim = claimTags('image wsi-1', found, me, facts('other', alive), 'wsi-1');
     if (expected instanceof RegExp) {
       await expect(claim).rejects.toThrow(expected);
     } else {
@@ -49,6 +53,41 @@ describe('claims (rows C2 to C6)', () => {
       expect(written.map(t => t.Key)).toEqual(expected);
       if (expected.includes(PREVIOUS)) expect(written.find(t => t.Key === PREVIOUS)?.Value).toBe(found.owner?.stackId === STACK ? 'GoldenImage' : '');
     }
+  });
+});
+
+describe('claims of an object whose recorded owner cdk refactor moved (the owner not alive, a resource of its stack has the physical ID)', () => {
+  test('moved to me (my first request since the move): I record myself, with no note', async () => {
+    const f = facts('other', [], { Old: 'Golden' });
+    expect((await claimTags('image wsi-1', tags({ stackId: STACK, logicalId: 'Old' }), me, f, 'wsi-1')).map(t => t.Key)).toEqual([OWNER_STACK, OWNER_RESOURCE]);
+    expect(f.asked).toEqual(['alive Old', 'moved Old wsi-1']);
+  });
+
+  test('moved to a sibling (a plain rename of the moved resource): a rename\'s takeover, noting the sibling', async () => {
+    const written = await claimTags('image wsi-1', tags({ stackId: STACK, logicalId: 'Old' }), me, facts('other', [], { Old: 'GoldenImage' }), 'wsi-1');
+    expect(written.find(t => t.Key === PREVIOUS)?.Value).toBe('GoldenImage');
+  });
+
+  test('moved within another stack: that stack still owns it, the claim fails', async () => {
+    const claim = claimTags('image wsi-1', tags({ stackId: OTHER_STACK, logicalId: 'Old' }), me, facts('other', [], { Old: 'Share' }), 'wsi-1');
+    await expect(claim).rejects.toThrow(/Resource Share of stack .*TeamB.* already owns image wsi-1/);
+  });
+
+  test('without the physical ID (a directory\'s association record) a dead owner is no owner, as before', async () => {
+    const f = facts('other', [], { Old: 'GoldenImage' });
+    expect((await claimTags('image wsi-1', tags({ stackId: STACK, logicalId: 'Old' }), me, f)).map(t => t.Key)).toEqual([OWNER_STACK, OWNER_RESOURCE]);
+    expect(f.asked).toEqual(['alive Old']);
+  });
+});
+
+describe('Deletes of an object whose recorded owner cdk refactor moved', () => {
+  const old: Owner = { stackId: STACK, logicalId: 'Old' };
+  test.each<[string, Record<string, string>, string]>([
+    ['moved to me: undo, as its owner', { Old: 'Golden' }, 'unshare'],
+    ['moved to a sibling that took it over (my note on it is not mine)', { Old: 'GoldenImage' }, 'leave'],
+    ['moved nowhere (removed): undo, as an owner that is not alive', {}, 'unshare'],
+  ])('%s', async (_row, moved, kind) => {
+    expect((await deleteAction(tags(old), me, facts('stack-delete', [], moved), 'wsi-1')).kind).toBe(kind);
   });
 });
 
@@ -71,6 +110,8 @@ describe('Deletes (rows D1 to D8, and R1: the same decision with only the tags s
   ])('%s', async (_row, found, phase, alive, kind, settled, asked) => {
     const f = facts(phase, alive);
     const action = await deleteAction(found, me, f);
+    // Without a physical ID, or with one no resource of the owner's stack has, the rows are the same.
+    expect((await deleteAction(found, me, facts(phase, alive), 'wsi-1')).kind).toBe(kind);
     expect(action.kind).toBe(kind);
     const changes = settlingChanges(action, me);
     expect({ set: changes.set.map(t => t.Key), remove: changes.remove }).toEqual(settled);

@@ -115,7 +115,7 @@ describe('IAM of the receiving side', () => {
       { Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], Resource: { Ref: 'AWS::StackId' } },
       {
         Effect: 'Allow',
-        Action: 'cloudformation:DescribeStackResource',
+        Action: ['cloudformation:DescribeStackResource', 'cloudformation:ListStackResources'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:210987654321:stack/*/*']] },
       },
       {

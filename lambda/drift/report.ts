@@ -9,7 +9,10 @@ export interface DriftReport {
   readonly status: DriftStatus;
   readonly resourceType: string;
   readonly stackId: string;
-  readonly logicalResourceId: string;
+  /** The resource's logical ID, once the check found it in its stack (an older release's input names it). */
+  readonly logicalResourceId?: string;
+  /** The physical ID the input names: the metrics' resource dimension. */
+  readonly physicalResourceId: string;
   readonly action: string;
   readonly findings: DriftFindings;
   /** Why the check acted on nothing (status SKIPPED). */
@@ -27,7 +30,7 @@ const listed = (values: readonly string[]) => (values.length > MAX_LISTED ? [...
 /**
  * The check's one log line, in CloudWatch's embedded metric format: the JSON object is the log
  * event, and its `_aws` member tells CloudWatch Logs to publish the named members as metrics of
- * namespace DRIFT_NAMESPACE with the dimensions StackName and LogicalId (no PutMetricData call).
+ * namespace DRIFT_NAMESPACE with the dimensions StackName and PhysicalResourceId (no PutMetricData call).
  */
 export function driftLogLine(report: DriftReport, now = Date.now()): Record<string, unknown> {
   const { findings } = report;
@@ -52,7 +55,7 @@ export function driftLogLine(report: DriftReport, now = Date.now()): Record<stri
     timestamp: new Date(now).toISOString(),
     resourceType: report.resourceType,
     stackId: report.stackId,
-    logicalResourceId: report.logicalResourceId,
+    ...(report.logicalResourceId ? { logicalResourceId: report.logicalResourceId } : {}),
     action: report.action,
     status: report.status,
     ...report.fields,
@@ -73,7 +76,7 @@ export function driftLogLine(report: DriftReport, now = Date.now()): Record<stri
       }],
     },
     [DRIFT_DIMENSIONS.stack]: stackNameOf(report.stackId),
-    [DRIFT_DIMENSIONS.resource]: report.logicalResourceId,
+    [DRIFT_DIMENSIONS.resource]: report.physicalResourceId,
     ...Object.fromEntries(published.map(name => [name, values[name]])),
   };
 }

@@ -47,9 +47,7 @@ export interface DriftSubject {
 }
 
 /** A resource type's drift check: its subject, from the declaration in the check's input (throws InputError when it breaks the rules). */
-export type DriftSubjectOf = (
-  declaration: Record<string, unknown>, ctx: ResourceContext, resource: { readonly StackId: unknown; readonly LogicalResourceId: unknown },
-) => DriftSubject;
+export type DriftSubjectOf = (declaration: Record<string, unknown>, ctx: ResourceContext) => DriftSubject;
 
 /** The drift check of each resource type that has one: one for every type the contract lists, or the table fails to compile. */
 export type DriftSubjects = { readonly [T in DriftCheckedType]: DriftSubjectOf };

@@ -9,4 +9,5 @@ export {
   DescribeStackResourceCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
+  ListStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';

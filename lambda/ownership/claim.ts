@@ -23,16 +23,19 @@ const same = (a: Owner | undefined, b: Owner) => a?.stackId === b.stackId && a.l
  * its first share, having changed nothing that stands. This holds because no claim's write
  * answers later than `claimGapMs` after its read (a slower write is aborted, and the claim fails)
  * and the settle is longer than that gap: the earlier writer's second read comes after the later
- * writer's write. A read that finds another live owner fails at once.
+ * writer's write. A read that finds another live owner fails at once. `physicalId`: the object's
+ * physical ID in CloudFormation, which finds an owner that `cdk refactor` moved (ownership.ts).
  */
-export async function claimExclusively(what: string, store: TagStore, me: Owner, facts: OwnershipFacts, ctx: ResourceContext): Promise<ClaimResult> {
+export async function claimExclusively(
+  what: string, store: TagStore, me: Owner, facts: OwnershipFacts, ctx: ResourceContext, physicalId?: string,
+): Promise<ClaimResult> {
   const { claimGapMs, claimSettleMs } = ctx.settings;
   for (let attempt = 1; ; attempt++) {
     const readAt = Date.now();
     const ownership = await store.read();
     if (ownership === null) return 'missing';
     if (ownership === undefined) return 'untaggable';
-    const tags = await claimTags(what, ownership, me, facts);
+    const tags = await claimTags(what, ownership, me, facts, physicalId);
     if (tags.length === 0) return 'owned';
     const left = readAt + claimGapMs - Date.now();
     if (left <= 0) {

@@ -59,6 +59,20 @@ export function ownerTags(owner: Owner): Tag[] {
 export interface OwnershipFacts {
   phase(): Promise<StackPhase>;
   isAlive(owner: Owner): Promise<boolean>;
+  /** The logical ID `cdk refactor` moved a recorded owner that is not alive to: its stack's custom resource of physical ID `physicalId`. */
+  movedTo(owner: Owner, physicalId: string): Promise<string | undefined>;
+}
+
+/**
+ * The live resource a recorded owner stands for: itself while CloudFormation knows it; else, when
+ * the object's physical ID is known, the logical ID `cdk refactor` moved it to (the move keeps the
+ * physical ID and tells no handler); else none (it was removed). CloudFormation is read only for
+ * an owner that is not alive.
+ */
+async function liveOwner(owner: Owner, facts: OwnershipFacts, physicalId: string | undefined): Promise<Owner | undefined> {
+  if (await facts.isAlive(owner)) return owner;
+  const moved = physicalId === undefined ? undefined : await facts.movedTo(owner, physicalId);
+  return moved === undefined ? undefined : { stackId: owner.stackId, logicalId: moved };
 }
 
 /**
@@ -66,20 +80,23 @@ export interface OwnershipFacts {
  * ownership table). Another stack's live owner is an error that changes nothing. The same stack
  * under another logical ID is a rename (two live owners in one stack are a synth error): `me`
  * takes over and notes the logical ID it took over from, so that the rollback of the rename can
- * hand it back. An owner CloudFormation no longer knows is no owner.
+ * hand it back. An owner CloudFormation no longer knows is no owner, unless `cdk refactor` moved it
+ * (`physicalId`, the object's, finds it under its new logical ID): then it is that resource.
  */
-export async function claimTags(what: string, ownership: Ownership, me: Owner, facts: OwnershipFacts): Promise<Tag[]> {
+export async function claimTags(what: string, ownership: Ownership, me: Owner, facts: OwnershipFacts, physicalId?: string): Promise<Tag[]> {
   const { owner } = ownership;
   if (same(owner, me)) return [];
+  const live = owner && await liveOwner(owner, facts, physicalId);
   // A note left by a dead owner's rename is emptied (tag values may be empty; an empty note is none).
-  if (!owner || !(await facts.isAlive(owner))) return [...ownerTags(me), ...(ownership.previous ? [{ Key: PREVIOUS_OWNER_TAG, Value: '' }] : [])];
-  if (owner.stackId !== me.stackId) {
+  // The owner `cdk refactor` moved to this resource's logical ID is this resource: it records itself.
+  if (!live || same(live, me)) return [...ownerTags(me), ...(ownership.previous ? [{ Key: PREVIOUS_OWNER_TAG, Value: '' }] : [])];
+  if (live.stackId !== me.stackId) {
     throw new PreconditionError(
-      `Resource ${owner.logicalId} of stack ${owner.stackId} already owns ${what}; nothing was changed. `
+      `Resource ${live.logicalId} of stack ${live.stackId} already owns ${what}; nothing was changed. `
       + 'Use one construct for it: list all its accounts there, or remove it from that stack first',
     );
   }
-  return [...ownerTags(me), { Key: PREVIOUS_OWNER_TAG, Value: owner.logicalId }];
+  return [...ownerTags(me), { Key: PREVIOUS_OWNER_TAG, Value: live.logicalId }];
 }
 
 /** What a Delete does with a shared resource, by its ownership. */
@@ -108,9 +125,10 @@ export type DeleteAction =
 /**
  * Decide what the Delete of `me` does with a resource whose ownership is `ownership` (null: the
  * resource does not exist): the README's ownership table. CloudFormation's facts are read only
- * for the rows that need them, so the Delete of a plain owner costs no extra call.
+ * for the rows that need them, so the Delete of a plain owner costs no extra call. `physicalId`
+ * (the object's) finds an owner that `cdk refactor` moved (see claimTags).
  */
-export async function deleteAction(ownership: Ownership | null, me: Owner, facts: OwnershipFacts): Promise<DeleteAction> {
+export async function deleteAction(ownership: Ownership | null, me: Owner, facts: OwnershipFacts, physicalId?: string): Promise<DeleteAction> {
   if (ownership === null) return { kind: 'gone' };
   const { owner, previous } = ownership;
   if (!owner) return { kind: 'unshare', recorded: false, note: previous !== undefined };
@@ -122,9 +140,10 @@ export async function deleteAction(ownership: Ownership | null, me: Owner, facts
     }
     return { kind: 'unshare', recorded: true, note: previous !== undefined };
   }
-  if (!(await facts.isAlive(owner))) return { kind: 'unshare', recorded: true, note: previous !== undefined };
-  if (owner.stackId === me.stackId && previous === me.logicalId) return { kind: 'renamed', owner };
-  return { kind: 'leave', owner };
+  const live = await liveOwner(owner, facts, physicalId);
+  if (!live || same(live, me)) return { kind: 'unshare', recorded: true, note: previous !== undefined };
+  if (live.stackId === me.stackId && previous === me.logicalId) return { kind: 'renamed', owner: live };
+  return { kind: 'leave', owner: live };
 }
 
 /** The tag changes that settle a Delete's action, after any undoing. */

@@ -1,6 +1,8 @@
-import { DescribeStackResourceCommand, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStackResourceCommand, DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import type { Owner } from './ownership';
 import { cloudFormationIn } from '../clients/cloudformation';
+import { pages } from '../clients/paging';
 import { isErrorCode } from '../runtime/errors';
 import type { ResourceContext } from '../runtime/resource';
 
@@ -27,11 +29,35 @@ export function phaseOf(status: string | undefined): StackPhase {
   return 'other';
 }
 
+/**
+ * The first resource of a stack that `matches` (its type, its physical ID), not deleted, reading
+ * the stack's resources 100 a page (ListStackResources) until it is found; undefined when there is
+ * none, or no such stack. What finds the logical ID that `cdk refactor` moved a resource to: the
+ * move keeps the physical ID and sends no event (docs/renaming.md).
+ */
+export async function findStackResource(
+  stackId: string, matches: (resource: StackResourceSummary) => boolean, ctx: ResourceContext,
+): Promise<StackResourceSummary | undefined> {
+  const read = (nextToken: string | undefined) =>
+    cloudFormationIn(regionOf(stackId), ctx).send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }));
+  try {
+    for await (const page of pages(read)) {
+      const found = page.StackResourceSummaries?.find(r => r.ResourceStatus !== 'DELETE_COMPLETE' && matches(r));
+      if (found) return found;
+    }
+  } catch (error) {
+    if (isErrorCode(error, 'ValidationError')) return undefined;
+    throw error;
+  }
+  return undefined;
+}
+
 /** The facts of one request, each read once and only when a decision needs it. */
 export class StackFacts {
   private stack?: Promise<{ status?: string; parameters: Record<string, string> }>;
   private template?: Promise<Record<string, any> | undefined>;
   private readonly alive = new Map<string, Promise<boolean>>();
+  private readonly moved = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly stackId: string, private readonly ctx: ResourceContext) {}
 
@@ -68,6 +94,23 @@ export class StackFacts {
           throw error;
         });
       this.alive.set(key, known);
+    }
+    return known;
+  }
+
+  /**
+   * The logical ID that `cdk refactor` moved a recorded owner the stack no longer has to: the
+   * custom resource of its stack whose physical ID is the object's (`physicalId`); undefined when
+   * there is none (the owner was removed). One ListStackResources page per 100 resources, read only
+   * for an owner that is not alive.
+   */
+  public movedTo(owner: Owner, physicalId: string): Promise<string | undefined> {
+    const key = `${owner.stackId} ${owner.logicalId} ${physicalId}`;
+    let known = this.moved.get(key);
+    if (!known) {
+      known = findStackResource(owner.stackId, r => r.PhysicalResourceId === physicalId && r.ResourceType?.startsWith('Custom::') === true
+        && r.LogicalResourceId !== owner.logicalId, this.ctx).then(r => r?.LogicalResourceId);
+      this.moved.set(key, known);
     }
     return known;
   }

@@ -78,21 +78,24 @@ export async function claimWorkspacesResource(
 ): Promise<ClaimResult> {
   const resource = resourceOf(target);
   // A missing resource is for the step that follows to report.
-  return claimExclusively(typeof target === 'string' ? `${what} ${resource.resourceId}` : what, tagStore(resource, ctx), me, facts, ctx);
+  // A resource named by its ID is the object a custom resource names as its physical ID (an image, an alias, a copy, a bundle).
+  const physicalId = typeof target === 'string' ? target : undefined;
+  return claimExclusively(typeof target === 'string' ? `${what} ${resource.resourceId}` : what, tagStore(resource, ctx), me, facts, ctx, physicalId);
 }
 
 /** Decide what the Delete of `me` does with a WorkSpaces resource: one read of its tags, and CloudFormation's facts where a row needs them. */
 export async function workspacesDeleteAction(
   target: string | TaggedResource, me: Owner, facts: OwnershipFacts, ctx: ResourceContext,
 ): Promise<DeleteAction> {
-  return deleteAction(await readOwnership(resourceOf(target), ctx), me, facts);
+  return deleteAction(await readOwnership(resourceOf(target), ctx), me, facts, typeof target === 'string' ? target : undefined);
 }
 
-/** The same decision from tags already read (undefined: the resource does not exist). */
+/** The same decision from tags already read (undefined: the resource does not exist) of the object of physical ID `physicalId`. */
 export function deleteActionFrom(
-  tags: readonly { Key?: string; Value?: string }[] | undefined, me: Owner, facts: OwnershipFacts, keys: OwnershipTagKeys = OWNERSHIP_TAG_KEYS,
+  tags: readonly { Key?: string; Value?: string }[] | undefined, me: Owner, facts: OwnershipFacts,
+  physicalId?: string, keys: OwnershipTagKeys = OWNERSHIP_TAG_KEYS,
 ): Promise<DeleteAction> {
-  return deleteAction(tags === undefined ? null : ownershipFrom(standardTags(tags, keys)), me, facts);
+  return deleteAction(tags === undefined ? null : ownershipFrom(standardTags(tags, keys)), me, facts, physicalId);
 }
 
 /** Settle the ownership of a WorkSpaces resource after a Delete's action: at most two tag writes. */

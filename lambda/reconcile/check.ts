@@ -1,4 +1,4 @@
-import { digestOf } from './deploy';
+import { digestOf, ownerFromKey } from './deploy';
 import { deployInFlight, execute } from './engine';
 import { Holder, Ledger, LedgerEntry, ledgerKey, SupersededError } from './ledger';
 import { checkPlan, Step } from './plan';
@@ -18,12 +18,6 @@ import type { ResourceContext } from '../runtime/resource';
 /** A check's hold on the ledger. */
 export const CHECK: Holder = { check: true };
 
-/** The owner a ledger entry names, as the drift check compares it. */
-function ownerOfEntry(entry: LedgerEntry): { stackId: string; logicalId: string } | undefined {
-  if (!entry.owner) return undefined;
-  const at = entry.owner.lastIndexOf('|');
-  return { stackId: entry.owner.slice(0, at), logicalId: entry.owner.slice(at + 1) };
-}
 
 /** Run a check's steps; a deploy that starts or the check's time running out stops it, noted as incomplete. */
 async function runCheck<S extends Share>(
@@ -83,7 +77,7 @@ export function setShareDrift<S extends Share>(type: SetShareType<S>, logFields:
       logFields: logFields(share),
       marks: async () => {
         entry = await ledger.read();
-        return { ownership: { owner: ownerOfEntry(entry) }, digest: entry.digest };
+        return { ownership: { owner: entry.owner ? ownerFromKey(entry.owner) : undefined }, digest: entry.digest };
       },
       reconcile: (action, findings) => reconcile(type, share, ledger, entry!, action, findings, ctx),
     };

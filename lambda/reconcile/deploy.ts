@@ -27,6 +27,12 @@ export type DeployEvent = CloudFormationCustomResourceEvent & { RequestType: 'Cr
 /** How the ledger names a resource as an owner. */
 export const ownerKey = (owner: Owner) => `${owner.stackId}|${owner.logicalId}`;
 
+/** The owner a ledger key names (a stack ID holds no '|'; the logical ID follows the last one). */
+export function ownerFromKey(key: string): Owner {
+  const at = key.lastIndexOf('|');
+  return { stackId: key.slice(0, at), logicalId: key.slice(at + 1) };
+}
+
 /** The holder of a request: its ID. */
 export const holderOf = (event: CloudFormationCustomResourceEvent): Holder => ({ requestId: event.RequestId });
 
@@ -115,6 +121,22 @@ export async function endAfterFailure(
 export const digestOf = <S extends Share>(type: SetShareType<S>, share: S) => declarationDigest(type.resourceType, type.digestValues(share));
 
 /**
+ * What a resource that did not own the object takes it over from: the live resource of the same
+ * stack that the ledger names (a rename's takeover, remembered so that its rollback hands back),
+ * or the one `cdk refactor` moved it to, the physical ID being the object's; null (nothing to
+ * remember) when that is this resource itself (its first request since the move) or no resource
+ * of the stack (it left, its Delete did not release the object). The claim read the same facts
+ * (they keep what they read): no further call.
+ */
+async function takeoverOf(entry: LedgerEntry, me: Owner, objectId: string, facts: StackFacts): Promise<LedgerChange['previous']> {
+  const old = entry.owner ? ownerFromKey(entry.owner) : undefined;
+  if (!old || old.stackId !== me.stackId || !entry.declared) return null;
+  const live = (await facts.isAlive(old)) ? old.logicalId : await facts.movedTo(old, objectId);
+  if (live === undefined || live === me.logicalId) return null;
+  return { owner: ownerKey({ stackId: me.stackId, logicalId: live }), declared: [...entry.declared] };
+}
+
+/**
  * Take the object for a Create or Update: hold its version, claim it (a Create, or an object the
  * ledger does not record as this resource's), settle older writers, adopt what an older release
  * shared, and record this resource, its declaration and a rename's takeover.
@@ -125,6 +147,7 @@ async function startDeploy<S extends Share>(
   const me = ownerOf(event);
   const ledger = new Ledger(ledgerKey(type.kind, share.objectId), ctx);
   const holder = holderOf(event);
+  const facts = new StackFacts(event.StackId, ctx);
   let entry = await beginRequest(ledger, event, ctx);
   try {
     const owned = entry.owner === ownerKey(me);
@@ -133,15 +156,13 @@ async function startDeploy<S extends Share>(
     const prepared = !owned || event.RequestType === 'Create';
     if (prepared) {
       await type.prepare(share, ctx);
-      await claimWorkspacesResource(type.noun, share.objectId, me, new StackFacts(event.StackId, ctx), ctx);
+      await claimWorkspacesResource(type.noun, share.objectId, me, facts, ctx);
     }
     await settleFences(entry, ctx);
     const legacyAccounts = legacy ? await type.legacy(legacy, event.StackId, event.LogicalResourceId, ctx) : [];
     entry = await adopt(type, share.objectId, ledger, entry, legacyAccounts, holder, ctx);
-    // Same stack, another logical ID: a rename's takeover, remembered so that its rollback hands back.
-    const takeover = !owned && entry.owner?.startsWith(`${me.stackId}|`) && entry.declared
-      ? { owner: entry.owner, declared: [...entry.declared] } : undefined;
-    const change = { owner: ownerKey(me), declared, digest: digestOf(type, share), ...(takeover ? { previous: takeover } : {}) };
+    const previous = owned ? {} : { previous: await takeoverOf(entry, me, share.objectId, facts) };
+    const change = { owner: ownerKey(me), declared, digest: digestOf(type, share), ...previous };
     return { entry: await ledger.record(entry.version, holder, change), prepared };
   } catch (error) {
     await endAfterFailure(ledger, entry, [], holder, error, ctx);

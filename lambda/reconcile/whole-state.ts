@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CHECK } from './check';
-import { beginRequest, endAfterFailure, holderOf, ownerKey } from './deploy';
+import { beginRequest, endAfterFailure, holderOf, ownerFromKey, ownerKey } from './deploy';
 import { deployInFlight } from './engine';
 import { Ledger, LedgerEntry, SupersededError } from './ledger';
 import { DriftMarks, DriftSkipped } from '../drift/subject';
@@ -45,9 +45,7 @@ export function wholeStateCheck(ledger: Ledger): { marks: () => Promise<DriftMar
   return {
     marks: async () => {
       entry = await ledger.read();
-      const at = entry.owner ? entry.owner.lastIndexOf('|') : -1;
-      const owner = entry.owner ? { stackId: entry.owner.slice(0, at), logicalId: entry.owner.slice(at + 1) } : undefined;
-      return { ownership: { owner }, digest: entry.digest };
+      return { ownership: { owner: entry.owner ? ownerFromKey(entry.owner) : undefined }, digest: entry.digest };
     },
     fence: async () => {
       if (deployInFlight(entry!)) throw new DriftSkipped(`a deploy of ${ledger.key} is in flight (request ${entry!.requestId})`);

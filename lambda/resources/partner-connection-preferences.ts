@@ -102,7 +102,7 @@ async function put(prefs: Preferences, claim: Claim | undefined, ctx: ResourceCo
   let ownership = 'not checked';
   const claimOwnership = async (current: GetConnectionPreferencesCommandOutput) => {
     const store = current.Arn ? tagStore(current.Arn, ctx) : undefined;
-    const claimed = store ? await claimExclusively(preferencesOf(prefs.catalog), store, claim!.me, claim!.facts, ctx) : 'untaggable';
+    const claimed = store ? await claimExclusively(preferencesOf(prefs.catalog), store, claim!.me, claim!.facts, ctx, physicalIdOf(prefs.catalog)) : 'untaggable';
     ownership = claimed === 'untaggable' ? 'unsupported' : 'owned';
     claim!.claimed?.();
     return true;
@@ -125,7 +125,7 @@ async function release(catalog: string, me: Owner, facts: StackFacts, ctx: Resou
     const { Arn: arn } = await partnerCentralOf(ctx).send(new GetConnectionPreferencesCommand({ Catalog: catalog }));
     const recorded = arn ? await readOwnership(arn, ctx) : undefined;
     if (!arn || !recorded) return 'unsupported';
-    const action = await deleteAction(recorded, me, facts);
+    const action = await deleteAction(recorded, me, facts, physicalIdOf(catalog));
     await changeTags(arn, settlingChanges(action, me), ctx);
     return action.kind;
   } catch (error) {
@@ -157,7 +157,7 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
     arn = current.Arn ?? '';
     const recorded = arn ? await readOwnership(arn, ctx) : undefined;
     // Partner Central refuses tags on them: nothing records an owner, so reset as before ownership.
-    if (recorded) action = await deleteAction(recorded, me, facts);
+    if (recorded) action = await deleteAction(recorded, me, facts, physicalIdOf(prefs.catalog));
     return action.kind === 'unshare';
   };
   const applied = await apply(prefs.catalog, RESET, 'reset', ctx, decide);

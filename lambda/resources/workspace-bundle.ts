@@ -209,7 +209,7 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
   }
   const tags = await tagsOf(bundleId, ctx);
   await settleRecordedLeftover(bundleId, tags, me, ctx, deleteBundle, true);
-  const action = await deleteActionFrom(tags, me, new StackFacts(event.StackId, ctx));
+  const action = await deleteActionFrom(tags, me, new StackFacts(event.StackId, ctx), bundleId);
   if (action.kind === 'unshare') {
     await deleteBundle(bundleId, ctx);
     return { physicalResourceId: physical, log: { bundleId, deleted: true, ownership: action.kind } };

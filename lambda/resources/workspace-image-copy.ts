@@ -212,7 +212,7 @@ async function remove(event: CloudFormationCustomResourceEvent & { RequestType: 
   const tags = await tagsOf(copyId, ctx);
   await settleRecordedLeftover(copyId, tags, me, ctx, deleteCopy, true);
   const facts = new StackFacts(event.StackId, ctx);
-  const action = await deleteActionFrom(tags, me, facts);
+  const action = await deleteActionFrom(tags, me, facts, copyId);
   const deletes = action.kind === 'unshare' && (failedCreate || copy.removalPolicy === REMOVAL_POLICY.destroy);
   if (deletes) {
     await deleteCopy(copyId, ctx);

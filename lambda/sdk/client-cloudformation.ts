@@ -10,3 +10,4 @@ export const CloudFormationClient = onDemandClass(cloudFormationSdk, 'CloudForma
 export const DescribeStackResourceCommand = onDemandClass(cloudFormationSdk, 'DescribeStackResourceCommand');
 export const DescribeStacksCommand = onDemandClass(cloudFormationSdk, 'DescribeStacksCommand');
 export const GetTemplateCommand = onDemandClass(cloudFormationSdk, 'GetTemplateCommand');
+export const ListStackResourcesCommand = onDemandClass(cloudFormationSdk, 'ListStackResourcesCommand');

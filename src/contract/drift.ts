@@ -31,16 +31,22 @@ export function isDriftAction(value: unknown): value is DriftActionValue {
 }
 
 /**
- * The event a schedule sends: which resource to check (its type, stack and logical ID), what to
- * do, and the declaration as CloudFormation resolved it when the schedule was last deployed (the
- * resource's properties, under the same names).
+ * The event a schedule sends: which resource to check (its type, its stack, and its physical ID
+ * as CloudFormation resolved its `Ref`), what to do, and the declaration as CloudFormation
+ * resolved it when the schedule was last deployed (the resource's properties, under the same
+ * names). It carries no logical ID: nothing the library synthesizes does, so that a rename moved
+ * by `cdk refactor` changes no property (the check finds the resource by the ledger's owner, or by
+ * its physical ID when `cdk refactor` moved it: lambda/drift/check.ts).
  */
 export interface DriftCheckEvent {
   /** The version of this event's shape: 1. */
   readonly [DRIFT_CHECK_KEY]: number;
   readonly ResourceType: string;
   readonly StackId: string;
-  readonly LogicalResourceId: string;
+  /** The resource's physical ID (its `Ref`): also the value of the metrics' resource dimension. */
+  readonly PhysicalResourceId?: string;
+  /** Written by the schedules of older releases instead of the physical ID: the resource's logical ID. */
+  readonly LogicalResourceId?: string;
   readonly Action: DriftActionValue;
   readonly Declaration: Record<string, unknown>;
 }
@@ -71,8 +77,12 @@ export const DRIFT_CHECK_PROPERTY = 'DriftCheck';
 /** The CloudWatch namespace of the drift metrics. */
 export const DRIFT_NAMESPACE = 'CdkCrossAccountSharing';
 
-/** The dimensions of every drift metric: the stack's name and the resource's logical ID. */
-export const DRIFT_DIMENSIONS = { stack: 'StackName', resource: 'LogicalId' } as const;
+/**
+ * The dimensions of every drift metric: the stack's name and the resource's physical ID (the
+ * image, the alias, `connection-preferences:<catalog>`), which a rename does not change (releases
+ * before `cdk refactor` support published the logical ID, as `LogicalId`).
+ */
+export const DRIFT_DIMENSIONS = { stack: 'StackName', resource: 'PhysicalResourceId' } as const;
 
 /** The metrics one check publishes, each a count (Unit Count), one value per check. */
 export const DRIFT_METRICS = {

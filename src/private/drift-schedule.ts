@@ -97,7 +97,10 @@ export function scheduleDriftCheck(
       [DRIFT_CHECK_KEY]: 1,
       ResourceType: cfn.cfnResourceType,
       StackId: Aws.STACK_ID,
-      LogicalResourceId: cfn.logicalId,
+      // The resource's Ref, never its logical ID: `cdk refactor` moves a resource only when no
+      // property of it or of the resources that depend on it changes, and its digest replaces
+      // every Ref by a placeholder (docs/renaming.md).
+      PhysicalResourceId: resource.ref,
       Action: check.action,
       Declaration: Object.fromEntries(Object.entries(declaration()).map(([key, value]) =>
         [key, typeof value === 'string' ? value : listText(value)])),
@@ -129,11 +132,11 @@ export function driftMetric(
   props?: cloudwatch.MetricOptions,
 ): cloudwatch.Metric {
   if (!check) throw synthError(scope, `${metricName} is published only by a drift check: give the construct a driftCheck`);
-  const cfn = resource.node.defaultChild as CfnResource;
   return new cloudwatch.Metric({
     namespace: DRIFT_NAMESPACE,
     metricName,
-    dimensionsMap: { [DRIFT_DIMENSIONS.stack]: Stack.of(scope).stackName, [DRIFT_DIMENSIONS.resource]: cfn.logicalId },
+    // The physical ID (Ref), not the logical ID: a rename changes neither the metric nor its alarms.
+    dimensionsMap: { [DRIFT_DIMENSIONS.stack]: Stack.of(scope).stackName, [DRIFT_DIMENSIONS.resource]: resource.ref },
     statistic,
     period: Duration.minutes(Math.min(check.intervalMinutes, MAX_METRIC_PERIOD_MINUTES)),
     ...props,

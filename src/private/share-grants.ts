@@ -168,15 +168,16 @@ export class ShareGrants {
 /**
  * The CloudFormation reads of an ownership decision (lambda/ownership/stacks.ts): its own stack's
  * status, template and parameters, and whether the stack resource that an ownership tag names
- * still exists, in any stack of the account (the tags may name another stack, or for Partner
+ * still exists (or which resource `cdk refactor` moved it to), in any stack of the account (the tags may name another stack, or for Partner
  * Central, a stack of another Region).
  */
 export function allowOwnershipReads(grants: ShareGrants): void {
   grants.allow('cloudformation-own-stack', ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], [grants.stack.stackId]);
-  grants.allow('cloudformation-owners', ['cloudformation:DescribeStackResource'],
+  grants.allow('cloudformation-owners', ['cloudformation:DescribeStackResource', 'cloudformation:ListStackResources'],
     [grants.stack.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: '*/*' })], {
       wildcardReason: 'DescribeStackResource tells whether the owner an ownership tag names (any stack of the account, by its ID) still exists; '
-        + 'the stacks are known only when the tags are read. It reads one resource\'s status and changes nothing.',
+        + 'the stacks are known only when the tags are read. ListStackResources, read only for an owner that no longer exists, finds the '
+        + 'resource cdk refactor moved it to (same physical ID). Both read resources\' status and change nothing.',
     });
 }
 

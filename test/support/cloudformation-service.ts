@@ -41,6 +41,9 @@ export interface SeedStack {
   readonly resources?: Record<string, { type: string; physicalId?: string; status?: string }>;
 }
 
+/** The resources of one ListStackResources page. */
+const LIST_PAGE = 100;
+
 /** The stack name in a stack ID (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`), or the name itself. */
 export function stackNameOf(stackIdOrName: string): string {
   return /^arn:[^:]+:cloudformation:[^:]*:\d*:stack\/([^/]+)\//.exec(stackIdOrName)?.[1] ?? stackIdOrName;
@@ -48,7 +51,7 @@ export function stackNameOf(stackIdOrName: string): string {
 
 /**
  * A stateful local CloudFormation for the handler's reads of its own stack: DescribeStacks,
- * DescribeStackResource, DescribeStackResources and GetTemplate, in the awsQuery protocol the
+ * DescribeStackResource, DescribeStackResources, ListStackResources and GetTemplate, in the awsQuery protocol the
  * SDK speaks (the endpoint turns the form into input and the output into XML). Stacks are held by
  * stack ID; a live stack is also found by name, a deleted one only by ID (and still answers, with
  * its resources as DELETE_COMPLETE, as CloudFormation does for 90 days). LocalDeployment drives
@@ -185,6 +188,20 @@ export class LocalCloudFormation {
         const stack = this.named(input);
         const resources = [...stack.resources.values()].filter(r => input.LogicalResourceId === undefined || r.logicalId === input.LogicalResourceId);
         return { StackResources: resources.map(r => this.detail(stack, r, 'Timestamp')) };
+      },
+      // Pages of 100 summaries, as CloudFormation answers; the token is the index of the page's first resource.
+      ListStackResources: input => {
+        const stack = this.named(input);
+        const all = [...stack.resources.values()];
+        const from = input.NextToken === undefined ? 0 : Number(input.NextToken);
+        const page = all.slice(from, from + LIST_PAGE);
+        return {
+          StackResourceSummaries: page.map(r => {
+            const { StackName: _name, StackId: _id, ...summary } = this.detail(stack, r, 'LastUpdatedTimestamp');
+            return summary;
+          }),
+          NextToken: from + LIST_PAGE < all.length ? String(from + LIST_PAGE) : undefined,
+        };
       },
       GetTemplate: input => {
         const stack = this.named(input);

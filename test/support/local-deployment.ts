@@ -356,6 +356,41 @@ export class LocalDeployment {
   }
 
   /**
+   * `cdk refactor --unstable=refactor`: move deployed resources to new logical IDs (`moves`, old
+   * to new) without any event to their handlers, keeping their physical IDs; the stack's template
+   * becomes `template`. As CloudFormation's stack refactoring (and the CDK CLI before it), it
+   * refuses when anything but the logical IDs differs: `template` must be the deployed template
+   * with the moved IDs renamed (in keys, Ref, Fn::GetAtt and DependsOn), every property the same
+   * but `aws:cdk:path` metadata, or it throws naming the resources that differ, changing nothing.
+   */
+  public refactor(template: TemplateJson, moves: Record<string, string>): void {
+    if (!this.live || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(this.status ?? '')) {
+      throw new Error(`Stack ${this.stackId} is in ${this.status ?? 'no'} state and can not be refactored`);
+    }
+    const expected = canonical(renamedTemplate(this.template, moves));
+    const given = canonical(template);
+    const ids = new Set([...Object.keys(expected.Resources), ...Object.keys(given.Resources)]);
+    const differ = [...ids].filter(id => JSON.stringify(expected.Resources[id]) !== JSON.stringify(given.Resources[id]));
+    if (differ.length > 0 || JSON.stringify(expected.Parameters) !== JSON.stringify(given.Parameters)) {
+      throw new Error(`A refactor may not add, delete or modify resources; these differ: ${differ.join(', ') || 'the parameters'}`);
+    }
+    const cloudformation = this.endpoint.cloudformation;
+    const stack = cloudformation.stack(this.stackId)!;
+    for (const [from, to] of Object.entries(moves)) {
+      const listed = stack.resources.get(from);
+      if (!listed) throw new Error(`the stack has no resource ${from} to move`);
+      cloudformation.removeResource(this.stackId, from);
+      cloudformation.setResource(this.stackId, to, { type: listed.type, physicalId: listed.physicalId, status: listed.status });
+      const deployed = this.deployed.get(from);
+      this.deployed.delete(from);
+      if (deployed) this.deployed.set(to, deployed);
+    }
+    this.template = template;
+    cloudformation.setTemplate(this.stackId, template as unknown as Record<string, unknown>);
+    this.setStatus('UPDATE_COMPLETE');
+  }
+
+  /**
    * The deployed resources, latest first, except that a resource comes before those it references,
    * as CloudFormation deletes them (the order they were made in does not say it after a rename: a
    * renamed resource is made after the resources that reference it).
@@ -368,9 +403,11 @@ export class LocalDeployment {
     return type.startsWith('Custom::') || type === 'AWS::WorkSpaces::ConnectionAlias' || type === SCHEDULE;
   }
 
-  /** Put a schedule into the local EventBridge Scheduler, under the name CloudFormation would generate. */
-  private putSchedule(logicalId: string, properties: Record<string, any>): Deployed {
-    const name = `${this.endpoint.cloudformation.stack(this.stackId)!.stackName}-${logicalId}-LOCAL`;
+  /**
+   * Put a schedule into the local EventBridge Scheduler, under the name CloudFormation would
+   * generate, or under `name` (an update keeps the schedule's name, even after a refactor moved it).
+   */
+  private putSchedule(logicalId: string, properties: Record<string, any>, name = `${this.endpoint.cloudformation.stack(this.stackId)!.stackName}-${logicalId}-LOCAL`): Deployed {
     const target = properties.Target ?? {};
     this.endpoint.scheduler.put({
       name,
@@ -453,7 +490,7 @@ export class LocalDeployment {
     logicalId: string, current: Deployed, properties: Record<string, unknown>, phase: Phase, restore?: Deployed,
   ): Promise<StepResult> {
     if (current.type === SCHEDULE) {
-      const schedule = this.putSchedule(logicalId, properties);
+      const schedule = this.putSchedule(logicalId, properties, current.physicalId);
       this.deployed.set(logicalId, schedule);
       this.setResource(logicalId, { type: SCHEDULE, physicalId: schedule.physicalId, status: 'UPDATE_COMPLETE' });
       return { logicalId, type: SCHEDULE, action: 'Update', phase, physicalId: current.physicalId };
@@ -543,6 +580,46 @@ export class LocalDeployment {
     }
     return value;
   }
+}
+
+/** A template with logical IDs renamed by `moves`: the resources' keys, and every Ref, Fn::GetAtt and DependsOn naming them. */
+function renamedTemplate(template: TemplateJson, moves: Record<string, string>): TemplateJson {
+  const id = (name: unknown) => (typeof name === 'string' && name in moves ? moves[name] : name);
+  const rename = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rename);
+    if (!value || typeof value !== 'object') return value;
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === 'Ref') return { Ref: id(entries[0][1]) };
+    if (entries.length === 1 && entries[0][0] === 'Fn::GetAtt') {
+      const [target, ...rest] = entries[0][1] as unknown[];
+      return { 'Fn::GetAtt': [id(target), ...rest] };
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, rename(v)]));
+  };
+  const resources = Object.entries(template.Resources).map(([logicalId, resource]) => {
+    const dependsOn = (resource as { DependsOn?: string | string[] }).DependsOn;
+    const renamed = rename(resource) as Record<string, unknown>;
+    if (dependsOn !== undefined) renamed.DependsOn = Array.isArray(dependsOn) ? dependsOn.map(id) : id(dependsOn);
+    return [id(logicalId) as string, renamed];
+  });
+  return { ...template, Resources: Object.fromEntries(resources) };
+}
+
+/** A template as a refactor compares it: keys sorted, resources without their `aws:cdk:path` metadata. */
+function canonical(template: TemplateJson): { Resources: Record<string, unknown>; Parameters: unknown } {
+  const sorted = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sorted);
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.keys(value).sort().map(k => [k, sorted((value as Record<string, unknown>)[k])]));
+  };
+  const resources = Object.entries(template.Resources).map(([logicalId, resource]) => {
+    const { Metadata, DependsOn, ...rest } = resource as TemplateResource & { Metadata?: Record<string, unknown>; DependsOn?: string | string[] };
+    const { 'aws:cdk:path': _path, ...metadata } = Metadata ?? {};
+    // DependsOn is a set: the CDK sorts it by logical ID, so a rename may reorder it.
+    const dependsOn = DependsOn === undefined ? {} : { DependsOn: [DependsOn].flat().sort() };
+    return [logicalId, sorted({ ...rest, ...dependsOn, ...(Object.keys(metadata).length > 0 ? { Metadata: metadata } : {}) })];
+  });
+  return { Resources: Object.fromEntries(resources), Parameters: sorted(template.Parameters ?? {}) };
 }
 
 /** For each logical ID of a template, the logical IDs it references (Ref, Fn::GetAtt, DependsOn). */

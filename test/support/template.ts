@@ -29,7 +29,7 @@ export const OWNERSHIP_READS = [
   { Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'], Resource: { Ref: 'AWS::StackId' } },
   {
     Effect: 'Allow',
-    Action: 'cloudformation:DescribeStackResource',
+    Action: ['cloudformation:DescribeStackResource', 'cloudformation:ListStackResources'],
     Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudformation:*:', { Ref: 'AWS::AccountId' }, ':stack/*/*']] },
   },
 ];
