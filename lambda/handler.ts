@@ -123,7 +123,9 @@ async function releaseFences(invocation: Invocation): Promise<void> {
 
 /** The resource handler of the event's type, or an error that names the types this provider serves. */
 function resourceHandlerOf(resourceType: string): ResourceHandler<ResourceType> {
-  const resourceHandler = (RESOURCE_HANDLERS as Record<string, ResourceHandler<ResourceType>>)[resourceType];
+  // Own properties only: a type such as "toString" must not find Object.prototype's.
+  const resourceHandler = Object.hasOwn(RESOURCE_HANDLERS, resourceType)
+    ? (RESOURCE_HANDLERS as Record<string, ResourceHandler<ResourceType>>)[resourceType] : undefined;
   if (!resourceHandler) {
     throw new Error(`This provider does not serve resource type ${resourceType}; it serves ${Object.keys(RESOURCE_HANDLERS).join(', ')}`);
   }

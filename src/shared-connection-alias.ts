@@ -114,7 +114,7 @@ export class SharedConnectionAlias extends Construct {
       AccountId: props.accountId,
       RemovalPolicy: shareRemovalPolicyOf(this, props.removalPolicy),
       ...(drift ? { DriftCheck: true } : {}),
-    }, () => ALIAS_SHARE_CALLS + (drift ? 1 : 0)); // With a drift check, one tag write records the declaration.
+    }, () => ALIAS_SHARE_CALLS); // The deployed declaration's digest goes to the ledger (DynamoDB), not a WorkSpaces call.
     if (this.driftCheck) {
       scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({ AliasId: props.aliasId, AccountId: props.accountId }));
     }

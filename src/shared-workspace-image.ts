@@ -163,10 +163,9 @@ export class SharedWorkspaceImage extends Construct {
       // The units' accounts are known only at deploy: the budget is CloudFormation's longest.
       const unknown = followsUnits || this.accountListToken !== undefined || this.accounts.some(a => Token.isUnresolved(a));
       if (unknown) return undefined;
-      // The budget covers the costliest Update of the list (every account swapped for another), the synth check its Create;
-      // with a drift check, each also records its declaration (one tag write).
-      const calls = imageShareCalls(this.accounts.length);
-      return drift ? { create: calls.create + 1, update: calls.update + 1 } : calls;
+      // The budget covers the costliest Update of the list (every account swapped for another), the synth check its Create.
+      // A drift check adds no WorkSpaces call: the deployed declaration's digest goes to the ledger (DynamoDB).
+      return imageShareCalls(this.accounts.length);
     });
     if (this.driftCheck) {
       scheduleDriftCheck(this, provider, this.resource, this.driftCheck, () => ({

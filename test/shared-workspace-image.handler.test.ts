@@ -110,11 +110,11 @@ test('sends AllowCopyImage true to share and false to unshare, one account per c
   ]);
 });
 
-test('answers FAILED for a resource type it does not serve', async () => {
-  const response = await cfn.invoke(handler, cfn.createEvent('Custom::Unknown', 'Thing', {}), lambdaContext(OWNER));
+test.each(['Custom::Unknown', 'toString', 'constructor'])('answers FAILED for a resource type it does not serve (%s)', async type => {
+  const response = await cfn.invoke(handler, cfn.createEvent(type, 'Thing', {}), lambdaContext(OWNER));
 
   expect(response.Status).toBe('FAILED');
-  expect(response.Reason).toMatch(/does not serve resource type Custom::Unknown/);
+  expect(response.Reason).toContain(`does not serve resource type ${type};`);
   expect(response.PhysicalResourceId).toBe('Thing-create-failed');
 });
 
