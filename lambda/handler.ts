@@ -95,8 +95,13 @@ async function fenced(invocation: Invocation): Promise<boolean> {
       receivedBy: lambdaContext.awsRequestId,
       at: Date.now(),
     };
-    if (await module.putFence(name, value, invocation.settings)) return true;
-    logger.warn('Duplicate delivery of a hand-over: another invocation goes on with this request; this one neither works nor answers', { ...invocation.logFields, fence: name });
+    if (!(await module.putFence(name, value, invocation.settings))) {
+      logger.warn('Duplicate delivery of a hand-over: another invocation goes on with this request; this one neither works nor answers', { ...invocation.logFields, fence: name });
+      return false;
+    }
+    if (!(await module.wasAnswered(event.RequestId, invocation.settings))) return true;
+    logger.warn('Late delivery of a hand-over of a request already answered: it neither works nor answers', { ...invocation.logFields, fence: name });
+    await module.deleteFences([name], invocation.settings).catch(() => undefined);
     return false;
   } catch (error) {
     logger.warn('The hand-over could not be fenced; going on unfenced', { ...invocation.logFields, fence: name, error: messageOf(error) });
@@ -105,19 +110,30 @@ async function fenced(invocation: Invocation): Promise<boolean> {
 }
 
 /**
- * Once answered, delete the fences of the request's earlier hops, best-effort: a failure is
- * logged and leaves a parameter per hop. The answering hop's own fence stays, so that a delivery
- * of it that comes after the answer still neither works nor answers: one parameter per request
- * that handed over.
+ * Once answered, leave the request's answered marker and delete the fences of its hops, best-effort:
+ * a failure is logged and leaves a parameter per hop. A late delivery of any hop finds the marker
+ * (or, if the marker could not be put, the answering hop's own fence, which then stays): one
+ * parameter per request that handed over.
  */
 async function releaseFences(invocation: Invocation): Promise<void> {
   const module = handOverModule();
-  const names = Array.from({ length: invocation.continuation!.hop - 1 }, (_, i) => module.fenceName(invocation.event.RequestId, i + 1));
+  const { event, continuation, lambdaContext } = invocation;
+  let marked = true;
+  try {
+    const marker = { hops: continuation!.hop, answeredBy: lambdaContext.awsRequestId, at: Date.now() };
+    await module.markAnswered(event.RequestId, marker, invocation.settings);
+  } catch (error) {
+    marked = false;
+    logger.warn('The request\'s answered marker could not be put; its last hand-over\'s fence stays', { ...invocation.logFields, error: messageOf(error) });
+  }
+  const hops = marked ? continuation!.hop : continuation!.hop - 1;
+  const names = Array.from({ length: hops }, (_, i) => module.fenceName(event.RequestId, i + 1));
   if (names.length === 0) return;
   try {
     await module.deleteFences(names, invocation.settings);
   } catch (error) {
-    logger.warn('The fences of the request\'s hand-overs could not be deleted; they are left in Parameter Store', { ...invocation.logFields, fences: names, error: messageOf(error) });
+    const fields = { ...invocation.logFields, fences: names, error: messageOf(error) };
+    logger.warn('The fences of the request\'s hand-overs could not be deleted; they are left in Parameter Store', fields);
   }
 }
 

@@ -420,15 +420,16 @@ export class SharingProvider extends Construct {
   /**
    * A request whose work outlasts one invocation hands the rest over to a new invocation of the
    * function; each hand-over's receiver fences its hop in Parameter Store, so that a duplicated
-   * delivery neither works nor answers, and the answer deletes the request's fences (lambda/on-demand/hand-over.ts).
+   * delivery neither works nor answers, and the answer replaces the request's fences with one marker that a late
+   * delivery reads (lambda/on-demand/hand-over.ts).
    */
   private allowHandOvers(fn: lambda.IFunction): void {
     this.policy.addStatements(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
-    this._grants.allow('hand-over-fence', ['ssm:PutParameter', 'ssm:DeleteParameters'], [
+    this._grants.allow('hand-over-fence', ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameters'], [
       Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: 'cdk-cross-account-sharing/hand-over/*' }),
     ], {
       wildcardReason: 'The hand-over fences are named by CloudFormation request IDs, known only at deploy time: the policy '
-        + 'names the one path under which the handler puts and deletes them, in the stack\'s account and Region.',
+        + 'names the one path under which the handler puts, reads and deletes them, in the stack\'s account and Region.',
     });
   }
 

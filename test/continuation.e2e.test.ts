@@ -280,18 +280,36 @@ describe('the hand-over fence', () => {
     expect(writes()).toHaveLength(600);
     const hops = handOvers().length;
     expect(hops).toBeGreaterThanOrEqual(2);
-    // Each hop was delivered twice: one delivery put its fence, the other found it.
+    // Each hop was delivered twice: one delivery put its fence, the other found it, or (the last
+    // hop's, delivered after the answer) found the answer's marker; the answer put its marker.
+    const late = logged.filter(r => r.level === 'WARN' && /Late delivery of a hand-over of a request already answered/.test(r.message));
+    expect(late.length).toBeLessThanOrEqual(1);
     expect(endpoint.callsOf('PutParameter').map(c => c.error ?? 'ok').sort()).toEqual([
-      ...Array(hops).fill('ParameterAlreadyExists'), ...Array(hops).fill('ok'),
+      ...Array(hops - late.length).fill('ParameterAlreadyExists'), ...Array(hops + 1 + late.length).fill('ok'),
     ]);
-    const duplicates = logged.filter(r => r.level === 'WARN' && /Duplicate delivery of a hand-over/.test(r.message));
+    const duplicates = logged.filter(r => r.level === 'WARN' && /(Duplicate|Late) delivery of a hand-over/.test(r.message));
     expect(duplicates.map(r => r.invocation).sort((a, b) => a - b)).toEqual(Array.from({ length: hops }, (_, i) => i + 2));
     expect(duplicates[0]).toMatchObject({ requestId: event.RequestId, fence: expect.stringMatching(new RegExp(`^${FENCES}${event.RequestId}/\\d+$`)) });
-    // The answer deleted the fences of the earlier hops; the answering hop's stays, so that a
-    // delivery of it after the answer is fenced too.
-    expect(fencesOf(event)).toEqual([`${FENCES}${event.RequestId}/${hops}`]);
-    const fence = JSON.parse(endpoint.ssm.get(`${FENCES}${event.RequestId}/${hops}`)!.value);
-    expect(fence).toMatchObject({ hop: hops, logicalResourceId: 'Share', handedOverBy: { awsRequestId: 'local-request' } });
+    // The answer replaced the hops' fences with its marker, which a delivery of any hop after the answer finds.
+    expect(fencesOf(event)).toEqual([`${FENCES}${event.RequestId}/answered`]);
+    expect(JSON.parse(endpoint.ssm.get(`${FENCES}${event.RequestId}/answered`)!.value)).toMatchObject({ hops });
+  });
+
+  test('a late delivery of an earlier hop, after the answer, finds the marker: it neither works nor answers, and leaves no fence', async () => {
+    const logged = warnings();
+    const listed = accounts(600);
+    const event = cfn.createEvent(TYPE, 'Share', props(listed));
+    await request(event);
+    const first = endpoint.lambda.invocations.find(i => i.payload.CrossAccountSharingContinuation?.hop === 1)!;
+    const calls = endpoint.calls.length;
+
+    endpoint.lambda.delivery = 'never';
+    await handler(first.payload as Parameters<Handler>[0], lambdaContext(OWNER, SHORT_INVOCATION_MS));
+
+    expect(cfn.answersTo(event)).toHaveLength(1);
+    expect(endpoint.calls.slice(calls).map(c => c.operation)).toEqual(['PutParameter', 'GetParameter', 'DeleteParameters']);
+    expect(logged.filter(r => /Late delivery of a hand-over of a request already answered/.test(r.message))).toHaveLength(1);
+    expect(fencesOf(event)).toEqual([`${FENCES}${event.RequestId}/answered`]);
   });
 
   test('a delivery of the answering hop after the answer is fenced too: no second answer', async () => {
@@ -327,7 +345,8 @@ describe('the hand-over fence', () => {
     expect(response.Status).toBe('SUCCESS');
     expect(cfn.answersTo(event)).toHaveLength(1);
     const hops = handOvers().length;
-    expect(fencesOf(event)).toHaveLength(hops);
+    // Every hop's fence, and the marker.
+    expect(fencesOf(event)).toHaveLength(hops + 1);
     expect(logged.filter(r => /fences of the request's hand-overs could not be deleted/.test(r.message))).toHaveLength(1);
 
     endpoint.resetCalls();

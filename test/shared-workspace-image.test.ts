@@ -82,7 +82,7 @@ describe('SharedWorkspaceImage', () => {
       // The hand-over fences in Parameter Store, under the handler's one path.
       {
         Effect: 'Allow',
-        Action: ['ssm:PutParameter', 'ssm:DeleteParameters'],
+        Action: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:DeleteParameters'],
         Resource: {
           'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/cdk-cross-account-sharing/hand-over/*']],
         },

@@ -3,7 +3,7 @@
  * requests that finish in one invocation.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DeleteParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteParametersCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clientSettings } from '../runtime/call-guard';
 import { isErrorCode } from '../runtime/errors';
 import type { Settings } from '../runtime/settings';
@@ -18,6 +18,8 @@ export async function invokeAsync(functionArn: string, payload: string, settings
   if (output.StatusCode !== 202) throw new Error(`Lambda answered HTTP ${output.StatusCode} to the hand-over, not 202`);
 }
 
+const ssmClient = (settings: Settings) => new SSMClient({ ...clientSettings(settings), maxAttempts: 3 });
+
 /** Where the fences of the hand-overs live in Parameter Store (the function's policy allows this path only). */
 export const FENCE_PATH = '/cdk-cross-account-sharing/hand-over/';
 
@@ -29,10 +31,42 @@ const MAX_FENCE_VALUE = 4_096;
  * kept to the characters a parameter name allows (CloudFormation's are UUIDs).
  */
 export function fenceName(requestId: string, hop: number): string {
-  return `${FENCE_PATH}${requestId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 200)}/${hop}`;
+  return `${requestPath(requestId)}/${hop}`;
 }
 
-const ssmClient = (settings: Settings) => new SSMClient({ ...clientSettings(settings), maxAttempts: 3 });
+/** The request's path: the request ID kept to the characters a parameter name allows (CloudFormation's are UUIDs). */
+const requestPath = (requestId: string) => `${FENCE_PATH}${requestId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 200)}`;
+
+/**
+ * The marker an answered request leaves in place of its fences: a late delivery of any of its
+ * hand-overs (whose fence the answer deleted) finds it and neither works nor answers.
+ */
+export function answeredName(requestId: string): string {
+  return `${requestPath(requestId)}/answered`;
+}
+
+/** Whether the request `requestId` left its answered marker. */
+export async function wasAnswered(requestId: string, settings: Settings): Promise<boolean> {
+  try {
+    await ssmClient(settings).send(new GetParameterCommand({ Name: answeredName(requestId) }));
+    return true;
+  } catch (error) {
+    if (isErrorCode(error, 'ParameterNotFound')) return false;
+    throw error;
+  }
+}
+
+/** Leave the answered marker of `requestId` (it replaces the request's fences: one parameter per request that handed over). */
+export async function markAnswered(requestId: string, value: Record<string, unknown>, settings: Settings): Promise<void> {
+  await ssmClient(settings).send(new PutParameterCommand({
+    Name: answeredName(requestId),
+    Type: 'String',
+    Overwrite: true,
+    Value: JSON.stringify(value).slice(0, MAX_FENCE_VALUE),
+    Description: 'cdk-cross-account-sharing: this request was answered; a late delivery of one of its hand-overs stands down',
+  }));
+}
+
 
 /**
  * Put the fence `name` unless it exists (a conditional write: `Overwrite: false`). True when this

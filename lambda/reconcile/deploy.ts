@@ -65,10 +65,14 @@ export async function adopt<S extends Share>(
   return ledger.recover(entry.version, holder, candidates, effect);
 }
 
-/** Run a planned request to its end and answer in the ledger; a failure that does not hand over also ends the hold. */
+/**
+ * Run a planned request to its end and answer in the ledger; a failure that does not hand over
+ * also ends the hold. `beforeEnd` (an undo's release of the tags) runs after the last step and
+ * before the answer, still holding the object: a hand-over from it goes on where it stopped.
+ */
 export async function runRequest<S extends Share>(
   type: SetShareType<S>, ledger: Ledger, checkpoint: EngineCheckpoint, event: CloudFormationCustomResourceEvent,
-  ctx: ResourceContext, end: LedgerChange = {}, detachable?: ResourceResult<any>,
+  ctx: ResourceContext, end: LedgerChange = {}, detachable?: ResourceResult<any>, beforeEnd?: () => Promise<void>,
 ): Promise<void> {
   const steps = decodePlan(checkpoint.plan);
   const holder = holderOf(event);
@@ -80,6 +84,7 @@ export async function runRequest<S extends Share>(
       done = n;
       note(ctx, { ...checkpoint, done: n });
     });
+    await beforeEnd?.();
   } catch (error) {
     if (detachable && mayDetach(error, steps.slice(done), ctx)) {
       throw new DetachError(`The budget ran out with ${steps.length - done} revokes left: they go on after the answer`, detachable);

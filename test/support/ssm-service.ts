@@ -10,8 +10,8 @@ export interface StoredParameter {
 
 /**
  * The Parameter Store operations the handler's hand-over fence uses (awsJson1_1, X-Amz-Target
- * `AmazonSSM.<Operation>`): PutParameter, a conditional write unless `Overwrite` is true, and
- * DeleteParameters, up to 10 names a call.
+ * `AmazonSSM.<Operation>`): PutParameter, a conditional write unless `Overwrite` is true,
+ * GetParameter (ParameterNotFound when there is none), and DeleteParameters, up to 10 names a call.
  */
 export class SsmParameters {
   private readonly parameters = new Map<string, StoredParameter>();
@@ -55,6 +55,12 @@ export class SsmParameters {
           const version = (existing?.version ?? 0) + 1;
           this.parameters.set(name, { name, type: String(input.Type ?? 'String'), value: input.Value, version });
           return { Version: version, Tier: 'Standard' };
+        },
+        GetParameter: input => {
+          failing('GetParameter');
+          const parameter = this.parameters.get(String(input.Name ?? ''));
+          if (!parameter) throw new AwsError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
+          return { Parameter: { Name: parameter.name, Type: parameter.type, Value: parameter.value, Version: parameter.version } };
         },
         DeleteParameters: input => {
           failing('DeleteParameters');
