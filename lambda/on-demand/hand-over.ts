@@ -18,7 +18,11 @@ export async function invokeAsync(functionArn: string, payload: string, settings
   if (output.StatusCode !== 202) throw new Error(`Lambda answered HTTP ${output.StatusCode} to the hand-over, not 202`);
 }
 
-const ssmClient = (settings: Settings) => new SSMClient({ ...clientSettings(settings), maxAttempts: 3 });
+/**
+ * Parameter Store's client retries as the others do (settings.maxAttempts): a throttling burst
+ * that outlasted three attempts left a hop unfenced, and a duplicate delivery of it then answered again.
+ */
+const ssmClient = (settings: Settings) => new SSMClient(clientSettings(settings));
 
 /** Where the fences of the hand-overs live in Parameter Store (the function's policy allows this path only). */
 export const FENCE_PATH = '/cdk-cross-account-sharing/hand-over/';
