@@ -5,11 +5,20 @@
  *
  * The SDK's core (@smithy/*, @aws-sdk/core), which every client imports, is in the entry file
  * once: the on-demand SDK modules take it from there rather than carry a copy each (a copy is
- * about 150 KB and a third of a cold start). The entry file registers the parts of the core that
- * they import, by name (SHARED_CORE_KEY); they read them from that registry. Which names is
- * asked of esbuild itself: an on-demand module bundled against an empty core fails on each
- * name it imports from it. A module loaded without the entry file throws at once.
+ * about 150 KB and a third of a cold start). But only the core's files that the entry file holds
+ * for its own use (its WorkSpaces client): a file that only on-demand modules use (another
+ * protocol, a waiter, the event streams) would cost every cold start its load, so each on-demand
+ * module that uses it carries it. No file of the core is in both: its classes and registries are
+ * one each.
+ *
+ * Which files the entry file holds is asked of esbuild: those it bundles, with code, when it is
+ * bundled without the registry. An on-demand module takes each name it imports from such a file
+ * from the registry (SHARED_CORE_KEY), which the entry file fills as it loads: the names are those
+ * left in the on-demand module's bundle. A module loaded without the entry file throws at once.
  */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as esbuild from 'esbuild';
 
 const OUT_DIR = 'assets/lambda/handler';
@@ -17,8 +26,15 @@ const OUT_DIR = 'assets/lambda/handler';
 /** Where the entry file puts the core's parts for the on-demand modules: `globalThis[Symbol.for(SHARED_CORE_KEY)]`. */
 const SHARED_CORE_KEY = 'cdk-cross-account-sharing/sdk-core';
 
-/** The import paths of the SDK's core: a client imports it by these. */
-const SHARED_CORE = /^(@smithy\/[^/]+(\/[^/]+)?|@aws-sdk\/core(\/[^/]+)?)$/;
+/** The files of the SDK's core (relative to the working directory). */
+const CORE_FILE = /^node_modules\/(@smithy\/[^/]+|@aws-sdk\/core)\//;
+
+/**
+ * The core's files that the entry file holds but runs only when an operation streams events
+ * (HttpProtocol loads them with import(), which the entry file's operations never do): taken from
+ * the entry file, they would run, and load zlib, at every cold start; the on-demand modules carry their own.
+ */
+const RUN_ON_DEMAND_IN_ENTRY = /^node_modules\/@smithy\/core\/dist-es\/submodules\/(event-streams|checksum)\//;
 
 /** The on-demand modules that hold SDK clients, and take the core from the entry file. */
 const ON_DEMAND_SDK = ['hand-over', 'dynamodb', 'organizations', 'cloudformation', 'partner-central'];
@@ -62,43 +78,116 @@ const COMMON: esbuild.BuildOptions = {
   logLevel: 'warning',
 };
 
-/** Each name each on-demand SDK module imports from the core, by import path. */
-async function coreNamesImported(): Promise<Map<string, Set<string>>> {
-  const emptyCore: esbuild.Plugin = {
-    name: 'empty-core',
-    setup(build) {
-      build.onResolve({ filter: SHARED_CORE }, args => ({ path: args.path, namespace: 'core' }));
-      build.onLoad({ filter: /.*/, namespace: 'core' }, () => ({ contents: 'export {};', loader: 'js' }));
-    },
-  };
-  const names = new Map<string, Set<string>>();
-  for (const module of ON_DEMAND_SDK) {
-    const result = await esbuild.build({
-      ...COMMON, entryPoints: [`lambda/on-demand/${module}.ts`], write: false, logLevel: 'silent', plugins: [emptyCore],
-    }).catch((failure: esbuild.BuildFailure) => failure);
-    for (const message of [...result.errors, ...result.warnings]) {
-      const missing = /^No matching export in "core:([^"]+)" for import "([^"]+)"$/.exec(message.text);
-      if (!missing) throw new Error(`Bundling lambda/on-demand/${module}.ts: ${message.text}`);
-      names.set(missing[1], (names.get(missing[1]) ?? new Set()).add(missing[2]));
+/** The files esbuild bundles for `options`, relative to the working directory, with the bytes of each in the output. */
+async function bundledFiles(options: esbuild.BuildOptions): Promise<Map<string, number>> {
+  const result = await esbuild.build({ write: false, ...options, metafile: true });
+  return new Map(Object.values(result.metafile.outputs).flatMap(output => Object.entries(output.inputs).map(([file, i]) => [file, i.bytesInOutput])));
+}
+
+/** The core's files that the entry file holds: bundled with code, and run at its load. */
+const heldFiles = (files: ReadonlyMap<string, number>) =>
+  new Set([...files].filter(([file, bytes]) => bytes > 0 && CORE_FILE.test(file) && !RUN_ON_DEMAND_IN_ENTRY.test(file)).map(([file]) => file));
+
+/** The key of the part `name` of the core's `file` in the registry: the name, and a hash of the file's path (short, since both files hold each key). */
+const keyOf = (file: string, name: string) => `${name}@${crypto.createHash('sha256').update(file).digest('hex').slice(0, 8)}`;
+
+/** The names a core file exports (esbuild, not bundling, lists them); null when it re-exports a whole module (`export *`), which only bundling resolves. */
+async function exportsOf(file: string): Promise<string[] | null> {
+  if (/export\s*\*/.test(fs.readFileSync(file, 'utf8'))) return null;
+  const result = await esbuild.build({ entryPoints: [file], bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+  return Object.values(result.metafile.outputs)[0].exports;
+}
+
+/**
+ * The names that the core's `file` re-exports from a file the entry file does not hold
+ * (`export { a as b } from './x'`, as the packages' index files do), each with that file (absolute)
+ * and its name there: the on-demand module takes them from there, not from the entry file, which
+ * would otherwise have to hold them.
+ */
+function reExportedFromElsewhere(file: string, held: ReadonlySet<string>): Map<string, Part> {
+  const names = new Map<string, Part>();
+  for (const [, list, spec] of fs.readFileSync(file, 'utf8').matchAll(/export\s*\{([^}]*)\}\s*from\s*"(\.[^"]+)"/g)) {
+    const base = path.join(path.dirname(file), spec);
+    const source = [`${base}.js`, base, path.join(base, 'index.js')].find(candidate => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+    if (!source || held.has(path.relative(process.cwd(), source))) continue;
+    for (const item of list.split(',').map(i => i.trim()).filter(Boolean)) {
+      const [name, as = name] = item.split(/\s+as\s+/);
+      names.set(as, { file: path.resolve(source), name });
     }
   }
   return names;
 }
 
-/** The entry file's first module: it puts the core's parts that the on-demand modules import in the registry. */
-function coreRegistry(names: Map<string, Set<string>>): string {
-  const imports: string[] = [];
-  const entries: string[] = [];
-  [...names.entries()].sort(([a], [b]) => a.localeCompare(b)).forEach(([path, imported], i) => {
-    const sorted = [...imported].sort();
-    imports.push(`import { ${sorted.map(name => `${name} as m${i}_${name}`).join(', ')} } from ${JSON.stringify(path)};`);
-    entries.push(`${JSON.stringify(path)}: { ${sorted.map(name => `${name}: m${i}_${name}`).join(', ')} }`);
-  });
+/**
+ * The core for an on-demand module: each file the entry file holds (`held`) is a module that reads
+ * each of its exports from the registry; the other files are bundled. Each read is pure, so that
+ * the reads of the names the module never uses are dropped, and the names left are those the
+ * registry must hold.
+ */
+function coreFrom(module: string, held: ReadonlySet<string>, parts: Map<string, Part>): esbuild.Plugin {
+  return {
+    name: 'core-from-entry',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async args => {
+        if (args.pluginData === 'resolving' || !['file', 'held'].includes(args.namespace)) return undefined;
+        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+        const file = path.relative(process.cwd(), resolved.path);
+        return held.has(file) ? { path: file, namespace: 'held' } : undefined;
+      });
+      build.onResolve({ filter: /^core-registry$/ }, () => ({ path: 'core-registry', namespace: 'registry' }));
+      build.onLoad({ filter: /.*/, namespace: 'registry' }, () => ({ loader: 'js', contents: registryReader(module) }));
+      build.onLoad({ filter: /.*/, namespace: 'held' }, async args => {
+        const names = await exportsOf(args.path);
+        if (!names) throw new Error(`${args.path} re-exports a whole module: which of its names the entry file holds is unknown`);
+        const elsewhere = reExportedFromElsewhere(args.path, held);
+        const lines = names.map(name => {
+          if (elsewhere.has(name)) return `export { ${elsewhere.get(name)!.name} as ${name} } from ${JSON.stringify(elsewhere.get(name)!.file)};\n`;
+          parts.set(keyOf(args.path, name), { file: args.path, name });
+          return `export const ${name} = /* @__PURE__ */ takeFromCore$(${JSON.stringify(keyOf(args.path, name))});\n`;
+        });
+        return { loader: 'js', resolveDir: process.cwd(), contents: `import { take as takeFromCore$ } from 'core-registry';\n${lines.join('')}` };
+      });
+    },
+  };
+}
+
+/** The registry as an on-demand module reads it: it throws at once without the entry file. */
+function registryReader(module: string): string {
+  return `const core = globalThis[Symbol.for(${JSON.stringify(SHARED_CORE_KEY)})];\n`
+    + `if (!core) throw new Error('on-demand/${module}.js is loaded by the handler\\'s index.js, which it takes the SDK\\'s core from');\n`
+    + 'export function take(key) { if (!(key in core)) throw new Error(`The handler\'s index.js holds no ${key}`); return core[key]; }\n';
+}
+
+/** A part of the core that the registry holds: the name `name` that the file `file` exports. */
+interface Part {
+  readonly file: string;
+  readonly name: string;
+}
+
+/**
+ * An on-demand module, bundled next to the entry file, where its `require('./on-demand/…')`
+ * finds it; with `held`, it takes those files of the core from the entry file, and puts the
+ * parts it takes in `parts` (by their keys in the registry).
+ */
+async function bundleOnDemand(module: string, held?: ReadonlySet<string>, parts?: Map<string, Part>): Promise<Map<string, number>> {
+  const outfile = `${OUT_DIR}/on-demand/${module}.js`;
+  const stubs = new Map<string, Part>();
+  const files = await bundledFiles({ ...COMMON, entryPoints: [`lambda/on-demand/${module}.ts`], outfile, write: true, plugins: held ? [coreFrom(module, held, stubs)] : [] });
+  const code = fs.readFileSync(outfile, 'utf8');
+  for (const [key, part] of stubs) if (code.includes(JSON.stringify(key))) parts?.set(key, part);
+  return files;
+}
+
+/** The entry file's first module: it puts the parts of the core that the on-demand modules take in the registry. */
+function coreRegistry(parts: ReadonlyMap<string, Part>): string {
+  const sorted = [...parts].sort(([a], [b]) => a.localeCompare(b));
+  const imports = sorted.map(([, { file, name }], i) => `import { ${name} as p${i} } from ${JSON.stringify(path.resolve(file))};`);
+  const entries = sorted.map(([key], i) => `${JSON.stringify(key)}: p${i}`);
   return `${imports.join('\n')}\nglobalThis[Symbol.for(${JSON.stringify(SHARED_CORE_KEY)})] = {\n${entries.join(',\n')}\n};\n`;
 }
 
-/** The entry file: the core's registry first, then the handler. */
-async function bundleEntry(registry: string): Promise<void> {
+/** The entry file's options: the core's registry first, then the handler. */
+function entryOptions(registry: string): esbuild.BuildOptions {
   const withRegistry: esbuild.Plugin = {
     name: 'core-registry',
     setup(build) {
@@ -106,7 +195,7 @@ async function bundleEntry(registry: string): Promise<void> {
       build.onLoad({ filter: /.*/, namespace: 'registry' }, () => ({ contents: registry, loader: 'js', resolveDir: process.cwd() }));
     },
   };
-  await esbuild.build({
+  return {
     ...COMMON,
     stdin: { contents: "import 'core-registry';\nexport { handler } from './lambda/handler';\n", resolveDir: process.cwd(), sourcefile: 'index.ts', loader: 'ts' },
     outfile: `${OUT_DIR}/index.js`,
@@ -114,43 +203,32 @@ async function bundleEntry(registry: string): Promise<void> {
     external: ['./on-demand/*'],
     alias: { ...COMMON.alias, ...Object.fromEntries(ON_DEMAND_PACKAGES.map(name => [`@aws-sdk/${name}`, `./lambda/sdk/${name}.ts`])) },
     plugins: [withRegistry],
-  });
+  };
+}
+
+/** The core's files with code in both the entry file and an on-demand module (those the entry file runs on demand aside). */
+function coreInBoth(entry: ReadonlyMap<string, number>, onDemand: ReadonlyMap<string, number>): string[] {
+  return [...heldFiles(onDemand)].filter(file => (entry.get(file) ?? 0) > 0);
 }
 
 /**
- * The module an on-demand module gets for an import path of the core: the parts it imports
- * (`names`), read from the registry, which the entry file filled when it loaded.
+ * The entry file, bundled first without the registry to learn which files of the core it holds;
+ * then the on-demand modules, taking those from it; then the entry file with the registry of what
+ * they take. Taking a part the entry file left out may bring more of the core into it: then again,
+ * until no file of the core is in both.
  */
-function coreModule(path: string, names: ReadonlySet<string>, module: string): string {
-  return `const core = globalThis[Symbol.for(${JSON.stringify(SHARED_CORE_KEY)})];\n`
-    + `if (!core) throw new Error('on-demand/${module}.js is loaded by the handler\\'s index.js, which it takes the SDK\\'s core from');\n`
-    + `const part = core[${JSON.stringify(path)}];\n`
-    + `export {};\n${[...names].map(name => `export const ${name} = part.${name};\n`).join('')}`;
-}
-
-/** An on-demand module, bundled next to the entry file, where its `require('./on-demand/…')` finds it. */
-async function bundleOnDemand(module: string, core?: Map<string, Set<string>>): Promise<void> {
-  const fromEntry: esbuild.Plugin = {
-    name: 'core-from-entry',
-    setup(build) {
-      build.onResolve({ filter: SHARED_CORE }, args => ({ path: args.path, namespace: 'core' }));
-      build.onLoad({ filter: /.*/, namespace: 'core' }, args => ({ loader: 'js', contents: coreModule(args.path, core?.get(args.path) ?? new Set(), module) }));
-    },
-  };
-  await esbuild.build({
-    ...COMMON,
-    entryPoints: [`lambda/on-demand/${module}.ts`],
-    outfile: `${OUT_DIR}/on-demand/${module}.js`,
-    plugins: core ? [fromEntry] : [],
-    // A part of the core that the registry lacks would be undefined when it runs: fail the bundle instead.
-    logOverride: { 'import-is-undefined': 'error' },
-  });
-}
-
 async function main(): Promise<void> {
-  const core = await coreNamesImported();
-  await bundleEntry(coreRegistry(core));
-  for (const module of ON_DEMAND_SDK) await bundleOnDemand(module, core);
+  let held = heldFiles(await bundledFiles(entryOptions('')));
+  for (let round = 1; ; round++) {
+    const parts = new Map<string, Part>();
+    const onDemand = new Map<string, Map<string, number>>();
+    for (const module of ON_DEMAND_SDK) onDemand.set(module, await bundleOnDemand(module, held, parts));
+    const entry = await bundledFiles({ ...entryOptions(coreRegistry(parts)), write: true });
+    const inBoth = [...onDemand].flatMap(([module, files]) => coreInBoth(entry, files).map(file => `${module}: ${file}`));
+    if (inBoth.length === 0) break;
+    if (round === 3) throw new Error(`Files of the SDK's core in both the entry file and an on-demand module:\n${inBoth.join('\n')}`);
+    held = new Set([...held, ...heldFiles(entry)]);
+  }
   for (const module of ON_DEMAND_OTHER) await bundleOnDemand(module);
 }
 
