@@ -30,14 +30,19 @@ const SHARED_CORE_KEY = 'cdk-cross-account-sharing/sdk-core';
 const CORE_FILE = /^node_modules\/(@smithy\/[^/]+|@aws-sdk\/core)\//;
 
 /**
- * The core's files that the entry file holds but runs only when an operation streams events
- * (HttpProtocol loads them with import(), which the entry file's operations never do): taken from
- * the entry file, they would run, and load zlib, at every cold start; the on-demand modules carry their own.
+ * The SDK's event streams, which HttpProtocol loads with import() for an operation that streams
+ * events (none of the operations the handler sends does): an on-demand module of their own,
+ * required by the entry file there and by the on-demand modules whose clients configure them (the
+ * Lambda client). In the entry file they were parsed at every cold start, and run (loading zlib)
+ * as soon as an on-demand module took a part of them from it.
  */
-const RUN_ON_DEMAND_IN_ENTRY = /^node_modules\/@smithy\/core\/dist-es\/submodules\/(event-streams|checksum)\//;
+const EVENT_STREAMS = '@smithy/core/event-streams';
 
-/** The on-demand modules that hold SDK clients, and take the core from the entry file. */
-const ON_DEMAND_SDK = ['hand-over', 'dynamodb', 'organizations', 'cloudformation', 'partner-central'];
+/** The on-demand modules bundled from a package rather than from lambda/on-demand/: their source. */
+const PACKAGE_MODULES: Record<string, string> = { 'event-streams': `export * from '${EVENT_STREAMS}';` };
+
+/** The on-demand modules that hold SDK clients or parts of the core, and take the core from the entry file. */
+const ON_DEMAND_SDK = ['hand-over', 'dynamodb', 'organizations', 'cloudformation', 'partner-central', 'event-streams'];
 /** The other on-demand modules: no SDK client. */
 const ON_DEMAND_OTHER = ['stack-traces'];
 
@@ -86,7 +91,17 @@ async function bundledFiles(options: esbuild.BuildOptions): Promise<Map<string, 
 
 /** The core's files that the entry file holds: bundled with code, and run at its load. */
 const heldFiles = (files: ReadonlyMap<string, number>) =>
-  new Set([...files].filter(([file, bytes]) => bytes > 0 && CORE_FILE.test(file) && !RUN_ON_DEMAND_IN_ENTRY.test(file)).map(([file]) => file));
+  new Set([...files].filter(([file, bytes]) => bytes > 0 && CORE_FILE.test(file)).map(([file]) => file));
+
+/** The event streams as the on-demand module at `from`, relative to the importing file (EVENT_STREAMS). */
+function eventStreamsAt(from: string): esbuild.Plugin {
+  return {
+    name: 'event-streams-on-demand',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${EVENT_STREAMS}$`) }, () => ({ path: from, external: true }));
+    },
+  };
+}
 
 /** The key of the part `name` of the core's `file` in the registry: the name, and a hash of the file's path (short, since both files hold each key). */
 const keyOf = (file: string, name: string) => `${name}@${crypto.createHash('sha256').update(file).digest('hex').slice(0, 8)}`;
@@ -172,7 +187,18 @@ interface Part {
 async function bundleOnDemand(module: string, held?: ReadonlySet<string>, parts?: Map<string, Part>): Promise<Map<string, number>> {
   const outfile = `${OUT_DIR}/on-demand/${module}.js`;
   const stubs = new Map<string, Part>();
-  const files = await bundledFiles({ ...COMMON, entryPoints: [`lambda/on-demand/${module}.ts`], outfile, write: true, plugins: held ? [coreFrom(module, held, stubs)] : [] });
+  const source: esbuild.BuildOptions = module in PACKAGE_MODULES
+    ? { stdin: { contents: PACKAGE_MODULES[module], resolveDir: process.cwd(), sourcefile: `${module}.js`, loader: 'js' } }
+    : { entryPoints: [`lambda/on-demand/${module}.ts`], plugins: [eventStreamsAt('./event-streams')] };
+  const files = await bundledFiles({
+    ...COMMON,
+    ...source,
+    outfile,
+    write: true,
+    plugins: [...source.plugins ?? [], ...held ? [coreFrom(module, held, stubs)] : []],
+    // A part of the core that a file the entry file holds does not export would be undefined when it runs: fail the bundle instead.
+    logOverride: { 'import-is-undefined': 'error' },
+  });
   const code = fs.readFileSync(outfile, 'utf8');
   for (const [key, part] of stubs) if (code.includes(JSON.stringify(key))) parts?.set(key, part);
   return files;
@@ -202,11 +228,11 @@ function entryOptions(registry: string): esbuild.BuildOptions {
     // The on-demand modules are bundled on their own (below) and required only when needed.
     external: ['./on-demand/*'],
     alias: { ...COMMON.alias, ...Object.fromEntries(ON_DEMAND_PACKAGES.map(name => [`@aws-sdk/${name}`, `./lambda/sdk/${name}.ts`])) },
-    plugins: [withRegistry],
+    plugins: [withRegistry, eventStreamsAt('./on-demand/event-streams')],
   };
 }
 
-/** The core's files with code in both the entry file and an on-demand module (those the entry file runs on demand aside). */
+/** The core's files with code in both the entry file and an on-demand module. */
 function coreInBoth(entry: ReadonlyMap<string, number>, onDemand: ReadonlyMap<string, number>): string[] {
   return [...heldFiles(onDemand)].filter(file => (entry.get(file) ?? 0) > 0);
 }

@@ -54,6 +54,14 @@ describe('the shipped handler bundle', () => {
     expect(out.trim().split('\n').map(line => line.split(' ')[0])).toEqual([...ON_DEMAND_SDK_MODULES]);
   });
 
+  test('loads at its cold start neither the SDK\'s event streams nor zlib, which only an operation that streams events needs', () => {
+    const script = `require(${JSON.stringify(BUNDLE)}); console.log(JSON.stringify(process.moduleLoadList))`;
+    const loaded: string[] = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    expect(loaded).not.toContain('NativeModule zlib');
+    expect(fs.readFileSync(BUNDLE, 'utf8')).not.toContain('EventStreamCodec');
+    expect(fs.readFileSync(onDemandFile('event-streams'), 'utf8')).toContain('EventStreamCodec');
+  });
+
   test('refuses to load an on-demand SDK module without the entry file, which holds the SDK core it uses', () => {
     expect(() => execFileSync(process.execPath, ['-e', `require(${JSON.stringify(onDemandFile('dynamodb'))})`], { encoding: 'utf8', stdio: 'pipe' }))
       .toThrow(/loaded by the handler's index\.js/);
