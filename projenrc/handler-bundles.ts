@@ -8,8 +8,8 @@
  * about 150 KB and a third of a cold start). But only the core's files that the entry file holds
  * for its own use (its WorkSpaces client): a file that only on-demand modules use (another
  * protocol, a waiter, the event streams) would cost every cold start its load, so each on-demand
- * module that uses it carries it. No file of the core is in both: its classes and registries are
- * one each.
+ * module that uses it carries it. Likewise the handler's own modules and the other packages they
+ * share (the logger): no file is in both, so that each class, logger and registry is one.
  *
  * Which files the entry file holds is asked of esbuild: those it bundles, with code, when it is
  * bundled without the registry. An on-demand module takes each name it imports from such a file
@@ -25,9 +25,6 @@ const OUT_DIR = 'assets/lambda/handler';
 
 /** Where the entry file puts the core's parts for the on-demand modules: `globalThis[Symbol.for(SHARED_CORE_KEY)]`. */
 const SHARED_CORE_KEY = 'cdk-cross-account-sharing/sdk-core';
-
-/** The files of the SDK's core (relative to the working directory). */
-const CORE_FILE = /^node_modules\/(@smithy\/[^/]+|@aws-sdk\/core)\//;
 
 /**
  * The SDK's event streams, which HttpProtocol loads with import() for an operation that streams
@@ -89,9 +86,9 @@ async function bundledFiles(options: esbuild.BuildOptions): Promise<Map<string, 
   return new Map(Object.values(result.metafile.outputs).flatMap(output => Object.entries(output.inputs).map(([file, i]) => [file, i.bytesInOutput])));
 }
 
-/** The core's files that the entry file holds: bundled with code, and run at its load. */
+/** The files that the entry file holds (bundled with code, and run at its load): files on disk, not the plugins' modules. */
 const heldFiles = (files: ReadonlyMap<string, number>) =>
-  new Set([...files].filter(([file, bytes]) => bytes > 0 && CORE_FILE.test(file)).map(([file]) => file));
+  new Set([...files].filter(([file, bytes]) => bytes > 0 && fs.existsSync(file)).map(([file]) => file));
 
 /** The event streams as the on-demand module at `from`, relative to the importing file (EVENT_STREAMS). */
 function eventStreamsAt(from: string): esbuild.Plugin {
@@ -103,10 +100,10 @@ function eventStreamsAt(from: string): esbuild.Plugin {
   };
 }
 
-/** The key of the part `name` of the core's `file` in the registry: the name, and a hash of the file's path (short, since both files hold each key). */
+/** The key of the part `name` of the held `file` in the registry: the name, and a hash of the file's path (short, since both files hold each key). */
 const keyOf = (file: string, name: string) => `${name}@${crypto.createHash('sha256').update(file).digest('hex').slice(0, 8)}`;
 
-/** The names a core file exports (esbuild, not bundling, lists them); null when it re-exports a whole module (`export *`), which only bundling resolves. */
+/** The names a held file exports (esbuild, not bundling, lists them); null when it re-exports a whole module (`export *`), which only bundling resolves. */
 async function exportsOf(file: string): Promise<string[] | null> {
   if (/export\s*\*/.test(fs.readFileSync(file, 'utf8'))) return null;
   const result = await esbuild.build({ entryPoints: [file], bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'silent' });
@@ -114,7 +111,7 @@ async function exportsOf(file: string): Promise<string[] | null> {
 }
 
 /**
- * The names that the core's `file` re-exports from a file the entry file does not hold
+ * The names that the held `file` re-exports from a file the entry file does not hold
  * (`export { a as b } from './x'`, as the packages' index files do), each with that file (absolute)
  * and its name there: the on-demand module takes them from there, not from the entry file, which
  * would otherwise have to hold them.
@@ -123,7 +120,7 @@ function reExportedFromElsewhere(file: string, held: ReadonlySet<string>): Map<s
   const names = new Map<string, Part>();
   for (const [, list, spec] of fs.readFileSync(file, 'utf8').matchAll(/export\s*\{([^}]*)\}\s*from\s*"(\.[^"]+)"/g)) {
     const base = path.join(path.dirname(file), spec);
-    const source = [`${base}.js`, base, path.join(base, 'index.js')].find(candidate => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+    const source = [`${base}.js`, `${base}.ts`, base, path.join(base, 'index.js'), path.join(base, 'index.ts')].find(candidate => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
     if (!source || held.has(path.relative(process.cwd(), source))) continue;
     for (const item of list.split(',').map(i => i.trim()).filter(Boolean)) {
       const [name, as = name] = item.split(/\s+as\s+/);
@@ -232,7 +229,7 @@ function entryOptions(registry: string): esbuild.BuildOptions {
   };
 }
 
-/** The core's files with code in both the entry file and an on-demand module. */
+/** The files with code in both the entry file and an on-demand module. */
 function coreInBoth(entry: ReadonlyMap<string, number>, onDemand: ReadonlyMap<string, number>): string[] {
   return [...heldFiles(onDemand)].filter(file => (entry.get(file) ?? 0) > 0);
 }
@@ -252,7 +249,7 @@ async function main(): Promise<void> {
     const entry = await bundledFiles({ ...entryOptions(coreRegistry(parts)), write: true });
     const inBoth = [...onDemand].flatMap(([module, files]) => coreInBoth(entry, files).map(file => `${module}: ${file}`));
     if (inBoth.length === 0) break;
-    if (round === 3) throw new Error(`Files of the SDK's core in both the entry file and an on-demand module:\n${inBoth.join('\n')}`);
+    if (round === 3) throw new Error(`Files in both the entry file and an on-demand module:\n${inBoth.join('\n')}`);
     held = new Set([...held, ...heldFiles(entry)]);
   }
   for (const module of ON_DEMAND_OTHER) await bundleOnDemand(module);
