@@ -12,8 +12,10 @@
  *
  * Then it measures the cold load of the handler's entry file (and of each on-demand module with
  * it) against aws-cdk-lib's AwsCustomResource handler, side by side in fresh Node.js processes,
- * and prints the entry file's size, the asset's deflated size and the cold load ratio against
- * their budgets, as figures.
+ * in rounds (each set once a round; the ratio taken within each round, its median and quartiles
+ * over the rounds, so that a busy machine moves the figure little), and prints the entry file's
+ * size, the asset's deflated size and the cold load ratio against their budgets, as figures.
+ * BENCHMARK_SIZES= BENCHMARK_DRIFT_SIZES= BENCHMARK_UNIT_SIZES= measures the cold load only.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -38,7 +40,8 @@ const WORKSPACES_RATE = { perSecond: 2, burst: 5 };
 const FUNCTION_TIMEOUT_MS = 900_000;
 /** The account counts measured; BENCHMARK_SIZES=10,100 measures fewer. */
 const SIZES = sizes('BENCHMARK_SIZES', '10,100,1000,5000');
-const COLD_LOADS = 15;
+/** Rounds of cold loads: in each, every set once, in a fresh process each; BENCHMARK_COLD_LOADS=61 measures more. */
+const COLD_LOADS = Number(process.env.BENCHMARK_COLD_LOADS ?? 31);
 
 /** The counts a variable lists (comma-separated; empty for none), or the default's. */
 function sizes(name: string, fallback: string): number[] {
@@ -319,7 +322,12 @@ function coldLoadMs(files: string[]): { wall: number; cpu: number } {
   return { wall, cpu };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** The value at `q` (0 to 1) of the sorted `values`, between the two nearest when it falls between them. */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  return sorted[Math.floor(at)] + (sorted[Math.ceil(at)] - sorted[Math.floor(at)]) * (at - Math.floor(at));
+}
 
 /** What is loaded side by side: aws-cdk-lib's AwsCustomResource handler, this handler's entry file, and the entry file with each on-demand SDK module. */
 function coldLoadSets(): Record<string, string[]> {
@@ -335,19 +343,38 @@ function coldLoadSets(): Record<string, string[]> {
   };
 }
 
-/** The median cold load of each set, loaded interleaved so that whatever else the machine does weighs on all alike. */
-function measureColdLoad(): Record<string, { wall: number; cpu: number }> {
-  const sets = coldLoadSets();
-  const samples: Record<string, { wall: number[]; cpu: number[] }> = {};
+/** A set's cold loads: the median time, and its ratios to the AwsCustomResource handler's loads of the same rounds (median and quartiles). */
+interface ColdLoad {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly wallRatio: { readonly median: number; readonly low: number; readonly high: number };
+  readonly cpuRatio: { readonly median: number; readonly low: number; readonly high: number };
+}
+
+/**
+ * The cold loads of each set, in rounds: in each round every set loads once, back to back, the
+ * order reversed every other round, so that whatever else the machine does in a round weighs on
+ * all sets alike. Each set's ratio is taken within each round, against the AwsCustomResource
+ * handler's load of that round, and summed up by the median and quartiles of the rounds: a busy
+ * moment moves one round's loads together, and their ratio far less than their times. A first
+ * round, uncounted, reads the files into the operating system's cache.
+ */
+function measureColdLoad(): Record<string, ColdLoad> {
+  const sets = Object.entries(coldLoadSets());
+  for (const [, files] of sets) coldLoadMs(files);
+  const rounds: Record<string, { wall: number; cpu: number }>[] = [];
   for (let i = 0; i < COLD_LOADS; i++) {
-    for (const [name, files] of Object.entries(sets)) {
-      const { wall, cpu } = coldLoadMs(files);
-      samples[name] ??= { wall: [], cpu: [] };
-      samples[name].wall.push(wall);
-      samples[name].cpu.push(cpu);
-    }
+    const round: Record<string, { wall: number; cpu: number }> = {};
+    for (const [name, files] of i % 2 === 0 ? sets : [...sets].reverse()) round[name] = coldLoadMs(files);
+    rounds.push(round);
   }
-  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, { wall: median(s.wall), cpu: median(s.cpu) }]));
+  const spread = (ratios: number[]) => ({ median: quantile(ratios, 0.5), low: quantile(ratios, 0.25), high: quantile(ratios, 0.75) });
+  return Object.fromEntries(sets.map(([name]) => [name, {
+    wall: quantile(rounds.map(r => r[name].wall), 0.5),
+    cpu: quantile(rounds.map(r => r[name].cpu), 0.5),
+    wallRatio: spread(rounds.map(r => r[name].wall / r.awsCustomResource.wall)),
+    cpuRatio: spread(rounds.map(r => r[name].cpu / r.awsCustomResource.cpu)),
+  }]));
 }
 
 /** The asset's sizes and the cold loads, and the budgets as figures (printed, never asserted: timing is the machine's). */
@@ -356,25 +383,27 @@ function printColdLoad(): void {
   const base = load.awsCustomResource;
   const kb = (bytes: number) => (bytes / 1000).toFixed(0);
   const fileKb = (file: string) => kb(fs.statSync(file).size);
-  const ratio = (name: string) => [(load[name].wall / base.wall).toFixed(2), (load[name].cpu / base.cpu).toFixed(2)];
+  const ratio = (r: ColdLoad['wallRatio']) => `${r.median.toFixed(2)} (${r.low.toFixed(2)}-${r.high.toFixed(2)})`;
+  const row = (label: string, size: string, l: ColdLoad) => [label, '', size, l.wall.toFixed(1), ratio(l.wallRatio), l.cpu.toFixed(1), ratio(l.cpuRatio)];
   console.log();
-  console.log(`Cold load in a fresh Node.js process, median of ${COLD_LOADS}, interleaved (KB = 1,000 bytes; ratios to the AwsCustomResource handler's):`);
+  console.log(`Cold load in a fresh Node.js process, ${COLD_LOADS} rounds, every set once a round (KB = 1,000 bytes; ms: medians; `
+    + 'ratios to the AwsCustomResource handler\'s load of the same round: median (quartiles)):');
   printTable([
     ['module', '', 'KB', 'wall ms', 'ratio', 'CPU ms', 'CPU ratio'],
-    ['AwsCustomResource handler + @aws-sdk/client-workspaces', '', '', base.wall.toFixed(1), '1.00', base.cpu.toFixed(1), '1.00'],
-    ['this handler\'s entry file (index.js)', '', fileKb(ENTRY_FILE), load.entry.wall.toFixed(1), ...ratio('entry').slice(0, 1), load.entry.cpu.toFixed(1), ratio('entry')[1]],
-    ...ON_DEMAND_SDK_MODULES.map(module => [`+ on-demand/${module}.js (loaded at its first use)`, '', `+${fileKb(onDemandFile(module))}`,
-      load[module].wall.toFixed(1), ratio(module)[0], load[module].cpu.toFixed(1), ratio(module)[1]]),
+    row('AwsCustomResource handler + @aws-sdk/client-workspaces', '', base),
+    row('this handler\'s entry file (index.js)', fileKb(ENTRY_FILE), load.entry),
+    ...ON_DEMAND_SDK_MODULES.map(module => row(`+ on-demand/${module}.js (loaded at its first use)`, `+${fileKb(onDemandFile(module))}`, load[module])),
   ]);
   const entry = entryBytes();
   const deflated = deflatedAssetBytes();
   const within = (ok: boolean) => (ok ? 'within' : 'OVER');
+  const { wallRatio, cpuRatio } = load.entry;
   console.log();
   console.log('Budgets (figures, not assertions):');
   console.log(`  entry file           ${kb(entry)} KB of ${kb(ENTRY_BUDGET_BYTES)}: ${within(entry <= ENTRY_BUDGET_BYTES)}`);
   console.log(`  asset, deflated      ${kb(deflated)} KB of ${kb(DEFLATED_ASSET_BUDGET_BYTES)}: ${within(deflated <= DEFLATED_ASSET_BUDGET_BYTES)}`);
-  const [wall, cpu] = ratio('entry').map(Number);
-  console.log(`  cold load ratio      ${wall.toFixed(2)} (CPU ${cpu.toFixed(2)}) of ${COLD_LOAD_BUDGET_RATIO}: ${within(wall <= COLD_LOAD_BUDGET_RATIO)}${cpu <= COLD_LOAD_BUDGET_RATIO ? '' : ' (CPU OVER)'}`);
+  console.log(`  cold load ratio      ${ratio(wallRatio)} (CPU ${ratio(cpuRatio)}) of ${COLD_LOAD_BUDGET_RATIO}: `
+    + `${within(wallRatio.median <= COLD_LOAD_BUDGET_RATIO)}${cpuRatio.median <= COLD_LOAD_BUDGET_RATIO ? '' : ' (CPU OVER)'}`);
 }
 
 function printTable(rows: string[][]): void {

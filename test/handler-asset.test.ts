@@ -54,15 +54,33 @@ describe('the shipped handler bundle', () => {
     expect(out.trim().split('\n').map(line => line.split(' ')[0])).toEqual([...ON_DEMAND_SDK_MODULES]);
   });
 
+  test('loads at its cold start neither the SDK\'s event streams nor zlib, which only an operation that streams events needs', () => {
+    const script = `require(${JSON.stringify(BUNDLE)}); console.log(JSON.stringify(process.moduleLoadList))`;
+    const loaded: string[] = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    expect(loaded).not.toContain('NativeModule zlib');
+    expect(fs.readFileSync(BUNDLE, 'utf8')).not.toContain('EventStreamCodec');
+    expect(fs.readFileSync(onDemandFile('event-streams'), 'utf8')).toContain('EventStreamCodec');
+  });
+
+  test('holds each source file once: an on-demand module takes what the entry file holds from it (one copy of each class, logger and registry)', () => {
+    const sourcesOf = (file: string) => (JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')).sources as string[])
+      .filter(source => !/^[a-z-]+:/.test(source))
+      .map(source => path.resolve(path.dirname(file), source));
+    const entry = new Set(sourcesOf(BUNDLE));
+    expect(entry.size).toBeGreaterThan(100);
+    for (const module of ON_DEMAND_MODULES) expect(sourcesOf(onDemandFile(module)).filter(source => entry.has(source))).toEqual([]);
+  });
+
   test('refuses to load an on-demand SDK module without the entry file, which holds the SDK core it uses', () => {
     expect(() => execFileSync(process.execPath, ['-e', `require(${JSON.stringify(onDemandFile('dynamodb'))})`], { encoding: 'utf8', stdio: 'pipe' }))
       .toThrow(/loaded by the handler's index\.js/);
   });
 
   test('takes credentials from the environment only: no profile, SSO, web-identity, process or container providers', () => {
+    // The environment's provider is in the entry file, which the on-demand modules take it from.
+    expect(fs.readFileSync(BUNDLE, 'utf8')).toContain('AWS_SECRET_ACCESS_KEY');
     for (const file of [BUNDLE, ...ON_DEMAND_SDK_MODULES.map(onDemandFile)]) {
       const code = fs.readFileSync(file, 'utf8');
-      expect(code).toContain('AWS_SECRET_ACCESS_KEY');
       for (const provider of ['sso_start_url', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'credential_process', 'AWS_CONTAINER_CREDENTIALS']) {
         expect(code).not.toContain(provider);
       }

@@ -11,7 +11,7 @@ export const DEFLATED_ASSET_BUDGET_BYTES = 500_000;
 export const COLD_LOAD_BUDGET_RATIO = 0.45;
 
 /** The modules bundled apart, in on-demand/, each required at its first use. */
-export const ON_DEMAND_MODULES = ['hand-over', 'stack-traces', 'dynamodb', 'organizations', 'cloudformation', 'partner-central'] as const;
+export const ON_DEMAND_MODULES = ['hand-over', 'stack-traces', 'dynamodb', 'organizations', 'cloudformation', 'partner-central', 'event-streams'] as const;
 /** The on-demand modules that hold SDK clients (the others, none). */
 export const ON_DEMAND_SDK_MODULES = ['hand-over', 'dynamodb', 'organizations', 'cloudformation', 'partner-central'] as const;
 
