@@ -120,7 +120,9 @@ export class CloudFormationStub {
   }
 
   private base(resourceType: string, logicalId: string) {
-    const requestId = `request-${++this.requests}`;
+    // Unique across stubs, as CloudFormation's UUIDs are: the hand-overs' markers and the ledger's
+    // answered requests of two stacks (the owner's and the receiving account's) must not meet.
+    const requestId = `${this.stackId.split('/')[1] ?? 'stack'}-request-${++this.requests}`;
     this.requestIds.push(requestId);
     const { port } = this.server!.address() as AddressInfo;
     return {
