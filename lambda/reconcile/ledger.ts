@@ -219,11 +219,11 @@ export class Ledger {
     // A request that answered already: a late delivery of any of its invocations.
     const unanswered = `NOT contains(${e.name(LEDGER.answered)}, ${me})`;
     if (continues) {
-      // A hand-over of a request that stopped before it planned takes its hold again while its
-      // request holds it (or, if it stopped before it first held it, while nobody does); once the
-      // request answered or a newer one took the hold, a late delivery makes no write and no answer.
-      const mine = `${held} = ${me} OR (attribute_not_exists(${held}) AND ${unanswered})`;
-      return this.send(e, mine, () => new SupersededError(`Request ${requestId} no longer holds ${this.key} (it answered, or a newer request started): this late delivery of one of its hand-overs neither writes nor answers`));
+      // A hand-over of a request that stopped before it planned takes the hold again, whoever holds
+      // it: the request may have held it before (a hop that began), or never (a hop that stopped
+      // before it began, while an older request's hold still ran). Once the request answered, a late
+      // delivery makes no write and no answer (a duplicate before the answer meets its hop's fence).
+      return this.send(e, unanswered, () => new SupersededError(`Request ${requestId} answered already: this late delivery of one of its hand-overs neither writes nor answers`));
     }
     const free = `(attribute_not_exists(${held}) OR ${held} <> ${me} OR ${e.name(LEDGER.requestUntil)} < ${e.value({ N: String(Date.now()) })}) AND ${unanswered}`;
     return this.send(e, free, () => new DuplicateDeliveryError(`Another delivery of request ${requestId} holds ${this.key} or answered it: this one neither writes nor answers`));

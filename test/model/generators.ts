@@ -46,7 +46,7 @@ export const FULL: ModelOptions = {
   handOvers: true,
   partnerTags: true,
   receiving: true,
-  maxCommands: 12,
+  maxCommands: 24,
 };
 
 const action = fc.constantFrom<Action>('REPORT', 'REPAIR', 'ENFORCE');
