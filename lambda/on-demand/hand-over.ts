@@ -62,12 +62,17 @@ export async function wasAnswered(requestId: string, settings: Settings): Promis
 
 /** Leave the answered marker of `requestId` (it replaces the request's fences: one parameter per request that handed over). */
 export async function markAnswered(requestId: string, value: Record<string, unknown>, settings: Settings): Promise<void> {
-  await ssmClient(settings).send(new PutParameterCommand({
-    Name: answeredName(requestId),
+  await putParameter(answeredName(requestId), value, true, 'this request was answered; a late delivery of one of its hand-overs stands down', settings);
+}
+
+/** Put one Standard parameter holding `value` as JSON (cut to SSM's longest value). */
+function putParameter(name: string, value: Record<string, unknown>, overwrite: boolean, description: string, settings: Settings) {
+  return ssmClient(settings).send(new PutParameterCommand({
+    Name: name,
     Type: 'String',
-    Overwrite: true,
+    Overwrite: overwrite,
     Value: JSON.stringify(value).slice(0, MAX_FENCE_VALUE),
-    Description: 'cdk-cross-account-sharing: this request was answered; a late delivery of one of its hand-overs stands down',
+    Description: `cdk-cross-account-sharing: ${description}`,
   }));
 }
 
@@ -79,13 +84,7 @@ export async function markAnswered(requestId: string, value: Record<string, unkn
  */
 export async function putFence(name: string, value: Record<string, unknown>, settings: Settings): Promise<boolean> {
   try {
-    await ssmClient(settings).send(new PutParameterCommand({
-      Name: name,
-      Type: 'String',
-      Overwrite: false,
-      Value: JSON.stringify(value).slice(0, MAX_FENCE_VALUE),
-      Description: 'cdk-cross-account-sharing: one delivery of a hand-over goes on with the request; deleted when it is answered',
-    }));
+    await putParameter(name, value, false, 'one delivery of a hand-over goes on with the request; deleted when it is answered', settings);
     return true;
   } catch (error) {
     if (isErrorCode(error, 'ParameterAlreadyExists')) return false;
